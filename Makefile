@@ -1,0 +1,57 @@
+# tracker: the two commands of the README are `make run` and `make test`; the rest is for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+FLASK  := TRACKER_ENV=development $(BIN)/flask --app wsgi
+MOS    := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+# The PostgreSQL database the suite may wipe (never point this at real data).
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-pg install install-dev translations extract-messages lint format fuzz bench clean
+
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.base translations
+install-dev: $(VENV)/.dev translations
+
+# Compiled catalogues are built, not committed.
+translations: $(VENV)/.base $(MOS:.po=.mo)
+tracker/translations/%/LC_MESSAGES/messages.mo: tracker/translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --use-fuzzy -q -i $< -o $@
+
+# After adding or changing user-facing strings: refresh the catalogue, then translate the new ones.
+extract-messages: $(VENV)/.base
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i tracker/translations/messages.pot -d tracker/translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install-dev
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,91 @@
+"""Configuration, read from the environment.
+
+Only ``load_config`` reads ``os.environ``; ``create_app`` calls it, and tests pass a mapping of
+their own instead of changing the environment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The environments the app knows. Anything that is not development or testing is production,
+#: which refuses to start without SECRET_KEY.
+DEVELOPMENT, TESTING, PRODUCTION = "development", "testing", "production"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app; the message says what to set."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: DATABASE_URL, or a SQLite file in the instance folder.
+
+    ``postgres://`` and ``postgresql://`` (as hosting platforms write them) are pointed at the
+    psycopg 3 driver, the one we install.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "tracker.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _secret_key(env: Mapping[str, str], mode: str, instance_path: str) -> str:
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    if mode == PRODUCTION:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production set it to a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    # Development: a key kept in the instance folder, so logins survive a restart.
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"TIMEZONE {name!r} is not a known time zone") from exc
+    return name
+
+
+def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Build the Flask configuration from an environment mapping.
+
+    Raises ConfigError for a production environment without SECRET_KEY or an unknown TIMEZONE.
+    """
+    mode = env.get("TRACKER_ENV", PRODUCTION)
+    production = mode not in (DEVELOPMENT, TESTING)
+    return {
+        "ENV_NAME": mode,
+        "SECRET_KEY": _secret_key(env, PRODUCTION if production else mode, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "TIMEZONE": _timezone(env.get("TIMEZONE", "Asia/Makassar")),
+        "PORT": int(env.get("PORT", "5000")),
+        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open all morning at the door still posts
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

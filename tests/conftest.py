@@ -1,0 +1,178 @@
+"""Fixtures: one database per session built by the migrations, emptied after every test.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL points at one
+(`make test-pg`). That database is wiped: never point it at real data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from tracker import create_app
+from tracker.auth.models import User
+from tracker.auth.services import create_user, issue_token
+from tracker.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+    uploads = tmp_path_factory.mktemp("uploads")
+
+    def make(**overrides: Any) -> Flask:
+        config = {
+            "TESTING": True,
+            "TRACKER_ENV": "testing",
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_FOLDER": str(uploads),
+            "SERVER_NAME": "tracker.test",
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    app = make_app()
+    with app.app_context():
+        upgrade()  # the schema comes from the migrations, as in production
+    yield app
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that uses the database runs in an app context and leaves the tables empty."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class Accounts:
+    admin: User
+    organiser: User
+    staff: User
+
+    def by_role(self, role: str) -> User:
+        return getattr(self, role)
+
+
+@pytest.fixture
+def users(app: Flask) -> Accounts:
+    accounts = Accounts(
+        admin=create_user("admin@diskominfo.test", PASSWORD, "admin", "Admin"),
+        organiser=create_user("organiser@diskominfo.test", PASSWORD, "organiser", "Organiser"),
+        staff=create_user("staff@diskominfo.test", PASSWORD, "staff", "Staff"),
+    )
+    db.session.commit()
+    return accounts
+
+
+def log_in(client: FlaskClient, user: User | None) -> FlaskClient:
+    """Put the user in the client's session (the login form itself is tested separately)."""
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def as_role(client: FlaskClient, users: Accounts) -> Callable[[str | None], FlaskClient]:
+    """``as_role("organiser")`` is the client logged in as the organiser; None: anonymous."""
+
+    def become(role: str | None) -> FlaskClient:
+        return log_in(client, users.by_role(role) if role else None)
+
+    return become
+
+
+class ApiClient:
+    """The test client with a bearer token and JSON helpers."""
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self._call("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self._call("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self._call("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self._call("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api(app: Flask, users: Accounts) -> Callable[[str | None], ApiClient]:
+    """``api("organiser")``: an API client with a token of that role; None: no token."""
+    tokens = {role: issue_token(users.by_role(role)) for role in ("admin", "organiser", "staff")}
+    db.session.commit()
+
+    def for_role(role: str | None) -> ApiClient:
+        return ApiClient(app.test_client(), tokens[role] if role else None)
+
+    return for_role

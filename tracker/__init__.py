@@ -1,0 +1,80 @@
+"""tracker: event logistics and sustainability tracking for government workshops in Bali."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import load_config
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides what the environment says (tests use it).
+
+    Raises config.ConfigError when production runs without SECRET_KEY. Never touches the
+    database: the schema comes from ``flask db upgrade``.
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(_ROOT / "instance"),
+        template_folder=str(_ROOT / "templates"),
+        static_folder=str(_ROOT / "static"),
+    )
+    env = {**os.environ, **{k: str(v) for k, v in (config or {}).items() if k.isupper()}}
+    app.config.update(load_config(env, app.instance_path))
+    app.config.update(config or {})
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_hooks(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from tracker.auth.loaders import register_login
+    from tracker.db import register_db
+    from tracker.extensions import csrf, db, limiter, migrate
+    from tracker.i18n import register_i18n
+
+    register_db(app)
+    migrate.init_app(app, db, directory=str(_ROOT / "migrations"))
+    register_login(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_i18n(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.api.views import bp as api_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.events.participant_views import bp as participants_bp
+    from tracker.events.views import bp as events_bp
+    from tracker.web import bp as web_bp
+
+    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from tracker.auth.cli import user_cli
+    from tracker.events.cli import demo_command
+
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)
+
+
+def _register_hooks(app: Flask) -> None:
+    from tracker.access import register_access
+    from tracker.errors import register_error_handlers
+    from tracker.web import register_security_headers, register_template_helpers
+
+    register_access(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)

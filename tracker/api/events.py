@@ -1,0 +1,184 @@
+"""Events and participants over the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.access import requires
+from tracker.api.common import iso, json_body, parse, query_int, site_url
+from tracker.api.schemas import EventIn, EventPatch, ParticipantIn
+from tracker.auth.roles import Role
+from tracker.db import utcnow
+from tracker.errors import ValidationFailed
+from tracker.events import imports, participants, services
+from tracker.events.models import Event, Participant, Venue
+from tracker.extensions import db
+
+bp = Blueprint("events", __name__)
+
+#: The largest page of participants one call returns.
+MAX_PAGE = 5000
+
+
+def venue_json(venue: Venue | None) -> dict[str, Any] | None:
+    if venue is None:
+        return None
+    return {
+        "id": venue.id,
+        "name": venue.name,
+        "address": venue.address,
+        "room": venue.room,
+        "capacity": venue.capacity,
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    tz = event.timezone
+    opens, closes = event.checkin_window()
+    return {
+        "id": event.id,
+        "title": event.title,
+        "organiser_unit": event.organiser_unit,
+        "description": event.description,
+        "starts_at": iso(event.starts_at, tz),
+        "ends_at": iso(event.ends_at, tz),
+        "timezone": tz,
+        "venue": venue_json(event.venue),
+        "topics": event.topics or [],
+        "speakers": event.speakers or [],
+        "livestream_url": event.livestream_url,
+        "expected_participants": event.expected_participants,
+        "allow_walk_ins": event.allow_walk_ins,
+        "status": event.status,
+        "checkin_opens_at": iso(opens, tz),
+        "checkin_closes_at": iso(closes, tz),
+        "archived": event.is_archived,
+    }
+
+
+def participant_json(person: Participant) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "event_id": person.event_id,
+        "name": person.name,
+        "agency": person.agency,
+        "position": person.position,
+        "category": person.category,
+        "email": person.email,
+        "phone": person.phone,
+        "legal_basis": person.legal_basis,
+        "ticket_code": person.ticket_code,
+        "ticket_url": site_url(f"/t/{person.ticket_code}"),
+    }
+
+
+def _event_input(body: EventIn) -> services.EventInput:
+    values = body.model_dump(exclude={"venue"})
+    venue = services.VenueInput(**body.venue.model_dump()) if body.venue else None
+    return services.EventInput(**values, venue=venue)
+
+
+@bp.post("/events")
+@requires(Role.ORGANISER)
+def create_event() -> tuple[Response, int]:
+    body = parse(EventIn, json_body())
+    event = services.create_event(_event_input(body), current_user)
+    db.session.commit()
+    return jsonify(event_json(event)), 201
+
+
+@bp.get("/events")
+@requires(Role.STAFF)
+def list_events() -> Response:
+    scope = request.args.get("scope", "all")
+    if scope not in ("all", "upcoming", "past", "archived"):
+        raise ValidationFailed(
+            _("scope must be all, upcoming, past or archived."), {"scope": _("Unknown.")}
+        )
+    events = services.list_events(scope, utcnow())
+    return jsonify(events=[event_json(e) for e in events])
+
+
+@bp.get("/events/<int:event_id>")
+@requires(Role.STAFF)
+def get_event(event_id: int) -> Response:
+    return jsonify(event_json(services.get_event(event_id)))
+
+
+@bp.patch("/events/<int:event_id>")
+@requires(Role.ORGANISER)
+def patch_event(event_id: int) -> Response:
+    event = services.get_event(event_id)
+    body = parse(EventPatch, json_body())
+    changes = {k: getattr(body, k) for k in body.model_fields_set if k not in ("venue", "archived")}
+    data = services.event_input(event, **changes)
+    if "venue" in body.model_fields_set:
+        data.venue = services.VenueInput(**body.venue.model_dump()) if body.venue else None
+        data.venue_id = None
+    services.update_event(event, data)
+    if body.archived is not None:
+        services.set_archived(event, body.archived, utcnow())
+    db.session.commit()
+    return jsonify(event_json(event))
+
+
+@bp.post("/events/<int:event_id>/participants")
+@requires(Role.ORGANISER)
+def add_participants(event_id: int) -> tuple[Response, int]:
+    event = services.get_event(event_id)
+    payload = json_body()
+    entries = parse(list[ParticipantIn], payload if isinstance(payload, list) else [payload])
+    if not entries:
+        raise ValidationFailed(_("Send at least one participant."))
+    inputs = [participants.ParticipantInput(**e.model_dump()) for e in entries]
+    created = participants.register_participants(event, inputs, utcnow(), source="api")
+    db.session.commit()
+    return jsonify(participants=[participant_json(p) for p in created]), 201
+
+
+@bp.get("/events/<int:event_id>/participants")
+@requires(Role.ORGANISER)
+def list_participants(event_id: int) -> Response:
+    event = services.get_event(event_id)
+    people = participants.list_participants(event, request.args.get("q", "")[:100])
+    offset = query_int("offset", 0, 0, 10_000_000)
+    limit = query_int("limit", 1000, 1, MAX_PAGE)
+    page = people[offset : offset + limit]
+    return jsonify(
+        count=len(people), offset=offset, participants=[participant_json(p) for p in page]
+    )
+
+
+def _flag(name: str) -> bool:
+    raw = request.form.get(name, request.args.get(name, ""))
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@bp.post("/events/<int:event_id>/participants/import")
+@requires(Role.ORGANISER)
+def import_participants(event_id: int) -> Response:
+    event = services.get_event(event_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            _("Send the spreadsheet as the multipart field 'file'."), {"file": _("Required.")}
+        )
+    plan = imports.read_plan(event, upload.filename or "upload", upload.read())
+    created = (
+        len(plan.to_create)
+        if _flag("dry_run")
+        else participants.apply_import(event, plan, utcnow())
+    )
+    db.session.commit()
+    return jsonify(
+        created=created,
+        duplicates=len(plan.duplicates),
+        dry_run=_flag("dry_run"),
+        errors=[{"row": p.row, "message": p.message} for p in plan.errors],
+        duplicate_rows=[{"row": p.row, "message": p.message} for p in plan.duplicates],
+        ignored_columns=plan.ignored_columns,
+    )

@@ -1,0 +1,41 @@
+"""The /api/v1 blueprint: every API module's blueprint nested under one prefix.
+
+Token calls (``Authorization: Bearer``) need no CSRF token. Calls from our own pages carry the
+session cookie, so for them an unsafe method needs the ``X-CSRFToken`` header: otherwise any
+site could make a logged-in browser post here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from tracker.access import public
+from tracker.api import events
+from tracker.api.openapi import build_spec
+from tracker.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+for _child in (events.bp,):
+    bp.register_blueprint(_child)
+    csrf.exempt(_child)  # Flask-WTF matches the exact blueprint, not its parent
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@bp.before_request
+def _csrf_for_cookie_calls() -> None:
+    if request.method in _UNSAFE and current_user.is_authenticated and not g.get("token_auth"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError as exc:
+            raise CSRFError(str(exc)) from None
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> Response:
+    return jsonify(build_spec())

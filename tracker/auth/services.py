@@ -1,0 +1,122 @@
+"""Writes and look-ups for accounts and API tokens. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.auth.models import ApiToken, User
+from tracker.auth.roles import Role
+from tracker.errors import Conflict, NotFound, ValidationFailed
+from tracker.events.contact import ContactError, normalise_email
+from tracker.extensions import db
+
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "trk_"
+#: A token's last use is written at most this often, so the API does not write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+# Checked against when the e-mail is unknown, so a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def _clean_email(raw: str) -> str:
+    try:
+        email = normalise_email(raw)
+    except ContactError:
+        email = None
+    if not email:
+        raise ValidationFailed(_("Enter a valid e-mail address."), {"email": _("Invalid.")})
+    return email
+
+
+def create_user(email: str, password: str, role: str, name: str = "") -> User:
+    """Create an account. Raises ValidationFailed (bad e-mail, role, short password) or
+    Conflict (the e-mail has an account already)."""
+    email = _clean_email(email)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed(_("Unknown role."), {"role": ", ".join(r.value for r in Role)})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            {"password": _("Too short.")},
+        )
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(_("An account with this e-mail exists already."), {"email": email})
+    user = User(email=email, password_hash=generate_password_hash(password), role=role, name=name)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    """Raises NotFound when no account has this e-mail."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(_("No account with the e-mail %(email)s.", email=email))
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None (never says which was wrong)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        )
+    user.password_hash = generate_password_hash(password)
+    db.session.flush()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, label: str = "") -> str:
+    """Create an API token for the user and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(user=user, token_hash=_hash_token(token), prefix=token[:10], label=label)
+    )
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str, now: datetime, touch: bool = False) -> User | None:
+    """The active user a live token belongs to, or None.
+
+    With ``touch`` (requests that write anyway) the token's last use is noted, coarsely; a
+    read-only request never writes for it, so reads never wait for SQLite's write lock.
+    """
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if row is None or row.revoked or not row.user.active:
+        return None
+    stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
+    if touch and stale:
+        row.last_used_at = now
+    return row.user
+
+
+def revoke_tokens(user: User, now: datetime) -> int:
+    """Revoke every live token of the user; returns how many."""
+    count = 0
+    for row in user.tokens:
+        if not row.revoked:
+            row.revoked, row.revoked_at = True, now
+            count += 1
+    db.session.flush()
+    return count

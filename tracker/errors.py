@@ -1,0 +1,107 @@
+"""Domain errors raised by services, and how every error reaches a person or an API client.
+
+Services raise DomainError subclasses; views do not catch them. Under ``/api/`` every error,
+HTTP or domain, is answered as ``{"error": {"code", "message", "fields"}}``; pages get an HTML
+error page. The 500 handler rolls the session back so nothing half-written is committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker.extensions import db
+
+
+class DomainError(Exception):
+    """A request the domain refuses: ``code`` is for API clients, ``message`` for people."""
+
+    code = "invalid_request"
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, Any] | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+    status = 422
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class DuplicateParticipant(Conflict):
+    code = "duplicate_participant"
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    return jsonify(error={"code": code, "message": message, "fields": fields or {}}), status
+
+
+def _http_code(exc: HTTPException) -> str:
+    return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+
+
+def _handle_domain(exc: DomainError) -> Any:
+    db.session.rollback()
+    if wants_json():
+        body, status = error_response(exc.status, exc.code, exc.message, exc.fields)
+        payload = body.get_json()
+        payload["error"].update(exc.extra)
+        return jsonify(payload), status
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
+def _handle_http(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if wants_json():
+        return error_response(status, _http_code(exc), exc.description or exc.name)
+    return render_template("error.html", status=status, message=exc.description), status
+
+
+def _handle_csrf(exc: CSRFError) -> Any:
+    message = _("The form expired or was sent twice. Reload the page and try again.")
+    if wants_json():
+        return error_response(400, "csrf_failed", message)
+    return render_template("error.html", status=400, message=message), 400
+
+
+def _handle_unexpected(exc: Exception) -> Any:
+    db.session.rollback()
+    message = _("Something went wrong on our side. Nothing was saved; please try again.")
+    if wants_json():
+        return error_response(500, "internal_error", message)
+    return render_template("error.html", status=500, message=message), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain)
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(500, _handle_unexpected)

@@ -1,0 +1,62 @@
+"""Normalising the contact details people type: phone numbers and e-mail addresses.
+
+Pure functions with no Flask import, shared by the forms, the API and the importer, so that one
+person is one row whatever way their number was written (0812-3456-7890, 62812..., +62 812 ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+#: Numbers written without a country code are read as Indonesian.
+DEFAULT_REGION = "ID"
+
+# Deliberately loose: the address is confirmed by use, not by a regex; this only rejects what
+# cannot be an address at all (no @, spaces, no dot in the domain).
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ContactError(ValueError):
+    """A phone number or e-mail address that cannot be used; the message says why."""
+
+
+def normalise_phone(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
+    """Return the number in E.164 (``+6281234567890``), or None when nothing was given.
+
+    Raises ContactError when the text is not a valid phone number. A leading ``62`` without
+    ``+`` (as Indonesian spreadsheets often have it, or as Excel leaves it after eating the
+    plus sign) is read as the country code.
+    """
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if isinstance(raw, float):  # pragma: no cover - guarded by callers passing text
+        text = str(int(raw))
+    digits = re.sub(r"[^\d+]", "", text)
+    if digits.startswith("62") and not digits.startswith("+"):
+        digits = "+" + digits
+    elif digits.startswith("8") and len(digits) >= 9:
+        # Excel drops the leading zero of 0812... when the column is numeric.
+        digits = "0" + digits
+    try:
+        number = phonenumbers.parse(digits or text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ContactError(f"not a phone number: {text!r}") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ContactError(f"not a valid phone number: {text!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """Return the address trimmed and lower-cased, or None when nothing was given.
+
+    Raises ContactError when the text cannot be an e-mail address.
+    """
+    text = (raw or "").strip().lower()
+    if not text:
+        return None
+    if len(text) > 254 or not _EMAIL_RE.match(text):
+        raise ContactError(f"not an e-mail address: {text!r}")
+    return text

@@ -1,0 +1,146 @@
+"""The demo: the Tabanan social-media training of the seed report, with 40 participants.
+
+Everything goes through the services, like real data. Making it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tracker.auth.models import User
+from tracker.auth.roles import Role
+from tracker.auth.services import create_user
+from tracker.events.models import Event
+from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.services import EventInput, VenueInput, create_event
+from tracker.extensions import db
+
+DEMO_EMAIL = "demo@diskominfo.tabanankab.go.id"
+DEMO_PASSWORD = "demo-tabanan"
+DEMO_TITLE = "Pelatihan Pengelolaan Media Sosial"
+
+AGENCIES = [
+    "Dinas Kesehatan Kabupaten Tabanan",
+    "Dinas Pariwisata Kabupaten Tabanan",
+    "Dinas Pendidikan, Kepemudaan dan Olahraga Kabupaten Tabanan",
+    "Bappeda Kabupaten Tabanan",
+    "Dinas Pertanian Kabupaten Tabanan",
+    "Dinas Lingkungan Hidup Kabupaten Tabanan",
+    "Dinas Sosial Kabupaten Tabanan",
+    "BPBD Kabupaten Tabanan",
+    "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tabanan",
+    "RSUD Tabanan",
+    "Sekretariat Daerah Kabupaten Tabanan",
+    "Kecamatan Kediri",
+]
+GIVEN = [
+    "I Wayan",
+    "Ni Luh",
+    "I Made",
+    "Ni Made",
+    "I Nyoman",
+    "Ni Nyoman",
+    "I Ketut",
+    "Ni Ketut",
+    "I Gede",
+    "Ni Putu",
+]
+FAMILY = [
+    "Sudarsana",
+    "Ariani",
+    "Widiantara",
+    "Ari Widayani",
+    "Suardana",
+    "Sri Rahayu",
+    "Budiarta",
+    "Puspawati",
+    "Astawa",
+    "Dewi Lestari",
+    "Mahendra",
+    "Sukmawati",
+]
+TOPICS = [
+    "Strategi komunikasi pemerintah di era digital",
+    "Desain visual media sosial menggunakan Canva",
+    "Pengenalan keamanan digital",
+    "Etika dan tata kelola medsos instansi",
+    "Teknik penulisan konten dan analisis performa media sosial",
+]
+SPEAKERS = [
+    "I Nyoman Arta Sukma Witra (Kabid PISKP Diskominfo Tabanan)",
+    "Tim indonesiabaik.id",
+    "Tim indonesia.go.id",
+]
+
+
+@dataclass
+class DemoResult:
+    user: User
+    event: Event
+    created: bool
+
+
+def _next_tuesday_nine(now: datetime) -> datetime:
+    wita = now.astimezone(ZoneInfo("Asia/Makassar"))
+    days = (1 - wita.weekday()) % 7 or 7
+    day = (wita + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+
+
+def demo_people(count: int = 40) -> list[ParticipantInput]:
+    people = []
+    for i in range(count):
+        name = f"{GIVEN[i % len(GIVEN)]} {FAMILY[(i * 7) % len(FAMILY)]}"
+        category = "speaker" if i < 3 else "committee" if i < 6 else "participant"
+        people.append(
+            ParticipantInput(
+                name=name,
+                agency=AGENCIES[i % len(AGENCIES)],
+                position="Pengelola Media Sosial",
+                category=category,
+                email=f"peserta{i + 1:02d}@tabanankab.go.id",
+                phone=f"0812-3{i:03d}-{4000 + i}",
+            )
+        )
+    return people
+
+
+def make_demo(now: datetime) -> DemoResult:
+    """Create the demo organiser and event once; later calls return what is there."""
+    user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
+    event = db.session.scalar(select(Event).where(Event.title == DEMO_TITLE))
+    if user is not None and event is not None:
+        return DemoResult(user, event, created=False)
+    user = user or create_user(DEMO_EMAIL, DEMO_PASSWORD, Role.ORGANISER.value, "Demo Diskominfo")
+    start = _next_tuesday_nine(now)
+    event = create_event(
+        EventInput(
+            title=DEMO_TITLE,
+            organiser_unit="Diskominfo Kabupaten Tabanan",
+            description=(
+                "Pelatihan bagi pengelola akun media sosial OPD di lingkungan Pemkab Tabanan. "
+                "Peserta wajib membawa tumbler sesuai Pergub Bali No. 97 Tahun 2018."
+            ),
+            starts_at=start,
+            ends_at=start + timedelta(hours=7),
+            timezone="Asia/Makassar",
+            venue=VenueInput(
+                "Kantor Diskominfo Kabupaten Tabanan",
+                "Jl. Pahlawan No. 19, Tabanan, Bali",
+                "Ruang Rapat",
+                60,
+            ),
+            topics=TOPICS,
+            speakers=SPEAKERS,
+            expected_participants=40,
+            allow_walk_ins=True,
+            status="open",
+        ),
+        user,
+    )
+    register_participants(event, demo_people(), now, source="demo")
+    return DemoResult(user, event, created=True)

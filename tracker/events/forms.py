@@ -1,0 +1,137 @@
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from tracker.events.models import CATEGORY_LABELS, LEGAL_BASIS_LABELS, STATUS_LABELS
+
+
+def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+#: Indonesia's three zones first; any IANA name is accepted by the API.
+TIMEZONE_CHOICES = choices(
+    [
+        ("Asia/Makassar", _l("WITA (Asia/Makassar): Bali, Nusa Tenggara, Sulawesi")),
+        ("Asia/Jakarta", _l("WIB (Asia/Jakarta): Java, Sumatra")),
+        ("Asia/Jayapura", _l("WIT (Asia/Jayapura): Maluku, Papua")),
+        ("UTC", "UTC"),
+    ]
+)
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    organiser_unit = StringField(
+        _l("Organising unit"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("e.g. Diskominfo Kabupaten Tabanan"),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()]
+    )
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES, default="Asia/Makassar")
+    venue_id = SelectField(_l("Venue"), coerce=int, default=0)
+    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Length(max=200)])
+    new_venue_room = StringField(_l("Room"), validators=[Length(max=200)])
+    new_venue_address = StringField(_l("Address"), validators=[Length(max=500)])
+    new_venue_capacity = IntegerField(
+        _l("Capacity"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+    topics = TextAreaField(_l("Agenda topics (one per line)"), validators=[Length(max=5000)])
+    speakers = TextAreaField(_l("Speakers (one per line)"), validators=[Length(max=5000)])
+    livestream_url = URLField(
+        _l("Livestream link"), validators=[Optional(), URL(), Length(max=500)]
+    )
+    expected_participants = IntegerField(
+        _l("Expected participants"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    allow_walk_ins = BooleanField(_l("Walk-ins may register at the door"))
+    status = SelectField(
+        _l("Status"), choices=choices((k.value, v) for k, v in STATUS_LABELS.items())
+    )
+    checkin_opens_at = DateTimeLocalField(
+        _l("Door opens"),
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
+        description=_l("Empty: two hours before the start."),
+    )
+    checkin_closes_at = DateTimeLocalField(
+        _l("Door closes"),
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
+        description=_l("Empty: at the end of the event."),
+    )
+
+    def topic_lines(self) -> list[str]:
+        return _lines(self.topics.data)
+
+    def speaker_lines(self) -> list[str]:
+        return _lines(self.speakers.data)
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    room = StringField(_l("Room"), validators=[Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=500)])
+    capacity = IntegerField(
+        _l("Capacity"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    agency = StringField(
+        _l("Agency (instansi / OPD)"),
+        validators=[Length(max=300)],
+        description=_l("e.g. Dinas Kesehatan Kabupaten Tabanan"),
+    )
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    category = SelectField(
+        _l("Category"), choices=choices((k.value, v) for k, v in CATEGORY_LABELS.items())
+    )
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    phone = StringField(
+        _l("Phone (WhatsApp)"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Any usual way: 0812-3456-7890, +62 812 3456 7890"),
+    )
+    legal_basis = SelectField(
+        _l("Basis for processing the data"),
+        choices=choices((k.value, v) for k, v in LEGAL_BASIS_LABELS.items()),
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Participant list (XLSX or CSV)"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["xlsx", "csv", "txt"], _l("Upload an .xlsx or .csv file.")),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: its CSRF token is what a confirming or deleting POST needs."""

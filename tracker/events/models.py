@@ -1,0 +1,178 @@
+"""Venues, events and the participants registered for them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sql_false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import UTCDateTime, utcnow
+from tracker.extensions import db
+
+#: How long before the start the door opens when an event sets no check-in window.
+DEFAULT_DOORS_OPEN = timedelta(hours=2)
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.OPEN: _l("Open"),
+    EventStatus.CLOSED: _l("Closed"),
+}
+
+
+class Category(StrEnum):
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+    COMMITTEE = "committee"
+    PRESS = "press"
+
+
+#: In Indonesian these read peserta, narasumber, panitia, media (see the translations).
+CATEGORY_LABELS = {
+    Category.PARTICIPANT: _l("Participant"),
+    Category.SPEAKER: _l("Speaker"),
+    Category.COMMITTEE: _l("Committee"),
+    Category.PRESS: _l("Press"),
+}
+
+
+class LegalBasis(StrEnum):
+    """Why we may process a participant's data (UU PDP art. 20)."""
+
+    PUBLIC_SERVICE = "public_service"  # a public body carrying out its official duties
+    CONSENT = "consent"
+
+
+LEGAL_BASIS_LABELS = {
+    LegalBasis.PUBLIC_SERVICE: _l("Public duty of the organising agency"),
+    LegalBasis.CONSENT: _l("Consent of the participant"),
+}
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), server_default="")
+    room: Mapped[str] = mapped_column(String(200), server_default="")
+    capacity: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def label(self) -> str:
+        return ", ".join(part for part in (self.room, self.name) if part)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint(
+            "expected_participants IS NULL OR expected_participants >= 0", name="expected"
+        ),
+        Index("ix_events_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: The agency that holds the event, e.g. "Diskominfo Kabupaten Tabanan".
+    organiser_unit: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: IANA name; times are shown in it (Bali: Asia/Makassar, WITA).
+    timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Makassar")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    #: Agenda topics and speakers, in order, as short lines of text.
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    speakers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    livestream_url: Mapped[str] = mapped_column(String(500), server_default="")
+    expected_participants: Mapped[int | None]
+    allow_walk_ins: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    status: Mapped[str] = mapped_column(String(10), server_default=EventStatus.DRAFT.value)
+    #: The door's window; when unset, from DEFAULT_DOORS_OPEN before the start to the end.
+    checkin_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checkin_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    venue: Mapped[Venue | None] = relationship()
+
+    def checkin_window(self) -> tuple[datetime, datetime]:
+        opens = self.checkin_opens_at or self.starts_at - DEFAULT_DOORS_OPEN
+        return opens, self.checkin_closes_at or self.ends_at
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        # One person, one registration per event: the database is the judge of "same person".
+        UniqueConstraint("event_id", "email", name="uq_participants_event_email"),
+        UniqueConstraint("event_id", "phone", name="uq_participants_event_phone"),
+        CheckConstraint(
+            "category IN ('participant', 'speaker', 'committee', 'press')", name="category"
+        ),
+        CheckConstraint("legal_basis IN ('public_service', 'consent')", name="legal_basis"),
+        Index("ix_participants_event_name", "event_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: Instansi / OPD, e.g. "Dinas Kesehatan Kabupaten Tabanan".
+    agency: Mapped[str] = mapped_column(String(300), server_default="")
+    position: Mapped[str] = mapped_column(String(200), server_default="")
+    category: Mapped[str] = mapped_column(String(20), server_default=Category.PARTICIPANT.value)
+    #: Lower-cased; NULL when not given (NULLs never collide in the unique constraint).
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: E.164 (+6281234567890); NULL when not given.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    legal_basis: Mapped[str] = mapped_column(
+        String(20), server_default=LegalBasis.PUBLIC_SERVICE.value
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The secret in the ticket's QR: 128 random bits, URL-safe. Its own column so a lost
+    #: ticket can be re-issued (the old code then stops working).
+    ticket_code: Mapped[str] = mapped_column(String(43), unique=True)
+    ticket_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: How the row came in: manual, import, api, walk_in, demo.
+    source: Mapped[str] = mapped_column(String(20), server_default="manual")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+
+class ParticipantImport(db.Model):
+    """An uploaded roster waiting for the organiser's confirmation after the preview.
+
+    The file is kept in the database, not on one server's disk, so the confirming request may
+    land on any app server.
+    """
+
+    __tablename__ = "participant_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(db.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

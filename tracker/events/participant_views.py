@@ -1,0 +1,135 @@
+"""Participant pages: the list, one person's form, and the spreadsheet import with its preview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from tracker.access import requires
+from tracker.auth.roles import Role
+from tracker.db import utcnow
+from tracker.errors import DomainError, ValidationFailed
+from tracker.events import imports, participants, services
+from tracker.events.forms import ConfirmForm, ImportForm, ParticipantForm
+from tracker.events.models import CATEGORY_LABELS, Participant
+from tracker.events.pages import form_errors
+from tracker.extensions import db
+
+bp = Blueprint("participants", __name__, url_prefix="/events/<int:event_id>/participants")
+
+
+@bp.route("")
+@requires(Role.STAFF)
+def index(event_id: int) -> str:
+    event = services.get_event(event_id)
+    search = request.args.get("q", "")[:100]
+    people = participants.list_participants(event, search)
+    return render_template(
+        "participants/index.html",
+        event=event,
+        people=people,
+        search=search,
+        categories=CATEGORY_LABELS,
+        form=ConfirmForm(),
+    )
+
+
+def _input(form: ParticipantForm) -> participants.ParticipantInput:
+    return participants.ParticipantInput(
+        name=form.name.data or "",
+        agency=form.agency.data or "",
+        position=form.position.data or "",
+        category=form.category.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        legal_basis=form.legal_basis.data,
+    )
+
+
+def _save(event_id: int, person: Participant | None) -> str | Response:
+    event = services.get_event(event_id)
+    form = ParticipantForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            if person is None:
+                participants.register_participants(event, [_input(form)], utcnow())
+            else:
+                participants.update_participant(person, _input(form))
+        except DomainError as exc:
+            errors = exc.fields.get("0", exc.fields) if person is None else exc.fields
+            form_errors(form, ValidationFailed(exc.message, errors))
+        else:
+            db.session.commit()
+            flash(_("Participant saved."), "success")
+            return redirect(url_for("participants.index", event_id=event.id))
+    return render_template("participants/form.html", event=event, form=form, person=person)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def create(event_id: int) -> str | Response:
+    return _save(event_id, None)
+
+
+@bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def edit(event_id: int, participant_id: int) -> str | Response:
+    event = services.get_event(event_id)
+    return _save(event_id, participants.get_participant(event, participant_id))
+
+
+@bp.route("/<int:participant_id>/delete", methods=["POST"])
+@requires(Role.ORGANISER)
+def delete(event_id: int, participant_id: int) -> Response:
+    event = services.get_event(event_id)
+    person = participants.get_participant(event, participant_id)
+    if ConfirmForm().validate_on_submit():
+        participants.delete_participant(person)
+        db.session.commit()
+        flash(_("%(name)s was removed from the event.", name=person.name), "success")
+    return redirect(url_for("participants.index", event_id=event.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def upload(event_id: int) -> str | Response:
+    event = services.get_event(event_id)
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            pending = imports.stage_upload(event, current_user, form.file.data.filename, data)
+        except DomainError as exc:
+            form.file.errors = [exc.message]
+        else:
+            db.session.commit()
+            return redirect(
+                url_for("participants.preview", event_id=event.id, import_id=pending.id)
+            )
+    return render_template("participants/import.html", event=event, form=form)
+
+
+@bp.route("/import/<int:import_id>", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def preview(event_id: int, import_id: int) -> str | Response:
+    event = services.get_event(event_id)
+    pending = imports.get_pending(event, import_id, current_user)
+    if pending is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        created = imports.confirm(event, pending, utcnow())
+        db.session.commit()
+        flash(_("%(n)d participants imported.", n=created), "success")
+        return redirect(url_for("participants.index", event_id=event.id))
+    plan = imports.plan_pending(event, pending)
+    return render_template(
+        "participants/preview.html",
+        event=event,
+        plan=plan,
+        pending=pending,
+        form=form,
+        categories=CATEGORY_LABELS,
+    )

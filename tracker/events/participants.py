@@ -1,0 +1,327 @@
+"""Registering participants: one at a time, in lists (the API), and from a spreadsheet.
+
+"One person, one registration per event" means the same e-mail or the same phone number. The
+unique constraints decide; the checks here exist to give a clear answer before the database
+has to say no, and to say which row or entry is the duplicate.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
+from tracker.events.contact import ContactError, normalise_email, normalise_phone
+from tracker.events.models import Category, Event, LegalBasis, Participant
+from tracker.events.roster import Roster, RosterProblem
+from tracker.extensions import db
+
+NAME_MAX, AGENCY_MAX, POSITION_MAX = 200, 300, 200
+
+
+def new_ticket_code() -> str:
+    """128 random bits, URL-safe (22 characters): cannot be guessed or counted through."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass
+class ParticipantInput:
+    name: str
+    agency: str = ""
+    position: str = ""
+    category: str = Category.PARTICIPANT.value
+    email: str | None = None
+    phone: str | None = None
+    legal_basis: str = LegalBasis.PUBLIC_SERVICE.value
+
+
+@dataclass
+class CleanParticipant:
+    name: str
+    agency: str
+    position: str
+    category: str
+    email: str | None
+    phone: str | None
+    legal_basis: str
+
+
+def _text_errors(data: ParticipantInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = _("The name is required.")
+    limits = (("name", NAME_MAX), ("agency", AGENCY_MAX), ("position", POSITION_MAX))
+    for name, limit in limits:
+        if len(getattr(data, name).strip()) > limit:
+            errors[name] = _("At most %(n)d characters.", n=limit)
+    if data.category not in {c.value for c in Category}:
+        errors["category"] = _("Category must be participant, speaker, committee or press.")
+    if data.legal_basis not in {b.value for b in LegalBasis}:
+        errors["legal_basis"] = _("Legal basis must be public_service or consent.")
+    return errors
+
+
+def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, dict[str, str]]:
+    """The participant normalised (E.164 phone, lower-case e-mail), or the errors by field."""
+    errors = _text_errors(data)
+    email = phone = None
+    try:
+        email = normalise_email(data.email)
+    except ContactError:
+        errors["email"] = _("Not a valid e-mail address.")
+    try:
+        phone = normalise_phone(data.phone)
+    except ContactError:
+        errors["phone"] = _("Not a valid phone number; write it like 0812-3456-7890.")
+    if errors:
+        return None, errors
+    return CleanParticipant(
+        name=data.name.strip(),
+        agency=data.agency.strip(),
+        position=data.position.strip(),
+        category=data.category,
+        email=email,
+        phone=phone,
+        legal_basis=data.legal_basis,
+    ), {}
+
+
+def find_registered(
+    event_id: int, email: str | None, phone: str | None, exclude_id: int | None = None
+) -> Participant | None:
+    """The participant of the event with this e-mail or phone, if any."""
+    conditions = []
+    if email:
+        conditions.append(Participant.email == email)
+    if phone:
+        conditions.append(Participant.phone == phone)
+    if not conditions:
+        return None
+    query = select(Participant).where(Participant.event_id == event_id, or_(*conditions))
+    if exclude_id is not None:
+        query = query.where(Participant.id != exclude_id)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def _duplicate(existing: Participant, clean: CleanParticipant) -> DuplicateParticipant:
+    field_name = "email" if clean.email and existing.email == clean.email else "phone"
+    return DuplicateParticipant(
+        _(
+            "%(name)s is registered for this event already (same e-mail or phone).",
+            name=existing.name,
+        ),
+        {field_name: _("Already registered.")},
+        participant_id=existing.id,
+    )
+
+
+def _flush_or_duplicate() -> None:
+    """Flush; a unique-constraint race with another request becomes a 409, not a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise DuplicateParticipant(
+            _("This person is registered for this event already (same e-mail or phone).")
+        ) from exc
+
+
+def _within_list_duplicates(cleaned: list[CleanParticipant]) -> dict[str, dict[str, str]]:
+    seen: dict[str, int] = {}
+    errors: dict[str, dict[str, str]] = {}
+    for index, clean in enumerate(cleaned):
+        for key in (
+            f"e:{clean.email}" if clean.email else None,
+            f"p:{clean.phone}" if clean.phone else None,
+        ):
+            if key is None:
+                continue
+            if key in seen:
+                errors[str(index)] = {
+                    key[0] == "e" and "email" or "phone": _("Same as entry %(i)d.", i=seen[key])
+                }
+            seen.setdefault(key, index)
+    return errors
+
+
+def register_participants(
+    event: Event, entries: list[ParticipantInput], now: datetime, source: str = "manual"
+) -> list[Participant]:
+    """Register every entry or none.
+
+    Raises ValidationFailed with the errors by entry index (as strings), or
+    DuplicateParticipant when an entry is registered already or appears twice.
+    """
+    cleaned, errors = [], {}
+    for index, entry in enumerate(entries):
+        clean, entry_errors = clean_participant(entry)
+        if entry_errors:
+            errors[str(index)] = entry_errors
+        cleaned.append(clean)
+    if errors:
+        raise ValidationFailed(_("Some entries are not valid; nothing was saved."), errors)
+    repeats = _within_list_duplicates(cleaned)
+    if repeats:
+        raise DuplicateParticipant(_("The same person appears twice; nothing was saved."), repeats)
+    for clean in cleaned:
+        existing = find_registered(event.id, clean.email, clean.phone)
+        if existing is not None:
+            raise _duplicate(existing, clean)
+    created = [_new_participant(event, clean, now, source) for clean in cleaned]
+    db.session.add_all(created)
+    _flush_or_duplicate()
+    return created
+
+
+def _new_participant(
+    event: Event, clean: CleanParticipant, now: datetime, source: str
+) -> Participant:
+    return Participant(
+        event_id=event.id,
+        ticket_code=new_ticket_code(),
+        ticket_issued_at=now,
+        source=source,
+        consent_at=now if clean.legal_basis == LegalBasis.CONSENT else None,
+        **vars(clean),
+    )
+
+
+def update_participant(participant: Participant, data: ParticipantInput) -> Participant:
+    """Raises ValidationFailed or DuplicateParticipant (another registration has the contact)."""
+    clean, errors = clean_participant(data)
+    if errors or clean is None:
+        raise ValidationFailed(_("The participant has errors."), errors)
+    other = find_registered(participant.event_id, clean.email, clean.phone, participant.id)
+    if other is not None:
+        raise _duplicate(other, clean)
+    for name, value in vars(clean).items():
+        setattr(participant, name, value)
+    _flush_or_duplicate()
+    return participant
+
+
+def reissue_ticket(participant: Participant, now: datetime) -> str:
+    """Give the participant a new ticket code; the old one stops working at once."""
+    participant.ticket_code = new_ticket_code()
+    participant.ticket_issued_at = now
+    db.session.flush()
+    return participant.ticket_code
+
+
+def get_participant(event: Event, participant_id: int) -> Participant:
+    """Raises NotFound when the participant does not exist or belongs to another event."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        raise NotFound(_("No participant with id %(id)s in this event.", id=participant_id))
+    return participant
+
+
+def delete_participant(participant: Participant) -> None:
+    db.session.delete(participant)
+    db.session.flush()
+
+
+def list_participants(event: Event, search: str = "") -> list[Participant]:
+    query = select(Participant).where(Participant.event_id == event.id)
+    if search.strip():
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Participant.name.ilike(like), Participant.agency.ilike(like)))
+    return list(db.session.scalars(query.order_by(Participant.name, Participant.id)))
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the rows to create, and every row it would not, with why."""
+
+    to_create: list[tuple[int, CleanParticipant]] = field(default_factory=list)
+    errors: list[RosterProblem] = field(default_factory=list)
+    duplicates: list[RosterProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _registered_contacts(event: Event) -> tuple[dict[str, str], dict[str, str]]:
+    rows = db.session.execute(
+        select(Participant.email, Participant.phone, Participant.name).where(
+            Participant.event_id == event.id
+        )
+    )
+    emails, phones = {}, {}
+    for email, phone, name in rows:
+        if email:
+            emails[email] = name
+        if phone:
+            phones[phone] = name
+    return emails, phones
+
+
+def plan_import(event: Event, roster: Roster) -> ImportPlan:
+    """Sort the roster's rows into new, invalid and already registered (one query in all)."""
+    emails, phones = _registered_contacts(event)
+    plan = ImportPlan(
+        errors=list(roster.errors),
+        duplicates=list(roster.duplicates),
+        ignored_columns=list(roster.ignored_columns),
+    )
+    for row in roster.rows:
+        known = (row.email and emails.get(row.email)) or (row.phone and phones.get(row.phone))
+        if known:
+            plan.duplicates.append(
+                RosterProblem(
+                    row.row, _("%(name)s is registered for this event already.", name=known)
+                )
+            )
+            continue
+        plan.to_create.append(
+            (
+                row.row,
+                CleanParticipant(
+                    name=row.name,
+                    agency=row.agency,
+                    position=row.position,
+                    category=row.category,
+                    email=row.email,
+                    phone=row.phone,
+                    legal_basis=LegalBasis.PUBLIC_SERVICE.value,
+                ),
+            )
+        )
+    plan.errors.sort(key=lambda p: p.row)
+    plan.duplicates.sort(key=lambda p: p.row)
+    return plan
+
+
+def apply_import(event: Event, plan: ImportPlan, now: datetime) -> int:
+    """Insert the plan's new rows in one statement batch; returns how many.
+
+    Raises DuplicateParticipant if someone registered one of them since the plan was made.
+    """
+    values = [_import_values(event, clean, now) for _row, clean in plan.to_create]
+    if values:
+        try:
+            db.session.execute(insert(Participant), values)
+        except IntegrityError as exc:
+            db.session.rollback()
+            raise DuplicateParticipant(
+                _("Someone registered one of these people meanwhile; run the import again.")
+            ) from exc
+    return len(values)
+
+
+def _import_values(event: Event, clean: CleanParticipant, now: datetime) -> dict[str, object]:
+    return {
+        "event_id": event.id,
+        "ticket_code": new_ticket_code(),
+        "ticket_issued_at": now,
+        "source": "import",
+        "created_at": now,
+        "updated_at": now,
+        **vars(clean),
+    }

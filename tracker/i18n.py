@@ -1,0 +1,76 @@
+"""Languages and times as a person sees them.
+
+Bahasa Indonesia is the default on every page; English is a switch away (``/lang/en``), kept in
+the session. API clients may ask for English with Accept-Language. Times are stored in UTC and
+shown in the event's time zone (WITA, ``Asia/Makassar``, for Bali).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import get_locale
+
+from tracker.extensions import babel
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def zone(name: str | None = None) -> ZoneInfo:
+    return ZoneInfo(name or current_app.config["TIMEZONE"])
+
+
+def localtime(value: datetime | None, tz: str | None = None) -> datetime | None:
+    """The moment in the given zone (the app's default zone when none is given)."""
+    return None if value is None else value.astimezone(zone(tz))
+
+
+def zone_abbreviation(value: datetime, tz: str) -> str:
+    """WITA / WIB / WIT for Indonesia's zones, which the tz database writes as +08 etc."""
+    names = {
+        "Asia/Makassar": "WITA",
+        "Asia/Jakarta": "WIB",
+        "Asia/Pontianak": "WIB",
+        "Asia/Jayapura": "WIT",
+    }
+    return names.get(tz) or value.astimezone(zone(tz)).strftime("%Z")
+
+
+def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    """A datetime in the event's zone, in the page's language, with the zone named."""
+    if value is None:
+        return ""
+    name = tz or current_app.config["TIMEZONE"]
+    local = value.astimezone(zone(name))
+    text = babel_format_datetime(local.replace(tzinfo=None), fmt, rebase=False)
+    return f"{text} {zone_abbreviation(local, name)}"
+
+
+def register_i18n(app: Flask) -> None:
+    translations = Path(__file__).parent / "translations"
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(translations),
+    )
+    app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES

@@ -1,0 +1,84 @@
+"""What every page shares: the home redirect, the health check, headers, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from tracker.access import public
+from tracker.auth.roles import Role, role_rank
+from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS
+from tracker.extensions import db
+from tracker.i18n import current_language
+
+bp = Blueprint("web", __name__)
+
+#: No inline script or style anywhere: every script and stylesheet is a file in static/.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+@bp.route("/")
+@public
+def index() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("events.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[Response, int]:
+    """For a load balancer: 200 when the app can reach its database, 503 when it cannot."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Ticket URLs carry the ticket code: never send them to another site as a referrer.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    return response
+
+
+def register_security_headers(app: Flask) -> None:
+    app.after_request(_security_headers)
+
+
+def _can(role: str) -> bool:
+    return bool(current_user.is_authenticated) and role_rank(current_user.role) >= role_rank(role)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {
+            "can": _can,
+            "Role": Role,
+            "STATUS_LABELS": STATUS_LABELS,
+            "CATEGORY_LABELS": CATEGORY_LABELS,
+            "lang": current_language(),
+        }
