@@ -51,7 +51,9 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker import audit  # noqa: F401 - registers the audit log's table
     from tracker.api.views import bp as api_bp
+    from tracker.checkin import models as checkin_models  # noqa: F401 - until its views exist
     from tracker.auth.views import bp as auth_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp

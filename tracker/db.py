@@ -79,7 +79,7 @@ def begin_write() -> None:
     Called before anything else touches the session in a request that will write, so the
     request waits its turn for the lock instead of failing halfway through.
     """
-    if db.session.in_transaction():
+    if db.session().in_transaction():
         return
     if db.engine.dialect.name == "sqlite":
         db.session.connection(execution_options={_IMMEDIATE: True})

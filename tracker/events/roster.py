@@ -181,7 +181,7 @@ def read_roster(filename: str, data: bytes) -> Roster:
     empty, is neither readable CSV nor XLSX (including old ``.xls``), has no recognisable
     name column in its first rows, or has more than MAX_ROWS data rows.
     """
-    if not data.strip() or data.strip() in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+    if data.strip() in (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):  # nothing, or a BOM
         raise RosterFileError(_("The file is empty."))
     if data.startswith(_OLE_MAGIC):
         raise RosterFileError(
@@ -214,7 +214,9 @@ def _xlsx_records(data: bytes) -> Iterator[Iterator[Record]]:
 
     Raises RosterFileError when openpyxl cannot open or parse the file (not a zip, a zip that
     is not a workbook such as .ods or .docx, damaged XML). openpyxl's warnings about features
-    it drops (data validation, styles) mean nothing to the person and are silenced.
+    it drops (data validation, styles) mean nothing to the person and are silenced while the
+    file is read (``catch_warnings`` is process-wide, so another thread's warnings may be
+    silenced during that time too).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -299,7 +301,7 @@ def _read_csv(text: str) -> Roster:
         text = text[sep_line.end() :]
     try:
         if delimiter is None:
-            delimiter = ";"
+            delimiter = _sniff_delimiter(text)
         return _read_records(enumerate(_csv_reader(text, delimiter), start=1))
     except csv.Error as exc:
         raise RosterFileError(

@@ -1,0 +1,87 @@
+"""Check-ins and the log of every scan.
+
+A participant is checked in at most once: the unique constraint on ``participant_id`` is the
+judge when two gates scan one ticket at the same moment. Every scan, good or bad, is a row of
+``scans``; its nonce makes an offline device's retries idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import UTCDateTime
+from tracker.events.models import Participant
+from tracker.extensions import db
+
+
+class Method(StrEnum):
+    SCANNER = "scanner"  # staff scanned the ticket (camera or handheld)
+    DOOR = "door"  # the participant checked in on the door page with their own phone
+    MANUAL = "manual"  # staff found the person by name
+    WALK_IN = "walk_in"  # registered at the door
+
+
+class ScanResult(StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY = "already_checked_in"
+    INVALID = "invalid"
+    WRONG_EVENT = "wrong_event"
+    NOT_OPEN = "not_open"
+
+
+class CheckIn(db.Model):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("participant_id", name="uq_checkins_participant_id"),
+        CheckConstraint("method IN ('scanner', 'door', 'manual', 'walk_in')", name="method"),
+        Index("ix_checkins_event_id_checked_in_at", "event_id", "checked_in_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: When the person came in: the scan's own time (an offline scan's device time, bounded
+    #: by the server's), not when the server heard of it.
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    method: Mapped[str] = mapped_column(String(10))
+    gate: Mapped[str] = mapped_column(String(50), server_default="")
+    device: Mapped[str] = mapped_column(String(64), server_default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The tumbler rule (Pergub Bali 97/2018, SE Sekda Bali 2/2025): True, False, or None
+    #: when nobody asked.
+    brought_tumbler: Mapped[bool | None]
+    nonce: Mapped[str | None] = mapped_column(String(64))
+
+    participant: Mapped[Participant] = relationship()
+
+
+class Scan(db.Model):
+    """Every scan and its answer, failed ones included; the nonce makes retries idempotent."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        UniqueConstraint("event_id", "nonce", name="uq_scans_event_id_nonce"),
+        Index("ix_scans_event_id_scanned_at", "event_id", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    result: Mapped[str] = mapped_column(String(20))
+    #: The first characters of the code scanned (enough to trace a bad ticket, not to use it).
+    code_prefix: Mapped[str] = mapped_column(String(12), server_default="")
+    method: Mapped[str] = mapped_column(String(10), server_default="scanner")
+    gate: Mapped[str] = mapped_column(String(50), server_default="")
+    device: Mapped[str] = mapped_column(String(64), server_default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    brought_tumbler: Mapped[bool | None]
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Events, venues and the participants registered for them."""
