@@ -6,13 +6,14 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL poi
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -23,6 +24,22 @@ from tracker.auth.services import create_user, issue_token
 from tracker.extensions import db
 
 PASSWORD = "correct horse battery"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run like production ones: in their own app context.
+
+    Flask would otherwise reuse the test's app context, so ``g`` (where Flask-Login caches
+    the user) and the database session would leak from one request into the next. After the
+    request the test's own session is committed, so it sees what the request wrote (and a
+    SQLite read snapshot does not hide it).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        return response
 
 
 def _reset_postgres(url: str) -> None:
@@ -55,10 +72,11 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Cal
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "UPLOAD_FOLDER": str(uploads),
-            "SERVER_NAME": "tracker.test",
         }
         config.update(overrides)
-        return create_app(config)
+        made = create_app(config)
+        made.test_client_class = IsolatedClient
+        return made
 
     return make
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 
@@ -22,6 +22,8 @@ DEFAULT_LANGUAGE = "id"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -49,7 +49,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def live_server(make_app: Callable[..., Flask], app: Flask) -> Iterator[str]:
     """The app served on a free loopback port, on the suite's database."""
-    served = make_app(SERVER_NAME=None)
+    served = make_app()
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -132,6 +141,13 @@ class Participant(db.Model):
         ),
         CheckConstraint("legal_basis IN ('public_service', 'consent')", name="legal_basis"),
         Index("ix_participants_event_name", "event_id", "name"),
+        # Without a phone or an e-mail, the same name in the same agency is the same person.
+        Index(
+            "uq_participants_event_name_agency_nocontact", "event_id", "name", "agency",
+            unique=True,
+            sqlite_where=text("email IS NULL AND phone IS NULL"),
+            postgresql_where=text("email IS NULL AND phone IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
@@ -92,16 +92,29 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
 
 
 def find_registered(
-    event_id: int, email: str | None, phone: str | None, exclude_id: int | None = None
+    event_id: int,
+    email: str | None,
+    phone: str | None,
+    exclude_id: int | None = None,
+    name: str = "",
+    agency: str = "",
 ) -> Participant | None:
-    """The participant of the event with this e-mail or phone, if any."""
+    """The participant of the event with this e-mail or phone; for someone with neither, the
+    one with the same name and agency and no contact either."""
     conditions = []
     if email:
         conditions.append(Participant.email == email)
     if phone:
         conditions.append(Participant.phone == phone)
     if not conditions:
-        return None
+        conditions.append(
+            and_(
+                Participant.name == name,
+                Participant.agency == agency,
+                Participant.email.is_(None),
+                Participant.phone.is_(None),
+            )
+        )
     query = select(Participant).where(Participant.event_id == event_id, or_(*conditions))
     if exclude_id is not None:
         query = query.where(Participant.id != exclude_id)
@@ -131,20 +144,22 @@ def _flush_or_duplicate() -> None:
         ) from exc
 
 
+def identity_keys(clean: CleanParticipant) -> list[tuple[str, str]]:
+    """What makes two registrations the same person: (field, value) pairs. Without a phone or
+    an e-mail, the same name in the same agency."""
+    keys = [
+        (field, value) for field, value in (("email", clean.email), ("phone", clean.phone)) if value
+    ]
+    return keys or [("name", f"{clean.name}|{clean.agency}")]
+
+
 def _within_list_duplicates(cleaned: list[CleanParticipant]) -> dict[str, dict[str, str]]:
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     errors: dict[str, dict[str, str]] = {}
     for index, clean in enumerate(cleaned):
-        for key in (
-            f"e:{clean.email}" if clean.email else None,
-            f"p:{clean.phone}" if clean.phone else None,
-        ):
-            if key is None:
-                continue
+        for key in identity_keys(clean):
             if key in seen:
-                errors[str(index)] = {
-                    key[0] == "e" and "email" or "phone": _("Same as entry %(i)d.", i=seen[key])
-                }
+                errors[str(index)] = {key[0]: _("Same as entry %(i)d.", i=seen[key])}
             seen.setdefault(key, index)
     return errors
 
@@ -169,7 +184,9 @@ def register_participants(
     if repeats:
         raise DuplicateParticipant(_("The same person appears twice; nothing was saved."), repeats)
     for clean in cleaned:
-        existing = find_registered(event.id, clean.email, clean.phone)
+        existing = find_registered(
+            event.id, clean.email, clean.phone, None, clean.name, clean.agency
+        )
         if existing is not None:
             raise _duplicate(existing, clean)
     created = [_new_participant(event, clean, now, source) for clean in cleaned]
@@ -196,7 +213,9 @@ def update_participant(participant: Participant, data: ParticipantInput) -> Part
     clean, errors = clean_participant(data)
     if errors or clean is None:
         raise ValidationFailed(_("The participant has errors."), errors)
-    other = find_registered(participant.event_id, clean.email, clean.phone, participant.id)
+    other = find_registered(
+        participant.event_id, clean.email, clean.phone, participant.id, clean.name, clean.agency
+    )
     if other is not None:
         raise _duplicate(other, clean)
     for name, value in vars(clean).items():
@@ -247,52 +266,48 @@ class ImportPlan:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _registered_contacts(event: Event) -> tuple[dict[str, str], dict[str, str]]:
+def _registered_identities(event: Event) -> dict[tuple[str, str], str]:
+    """Every identity key of the event's participants, with the participant's name."""
     rows = db.session.execute(
-        select(Participant.email, Participant.phone, Participant.name).where(
+        select(Participant.email, Participant.phone, Participant.name, Participant.agency).where(
             Participant.event_id == event.id
         )
     )
-    emails, phones = {}, {}
-    for email, phone, name in rows:
-        if email:
-            emails[email] = name
-        if phone:
-            phones[phone] = name
-    return emails, phones
+    known: dict[tuple[str, str], str] = {}
+    for email, phone, name, agency in rows:
+        for key in identity_keys(CleanParticipant(name, agency, "", "", email, phone, "")):
+            known[key] = name
+    return known
 
 
 def plan_import(event: Event, roster: Roster) -> ImportPlan:
     """Sort the roster's rows into new, invalid and already registered (one query in all)."""
-    emails, phones = _registered_contacts(event)
+    known = _registered_identities(event)
     plan = ImportPlan(
         errors=list(roster.errors),
         duplicates=list(roster.duplicates),
         ignored_columns=list(roster.ignored_columns),
     )
     for row in roster.rows:
-        known = (row.email and emails.get(row.email)) or (row.phone and phones.get(row.phone))
-        if known:
+        clean = CleanParticipant(
+            name=row.name,
+            agency=row.agency,
+            position=row.position,
+            category=row.category,
+            email=row.email,
+            phone=row.phone,
+            legal_basis=LegalBasis.PUBLIC_SERVICE.value,
+        )
+        match = next((known[key] for key in identity_keys(clean) if key in known), None)
+        if match is not None:
             plan.duplicates.append(
                 RosterProblem(
-                    row.row, _("%(name)s is registered for this event already.", name=known)
+                    row.row, _("%(name)s is registered for this event already.", name=match)
                 )
             )
             continue
-        plan.to_create.append(
-            (
-                row.row,
-                CleanParticipant(
-                    name=row.name,
-                    agency=row.agency,
-                    position=row.position,
-                    category=row.category,
-                    email=row.email,
-                    phone=row.phone,
-                    legal_basis=LegalBasis.PUBLIC_SERVICE.value,
-                ),
-            )
-        )
+        plan.to_create.append((row.row, clean))
+        known.update(dict.fromkeys(identity_keys(clean), clean.name))  # twice in one file
     plan.errors.sort(key=lambda p: p.row)
     plan.duplicates.sort(key=lambda p: p.row)
     return plan

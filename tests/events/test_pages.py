@@ -1,0 +1,124 @@
+"""The organiser's pages: event form, participant form, and the import with its preview."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.conftest import log_in
+from tests.events.factories import add_people, make_event
+from tracker.events.models import Event, Participant, ParticipantImport
+from tracker.extensions import db
+
+DATA = Path(__file__).parent.parent / "data"
+
+EVENT_FORM = {
+    "title": "Pelatihan Pengelolaan Media Sosial", "organiser_unit": "Diskominfo Kab. Tabanan",
+    "starts_at": "2025-07-22T09:00", "ends_at": "2025-07-22T15:00", "timezone": "Asia/Makassar",
+    "venue_id": "0", "new_venue_name": "Kantor Diskominfo Tabanan", "new_venue_room": "Ruang Rapat",
+    "topics": "Strategi komunikasi\r\nDesain visual dengan Canva\r\n", "speakers": "",
+    "status": "open", "expected_participants": "40",
+}
+
+
+def _count(event_id: int) -> int:
+    return db.session.scalar(select(func.count()).where(Participant.event_id == event_id))
+
+
+def test_organiser_creates_an_event_in_local_time(client, users):
+    log_in(client, users.organiser)
+    response = client.post("/events/new", data=EVENT_FORM)
+    assert response.status_code == 302
+    event = db.session.scalar(select(Event))
+    assert event.starts_at == datetime(2025, 7, 22, 1, 0, tzinfo=UTC)
+    assert event.topics == ["Strategi komunikasi", "Desain visual dengan Canva"]
+    assert event.venue.room == "Ruang Rapat"
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "09.00" in page or "09:00" in page  # shown in WITA, not UTC
+    assert "WITA" in page
+
+
+def test_the_edit_form_shows_local_times(client, users):
+    event = make_event(starts_at=datetime(2025, 7, 22, 1, 0, tzinfo=UTC))
+    log_in(client, users.organiser)
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert 'value="2025-07-22T09:00"' in page
+
+
+def test_an_invalid_event_form_shows_errors_and_saves_nothing(client, users):
+    log_in(client, users.organiser)
+    response = client.post("/events/new", data={**EVENT_FORM, "ends_at": "2025-07-22T08:00"})
+    assert response.status_code == 200
+    assert b'role="alert"' in response.data
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_a_bad_date_is_a_form_error(client, users):
+    log_in(client, users.organiser)
+    response = client.post("/events/new", data={**EVENT_FORM, "starts_at": "kemarin"})
+    assert response.status_code == 200 and b'aria-invalid="true"' in response.data
+
+
+def test_add_participant_with_errors_then_fixed(client, users):
+    event = make_event()
+    log_in(client, users.organiser)
+    url = f"/events/{event.id}/participants/new"
+    person = {"name": "Ni Made Ari Widayani", "agency": "Dinas Kesehatan", "category":
+              "participant", "phone": "0812", "legal_basis": "public_service"}
+    bad = client.post(url, data=person)
+    assert bad.status_code == 200 and b'id="phone-error"' in bad.data
+    assert _count(event.id) == 0
+    good = client.post(url, data={**person, "phone": "0812-3456-7890"})
+    assert good.status_code == 302
+    duplicate = client.post(url, data={**person, "name": "Ari", "phone": "+62 812 3456 7890"})
+    assert duplicate.status_code == 200 and _count(event.id) == 1
+
+
+def test_staff_see_participants_without_contacts(client, users):
+    event = make_event()
+    add_people(event, 2)
+    log_in(client, users.staff)
+    page = client.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    assert "Peserta 000" in page and "@tabanankab.go.id" not in page
+
+
+def test_import_preview_then_confirm(client, users):
+    event = make_event()
+    log_in(client, users.organiser)
+    with (DATA / "peserta_rusak.xlsx").open("rb") as handle:
+        response = client.post(f"/events/{event.id}/participants/import",
+                               data={"file": (handle, "peserta_rusak.xlsx")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert _count(event.id) == 0  # the preview saves nothing
+    to_create = int(re.search(r"<strong>(\d+)</strong>", page).group(1))
+    assert to_create > 0
+    confirmed = client.post(preview_url)
+    assert confirmed.status_code == 302
+    assert _count(event.id) == to_create
+    assert db.session.scalar(select(func.count()).select_from(ParticipantImport)) == 0
+
+
+def test_import_of_a_non_spreadsheet_is_a_form_error(client, users):
+    event = make_event()
+    log_in(client, users.organiser)
+    with (DATA / "bukan_spreadsheet.xlsx").open("rb") as handle:
+        response = client.post(f"/events/{event.id}/participants/import",
+                               data={"file": (handle, "bukan_spreadsheet.xlsx")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 200 and b'id="file-error"' in response.data
+
+
+def test_another_organisers_pending_import_is_not_visible(client, users):
+    event = make_event()
+    pending = ParticipantImport(event_id=event.id, user_id=users.admin.id, filename="x.csv",
+                                content=b"Nama\nA\n")
+    db.session.add(pending)
+    db.session.commit()
+    log_in(client, users.organiser)
+    assert client.get(f"/events/{event.id}/participants/import/{pending.id}").status_code == 404
