@@ -157,3 +157,15 @@ def test_without_contacts_the_same_name_and_agency_is_the_same_person(app):
     plan = imports.read_plan(event, "p.csv", data)
     assert [row for row, _ in plan.to_create] == [3]
     assert [d.row for d in plan.duplicates] == [2, 4]
+
+
+def test_person_key_is_the_same_person_across_events_and_reveals_nothing(app):
+    first, second = make_event(), make_event(title="Rapat Koordinasi")
+    [a] = register_participants(first, [ParticipantInput(name="A", phone="0812-3456-7890")],
+                                utcnow())
+    [b] = register_participants(second, [ParticipantInput(name="A.", phone="+6281234567890")],
+                                utcnow())
+    [c] = register_participants(second, [ParticipantInput(name="C", phone="0813-1111-2222")],
+                                utcnow())
+    assert a.person_key == b.person_key != c.person_key
+    assert "6281234567890" not in a.person_key and len(a.person_key) == 32

@@ -169,6 +169,10 @@ class Participant(db.Model):
     #: ticket can be re-issued (the old code then stops working).
     ticket_code: Mapped[str] = mapped_column(String(43), unique=True)
     ticket_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A keyed hash (HMAC with SECRET_KEY) of what makes the person unique (e-mail, else phone,
+    #: else name and agency): counts unique people across events, and survives the retention
+    #: purge, which erases what it was made from.
+    person_key: Mapped[str] = mapped_column(String(64), server_default="", index=True)
     #: How the row came in: manual, import, api, walk_in, demo.
     source: Mapped[str] = mapped_column(String(20), server_default="manual")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,10 +7,13 @@ has to say no, and to say which row or entry is the duplicate.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -153,6 +156,13 @@ def identity_keys(clean: CleanParticipant) -> list[tuple[str, str]]:
     return keys or [("name", f"{clean.name}|{clean.agency}")]
 
 
+def person_key(clean: CleanParticipant) -> str:
+    """The person's pseudonymous key: the HMAC of their first identity key."""
+    field, value = identity_keys(clean)[0]
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _within_list_duplicates(cleaned: list[CleanParticipant]) -> dict[str, dict[str, str]]:
     seen: dict[tuple[str, str], int] = {}
     errors: dict[str, dict[str, str]] = {}
@@ -204,6 +214,7 @@ def _new_participant(
         ticket_issued_at=now,
         source=source,
         consent_at=now if clean.legal_basis == LegalBasis.CONSENT else None,
+        person_key=person_key(clean),
         **vars(clean),
     )
 
@@ -220,6 +231,7 @@ def update_participant(participant: Participant, data: ParticipantInput) -> Part
         raise _duplicate(other, clean)
     for name, value in vars(clean).items():
         setattr(participant, name, value)
+    participant.person_key = person_key(clean)
     _flush_or_duplicate()
     return participant
 
@@ -338,5 +350,6 @@ def _import_values(event: Event, clean: CleanParticipant, now: datetime) -> dict
         "source": "import",
         "created_at": now,
         "updated_at": now,
+        "person_key": person_key(clean),
         **vars(clean),
     }
