@@ -26,12 +26,12 @@ install-dev: $(VENV)/.dev translations
 # Compiled catalogues are built, not committed.
 translations: $(VENV)/.base $(MOS:.po=.mo)
 tracker/translations/%/LC_MESSAGES/messages.mo: tracker/translations/%/LC_MESSAGES/messages.po
-	$(BIN)/pybabel compile --use-fuzzy -q -i $< -o $@
+	$(BIN)/pybabel -q compile --use-fuzzy -i $< -o $@
 
 # After adding or changing user-facing strings: refresh the catalogue, then translate the new ones.
 extract-messages: $(VENV)/.base
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o tracker/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i tracker/translations/messages.pot -d tracker/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i tracker/translations/messages.pot -d tracker/translations
 
 run: install
 	$(FLASK) db upgrade

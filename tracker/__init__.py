@@ -52,23 +52,43 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from tracker import audit  # noqa: F401 - registers the audit log's table
+    from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
-    from tracker.checkin import models as checkin_models  # noqa: F401 - until its views exist
     from tracker.auth.views import bp as auth_bp
+    from tracker.checkin.door_views import bp as door_bp
+    from tracker.checkin.scanner_views import bp as scanner_bp
+    from tracker.checkin.ticket_views import bp as tickets_bp
+    from tracker.checkin.views import bp as checkin_bp
+    from tracker.compliance.template_views import bp as checklist_templates_bp
+    from tracker.compliance.views import bp as compliance_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
+    from tracker.privacy.views import bp as privacy_bp
     from tracker.web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp):
+    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (privacy_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (compliance_bp, checklist_templates_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (checkin_bp, door_bp, tickets_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from tracker.auth.cli import user_cli
+    from tracker.compliance.cli import checklists_cli
     from tracker.events.cli import demo_command
+    from tracker.ops.cli import backup_command, restore_command
+    from tracker.privacy.cli import purge_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(checklists_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _register_hooks(app: Flask) -> None:

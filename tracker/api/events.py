@@ -20,6 +20,24 @@ from tracker.extensions import db
 
 bp = Blueprint("events", __name__)
 
+#: Fields of an event that PATCH may change but not empty.
+_REQUIRED = frozenset(
+    {
+        "title",
+        "organiser_unit",
+        "description",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "topics",
+        "speakers",
+        "livestream_url",
+        "allow_walk_ins",
+        "status",
+        "privacy_contact",
+        "archived",
+    }
+)
 #: The largest page of participants one call returns.
 MAX_PAGE = 5000
 
@@ -57,6 +75,8 @@ def event_json(event: Event) -> dict[str, Any]:
         "checkin_opens_at": iso(opens, tz),
         "checkin_closes_at": iso(closes, tz),
         "archived": event.is_archived,
+        "retention_days": event.retention_days,
+        "privacy_contact": event.privacy_contact,
     }
 
 
@@ -114,6 +134,13 @@ def get_event(event_id: int) -> Response:
 def patch_event(event_id: int) -> Response:
     event = services.get_event(event_id)
     body = parse(EventPatch, json_body())
+    nulls = {
+        k: _("Cannot be null.")
+        for k in body.model_fields_set & _REQUIRED
+        if getattr(body, k) is None
+    }
+    if nulls:
+        raise ValidationFailed(_("The request has errors."), nulls)
     changes = {k: getattr(body, k) for k in body.model_fields_set if k not in ("venue", "archived")}
     data = services.event_input(event, **changes)
     if "venue" in body.model_fields_set:

@@ -43,6 +43,8 @@ class EventIn(Strict):
     status: Status = "draft"
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    privacy_contact: str = Field(default="", max_length=254)
 
 
 class EventPatch(Strict):
@@ -64,6 +66,8 @@ class EventPatch(Strict):
     status: Status | None = None
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    privacy_contact: str | None = Field(default=None, max_length=254)
     archived: bool | None = None
 
 

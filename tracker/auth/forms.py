@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
 from tracker.auth.roles import Role
 
@@ -13,7 +13,7 @@ class LoginForm(FlaskForm):
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role"),
         choices=[

@@ -111,6 +111,10 @@ def demo_people(count: int = 40) -> list[ParticipantInput]:
 
 def make_demo(now: datetime) -> DemoResult:
     """Create the demo organiser and event once; later calls return what is there."""
+    # Imported here: compliance depends on events, not the reverse; only the demo joins them.
+    from tracker.compliance.services import attach_template, load_builtin_templates
+
+    load_builtin_templates(now)
     user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
     event = db.session.scalar(select(Event).where(Event.title == DEMO_TITLE))
     if user is not None and event is not None:
@@ -143,4 +147,5 @@ def make_demo(now: datetime) -> DemoResult:
         user,
     )
     register_participants(event, demo_people(), now, source="demo")
+    attach_template(event, "pergub-bali-97-2018", user, now)  # as in the seed report
     return DemoResult(user, event, created=True)

@@ -77,6 +77,19 @@ class EventForm(FlaskForm):
         validators=[Optional()],
         description=_l("Empty: two hours before the start."),
     )
+    retention_days = IntegerField(
+        _l("Keep personal data for (days after the event)"),
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+        description=_l(
+            "Empty: the default the admin set. Afterwards names and contacts are "
+            "anonymised; the figures stay."
+        ),
+    )
+    privacy_contact = StringField(
+        _l("Data-protection contact"),
+        validators=[Length(max=254)],
+        description=_l("Shown to participants with the privacy notice, e.g. ppid@tabanankab.go.id"),
+    )
     checkin_closes_at = DateTimeLocalField(
         _l("Door closes"),
         format=DATETIME_FORMAT,

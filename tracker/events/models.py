@@ -115,6 +115,13 @@ class Event(db.Model):
     checkin_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkin_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Days after the end until participants' personal data is anonymised; None: the default
+    #: the admin set (UU PDP: keep personal data no longer than needed).
+    retention_days: Mapped[int | None]
+    #: Who participants contact about their data (the organiser's data-protection contact).
+    privacy_contact: Mapped[str] = mapped_column(String(254), server_default="")
+    #: When the purge anonymised the participants (aggregate figures are kept).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -177,6 +184,8 @@ class Participant(db.Model):
     source: Mapped[str] = mapped_column(String(20), server_default="manual")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Set when the personal data was erased (retention purge or a deletion request).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 

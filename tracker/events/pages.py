@@ -37,6 +37,8 @@ def event_input_from_form(form: EventForm) -> EventInput:
         expected_participants=form.expected_participants.data,
         allow_walk_ins=form.allow_walk_ins.data,
         status=form.status.data,
+        retention_days=form.retention_days.data,
+        privacy_contact=(form.privacy_contact.data or "").strip(),
         checkin_opens_at=form.checkin_opens_at.data,
         checkin_closes_at=form.checkin_closes_at.data,
     )
@@ -56,6 +58,8 @@ def fill_event_form(form: EventForm, event: Event) -> None:
         "livestream_url",
         "expected_participants",
         "allow_walk_ins",
+        "retention_days",
+        "privacy_contact",
         "status",
     ):
         getattr(form, name).data = getattr(event, name)

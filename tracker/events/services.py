@@ -46,6 +46,8 @@ class EventInput:
     status: str = EventStatus.DRAFT.value
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
+    retention_days: int | None = None
+    privacy_contact: str = ""
 
 
 def check_timezone(name: str) -> ZoneInfo:
@@ -85,6 +87,8 @@ def _check_event(data: EventInput) -> dict[str, str]:
     if data.expected_participants is not None and data.expected_participants < 0:
         errors["expected_participants"] = _("Cannot be negative.")
     opens, closes = data.checkin_opens_at, data.checkin_closes_at
+    if data.retention_days is not None and not 1 <= data.retention_days <= 3650:
+        errors["retention_days"] = _("Retention must be from 1 to %(max)d days.", max=3650)
     if opens and closes and closes < opens:
         errors["checkin_closes_at"] = _("The door cannot close before it opens.")
     return errors

@@ -1,0 +1,106 @@
+"""Accounts, the retention default and the audit log: admin only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.access import requires
+from tracker.admin.forms import EditUserForm
+from tracker.auth import services as accounts
+from tracker.auth.forms import UserForm
+from tracker.auth.models import User
+from tracker.auth.roles import Role
+from tracker.db import utcnow
+from tracker.errors import DomainError, NotFound, ValidationFailed
+from tracker.events.pages import form_errors
+from tracker.extensions import db
+from tracker.privacy import services as privacy
+from tracker.privacy.forms import RetentionForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def users() -> str | Response:
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data, form.password.data, form.role.data, form.name.data or ""
+            )
+        except DomainError as exc:
+            form_errors(form, ValidationFailed(exc.message, exc.fields))
+        else:
+            audit.record(
+                "account.create",
+                now=utcnow(),
+                actor=current_user,
+                subject_type="user",
+                subject_id=user.id,
+                details={"role": user.role},
+            )
+            db.session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    everyone = db.session.scalars(select(User).order_by(User.email))
+    return render_template("admin/users.html", users=list(everyone), form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_user(user_id: int) -> str | Response:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such account."))
+    form = EditUserForm(obj=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
+            form.role.errors = [_("You cannot take away your own admin access.")]
+        else:
+            before = {"role": user.role, "active": user.active}
+            user.name, user.role, user.active = (
+                form.name.data or "",
+                form.role.data,
+                form.active.data,
+            )
+            if form.password.data:
+                accounts.set_password(user, form.password.data)
+            if not user.active:
+                accounts.revoke_tokens(user, utcnow())
+            audit.record(
+                "account.update",
+                now=utcnow(),
+                actor=current_user,
+                subject_type="user",
+                subject_id=user.id,
+                details={"before": before, "after": {"role": user.role, "active": user.active}},
+            )
+            db.session.commit()
+            flash(_("Account saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/edit_user.html", user=user, form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def settings() -> str | Response:
+    form = RetentionForm(days=privacy.retention_default())
+    if form.validate_on_submit():
+        privacy.set_retention_default(form.days.data, current_user, utcnow())
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form)
+
+
+@bp.route("/audit")
+@requires(Role.ADMIN)
+def audit_log() -> str:
+    prefix = request.args.get("action", "")[:60]
+    entries = audit.entries(action_prefix=prefix, limit=500)
+    return render_template("admin/audit.html", entries=entries, prefix=prefix)
