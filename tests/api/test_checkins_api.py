@@ -1,0 +1,352 @@
+"""The check-in API: every answer a door device can get, and the lists it works from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.checkin.helpers import make_event
+from tracker.audit import AuditEntry
+from tracker.checkin.models import CheckIn, Scan
+from tracker.db import utcnow
+from tracker.events.participants import reissue_ticket
+from tracker.extensions import db
+
+
+def _url(event, suffix="checkins"):
+    return f"/api/v1/events/{event.id}/{suffix}"
+
+
+@pytest.fixture
+def door(app, users):
+    event, people = make_event()
+    return event, people
+
+
+def test_scan_checks_in_then_answers_already(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    first = staff.post(
+        _url(event), json={"code": wayan.ticket_code, "brought_tumbler": True, "gate": "Pintu A"}
+    )
+    assert first.status_code == 201, first.json
+    body = first.json
+    assert body["status"] == "checked_in"
+    assert body["participant"] == {
+        "id": wayan.id,
+        "name": "I Wayan Sudarsana",
+        "agency": "Dinas Kesehatan Kabupaten Tabanan",
+        "category": "participant",
+    }
+    assert body["gate"] == "Pintu A"
+    assert body["checked_in_at"].endswith("+08:00")  # the event's zone, WITA
+
+    second = staff.post(_url(event), json={"code": wayan.ticket_code, "gate": "Pintu B"})
+    assert second.status_code == 200
+    assert second.json["status"] == "already_checked_in"
+    assert second.json["gate"] == "Pintu A"  # the first check-in's gate and time
+    assert second.json["checked_in_at"] == body["checked_in_at"]
+
+    checkin = db.session.scalar(select(CheckIn))
+    assert checkin.brought_tumbler is True
+    assert checkin.method == "scanner"
+    assert checkin.staff_id is not None
+    results = db.session.scalars(select(Scan.result).order_by(Scan.id)).all()
+    assert results == ["checked_in", "already_checked_in"]
+
+
+def test_a_whole_ticket_url_is_accepted(door, api):
+    event, (wayan, *_rest) = door
+    url = f"https://tracker.example/t/{wayan.ticket_code}?utm=wa"
+    answer = api("staff").post(_url(event), json={"code": url, "device": "HP Pintu A"})
+    assert answer.status_code == 201
+    assert db.session.scalar(select(CheckIn.device)) == "HP Pintu A"
+
+
+def test_unknown_code_is_404_invalid_and_logged(door, api):
+    event, _people = door
+    answer = api("staff").post(_url(event), json={"code": "not-a-real-ticket-code-x"})
+    assert answer.status_code == 404
+    assert answer.json["status"] == "invalid"
+    assert answer.json["error"]["code"] == "invalid"
+    scan = db.session.scalar(select(Scan))
+    assert scan.result == "invalid"
+    assert scan.code_prefix == "not-a-"  # enough to trace, never the whole code
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_ticket_of_another_event_is_409_wrong_event(door, api):
+    event, _people = door
+    other, (stranger, *_rest) = make_event("Rapat Koordinasi")
+    answer = api("staff").post(_url(event), json={"code": stranger.ticket_code})
+    assert answer.status_code == 409
+    assert answer.json["status"] == "wrong_event"
+    assert answer.json["ticket_event_id"] == other.id
+    assert answer.json["error"]["code"] == "wrong_event"
+    assert db.session.scalar(select(Scan.result)) == "wrong_event"
+
+
+@pytest.mark.parametrize("how", ["draft", "closed", "before_window", "after_window"])
+def test_event_not_open_is_409_not_open(app, users, api, how):
+    now = utcnow()
+    if how in ("draft", "closed"):
+        event, (wayan, *_rest) = make_event(status=how)
+    elif how == "before_window":
+        event, (wayan, *_rest) = make_event(starts_at=now + timedelta(days=1))
+    else:
+        event, (wayan, *_rest) = make_event(starts_at=now - timedelta(days=1))
+    answer = api("staff").post(_url(event), json={"code": wayan.ticket_code})
+    assert answer.status_code == 409
+    assert answer.json["status"] == "not_open"
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+    assert db.session.scalar(select(Scan.result)) == "not_open"
+
+
+def test_retry_with_the_same_nonce_gets_the_same_answer(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    payload = {"code": wayan.ticket_code, "nonce": "dev1-0001", "gate": "A"}
+    first = staff.post(_url(event), json=payload)
+    again = staff.post(_url(event), json={**payload, "gate": "somewhere else"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json["status"] == "checked_in"
+    assert again.json["checked_in_at"] == first.json["checked_in_at"]
+    assert again.json["gate"] == "A"
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 1  # not logged twice
+
+    # A different nonce is a new scan: the duplicate.
+    other = staff.post(_url(event), json={**payload, "nonce": "dev1-0002"})
+    assert other.status_code == 200
+    assert other.json["status"] == "already_checked_in"
+    retry_other = staff.post(_url(event), json={**payload, "nonce": "dev1-0002"})
+    assert retry_other.status_code == 200
+    assert retry_other.json["status"] == "already_checked_in"
+
+
+def test_nonce_replays_failures_too(door, api):
+    event, _people = door
+    staff = api("staff")
+    payload = {"code": "AAAAAAAAAAAAAAAAAAAAAA", "nonce": "n-1"}
+    assert staff.post(_url(event), json=payload).status_code == 404
+    assert staff.post(_url(event), json=payload).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+
+
+def test_earliest_offline_scan_wins(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    now = utcnow()
+    late = staff.post(
+        _url(event),
+        json={
+            "code": wayan.ticket_code,
+            "gate": "B",
+            "device": "laptop",
+            "brought_tumbler": None,
+            "scanned_at": (now - timedelta(minutes=5)).isoformat(),
+        },
+    )
+    assert late.status_code == 201
+    early = staff.post(
+        _url(event),
+        json={
+            "code": wayan.ticket_code,
+            "gate": "A",
+            "device": "hp-offline",
+            "brought_tumbler": True,
+            "nonce": "offline-1",
+            "scanned_at": (now - timedelta(minutes=20)).isoformat(),
+        },
+    )
+    assert early.status_code == 201
+    assert early.json["status"] == "checked_in"
+    assert early.json["gate"] == "A"
+    checkin = db.session.scalar(select(CheckIn))
+    db.session.refresh(checkin)
+    assert checkin.gate == "A" and checkin.device == "hp-offline"
+    assert checkin.brought_tumbler is True
+    assert abs(checkin.checked_in_at - (now - timedelta(minutes=20))) < timedelta(seconds=1)
+
+    # A later scan after that is a duplicate, answered with the earliest time and gate.
+    later = staff.post(
+        _url(event),
+        json={"code": wayan.ticket_code, "gate": "C", "scanned_at": now.isoformat()},
+    )
+    assert later.status_code == 200
+    assert later.json["gate"] == "A"
+    assert later.json["checked_in_at"] == early.json["checked_in_at"]
+
+
+def test_earlier_scan_without_tumbler_answer_keeps_the_known_one(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    now = utcnow()
+    staff.post(_url(event), json={"code": wayan.ticket_code, "brought_tumbler": False})
+    staff.post(
+        _url(event),
+        json={
+            "code": wayan.ticket_code,
+            "scanned_at": (now - timedelta(minutes=3)).isoformat(),
+        },
+    )
+    assert db.session.scalar(select(CheckIn.brought_tumbler)) is False
+
+
+def test_future_scan_time_counts_as_now(door, api):
+    event, (wayan, *_rest) = door
+    before = utcnow()
+    answer = api("staff").post(
+        _url(event),
+        json={
+            "code": wayan.ticket_code,
+            "scanned_at": (before + timedelta(hours=3)).isoformat(),
+        },
+    )
+    assert answer.status_code == 201
+    at = db.session.scalar(select(CheckIn.checked_in_at))
+    assert before <= at <= utcnow()
+
+
+def test_tumbler_answer_on_a_duplicate_fills_a_missing_one(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    staff.post(_url(event), json={"code": wayan.ticket_code})
+    assert db.session.scalar(select(CheckIn.brought_tumbler)) is None
+    staff.post(_url(event), json={"code": wayan.ticket_code, "brought_tumbler": True})
+    assert db.session.scalar(select(CheckIn.brought_tumbler)) is True
+    # ... but never overwrites one.
+    staff.post(_url(event), json={"code": wayan.ticket_code, "brought_tumbler": False})
+    assert db.session.scalar(select(CheckIn.brought_tumbler)) is True
+
+
+def test_manual_check_in_by_participant_id(door, api):
+    event, (wayan, luh, _made) = door
+    answer = api("staff").post(
+        _url(event), json={"participant_id": luh.id, "method": "manual", "gate": "Meja"}
+    )
+    assert answer.status_code == 201
+    assert answer.json["participant"]["name"] == "Ni Luh Ariani"
+    assert db.session.scalar(select(CheckIn.method)) == "manual"
+
+
+def test_participant_id_of_another_event_is_invalid(door, api):
+    event, _people = door
+    _other, (stranger, *_rest) = make_event("Rapat Lain")
+    answer = api("staff").post(_url(event), json={"participant_id": stranger.id})
+    assert answer.status_code == 404
+    assert answer.json["status"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"code": "x", "participant_id": 1},
+        {"code": "x", "method": "door"},
+        {"code": "x", "brought_tumbler": "maybe"},
+        {"code": "x", "gate": "g" * 51},
+    ],
+)
+def test_bad_bodies_are_422(door, api, payload):
+    event, _people = door
+    answer = api("staff").post(_url(event), json=payload)
+    assert answer.status_code == 422
+    assert answer.json["error"]["code"] == "validation_error"
+
+
+def test_reissued_ticket_old_code_is_invalid(door, api):
+    event, (wayan, *_rest) = door
+    old = wayan.ticket_code
+    reissue_ticket(wayan, utcnow())
+    db.session.commit()
+    staff = api("staff")
+    assert staff.post(_url(event), json={"code": old}).status_code == 404
+    assert staff.post(_url(event), json={"code": wayan.ticket_code}).status_code == 201
+
+
+def test_roles_and_anonymous(door, api):
+    event, (wayan, *_rest) = door
+    assert api(None).post(_url(event), json={"code": wayan.ticket_code}).status_code == 401
+    assert api(None).get(_url(event, "attendance")).status_code == 401
+    staff = api("staff")
+    staff.post(_url(event), json={"code": wayan.ticket_code})
+    assert staff.delete(_url(event, f"checkins/{wayan.id}")).status_code == 403
+
+
+def test_undo_is_audited_and_allows_a_new_check_in(door, api, users):
+    event, (wayan, *_rest) = door
+    staff, organiser = api("staff"), api("organiser")
+    staff.post(_url(event), json={"code": wayan.ticket_code, "gate": "A", "brought_tumbler": True})
+    answer = organiser.delete(_url(event, f"checkins/{wayan.id}"))
+    assert answer.status_code == 200
+    assert answer.json["status"] == "undone"
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "checkin.undo"))
+    assert entry.actor_id == users.organiser.id
+    assert entry.subject_id == wayan.id and entry.event_id == event.id
+    assert entry.details["gate"] == "A" and entry.details["brought_tumbler"] is True
+    # Not checked in any more: a second undo is 404, and the ticket works again.
+    assert organiser.delete(_url(event, f"checkins/{wayan.id}")).status_code == 404
+    assert staff.post(_url(event), json={"code": wayan.ticket_code}).status_code == 201
+
+
+def test_attendance_figures(door, api):
+    event, (wayan, luh, made) = door
+    staff = api("staff")
+    staff.post(_url(event), json={"code": wayan.ticket_code, "brought_tumbler": True})
+    staff.post(_url(event), json={"code": luh.ticket_code, "brought_tumbler": False})
+    answer = staff.get(_url(event, "attendance"))
+    assert answer.status_code == 200
+    body = answer.json
+    assert body["registered"] == 3 and body["checked_in"] == 2 and body["walk_ins"] == 0
+    assert body["by_agency"]["Dinas Kesehatan Kabupaten Tabanan"] == {
+        "registered": 2,
+        "checked_in": 1,
+    }
+    assert body["by_category"]["speaker"] == {"registered": 1, "checked_in": 1}
+    assert body["tumbler"] == {"yes": 1, "no": 1, "unknown": 0}
+    assert sum(bucket["count"] for bucket in body["arrivals"]) == 2
+    assert body["arrivals"][0]["from"].endswith("+08:00")
+    assert [p["name"] for p in body["latest"]] == ["Ni Luh Ariani", "I Wayan Sudarsana"]
+
+
+def test_ticket_list_for_the_offline_scanner(door, api):
+    event, (wayan, luh, made) = door
+    staff = api("staff")
+    staff.post(_url(event), json={"code": luh.ticket_code})
+    answer = staff.get(_url(event, "tickets"))
+    assert answer.status_code == 200
+    assert answer.json["event"]["id"] == event.id
+    assert answer.json["event"]["status"] == "open"
+    tickets = {t["code"]: t for t in answer.json["tickets"]}
+    assert set(tickets) == {wayan.ticket_code, luh.ticket_code, made.ticket_code}
+    assert tickets[luh.ticket_code]["checked_in_at"] is not None
+    assert tickets[wayan.ticket_code]["checked_in_at"] is None
+    assert tickets[wayan.ticket_code]["participant_id"] == wayan.id
+
+
+def test_search_by_name_or_agency(door, api):
+    event, (wayan, luh, made) = door
+    staff = api("staff")
+    by_agency = staff.get(_url(event, "checkin-search") + "?q=kesehatan")
+    assert {r["participant_id"] for r in by_agency.json["results"]} == {wayan.id, made.id}
+    by_name = staff.get(_url(event, "checkin-search") + "?q=LUH")
+    assert [r["name"] for r in by_name.json["results"]] == ["Ni Luh Ariani"]
+    assert "code" not in by_name.json["results"][0]
+    assert staff.get(_url(event, "checkin-search") + "?q=%25").status_code == 422
+    assert staff.get(_url(event, "checkin-search") + "?q=%25%25").json["results"] == []
+
+
+def test_every_checkin_route_is_in_the_openapi_description(app, api):
+    spec = api(None).get("/api/v1/openapi.json").json
+    for path, method in [
+        ("/api/v1/events/{event_id}/checkins", "post"),
+        ("/api/v1/events/{event_id}/checkins/{participant_id}", "delete"),
+        ("/api/v1/events/{event_id}/attendance", "get"),
+        ("/api/v1/events/{event_id}/tickets", "get"),
+        ("/api/v1/events/{event_id}/checkin-search", "get"),
+    ]:
+        assert method in spec["paths"][path]
+    assert "CheckInIn" in spec["components"]["schemas"]

@@ -1,0 +1,115 @@
+"""The scanner page: who may open it, what it hands the script, the door banner, the worker."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from tracker.checkin.scanner_views import door_state
+from tracker.db import utcnow
+from tracker.events.models import Event
+from tracker.events.services import EventInput, create_event
+from tracker.extensions import db
+
+
+def _event(status: str = "open", starts_in: timedelta = timedelta(hours=1)) -> Event:
+    start = utcnow() + starts_in
+    event = create_event(
+        EventInput(
+            title="Pelatihan Pengelolaan Media Sosial",
+            organiser_unit="Diskominfo Kabupaten Tabanan",
+            starts_at=start,
+            ends_at=start + timedelta(hours=7),
+            status=status,
+        ),
+        None,
+    )
+    db.session.commit()
+    return event
+
+
+def _config(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="scanner-config">(.*?)</script>', html)
+    assert match, "the page carries its configuration as a JSON data block"
+    return json.loads(match.group(1))
+
+
+def test_anonymous_is_sent_to_log_in(client, users):
+    event = _event()
+    response = client.get(f"/events/{event.id}/scan")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_unknown_event_is_404(as_role):
+    assert as_role("staff").get("/events/999999/scan").status_code == 404
+
+
+def test_staff_gets_the_page_with_its_configuration(as_role):
+    event = _event()
+    response = as_role("staff").get(f"/events/{event.id}/scan")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'name="csrf-token"' in html
+    assert 'id="scan-code"' in html and "autofocus" in html
+    assert "js/scanner.js" in html and "vendor/jsqr-1.4.0/jsQR.js" in html
+    config = _config(html)
+    assert config["event"]["id"] == event.id
+    assert config["event"]["timezone"] == "Asia/Makassar"
+    assert config["event"]["checkin_opens_at"].endswith("+08:00")
+    assert config["urls"]["checkins"] == f"/api/v1/events/{event.id}/checkins"
+    assert config["urls"]["tickets"] == f"/api/v1/events/{event.id}/tickets"
+    assert set(config["categories"]) == {"participant", "speaker", "committee", "press"}
+    # No inline script may run under the CSP: every <script> is a file or a JSON data block.
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag
+    assert not re.search(r"<[^>]+\son\w+=", html)  # no onclick= and the like
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_open_event_has_no_banner(as_role):
+    event = _event()
+    html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert 'data-door="open"' in html
+    assert re.search(r'id="door-banner" role="alert" hidden', html)
+
+
+def test_draft_event_shows_the_not_open_banner(as_role):
+    event = _event(status="draft")
+    html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert 'data-door="draft"' in html
+    assert not re.search(r'id="door-banner" role="alert" hidden', html)
+
+
+def test_door_state_follows_status_and_window(app):
+    now = utcnow()
+    assert door_state(_event(), now) == "open"
+    assert door_state(_event(status="closed"), now) == "closed"
+    assert door_state(_event(starts_in=timedelta(days=2)), now) == "not_yet"
+    assert door_state(_event(starts_in=-timedelta(days=2)), now) == "ended"
+
+
+def test_token_gives_a_fresh_csrf_token(as_role):
+    event = _event()
+    response = as_role("staff").get(f"/events/{event.id}/scan/token")
+    assert response.status_code == 200
+    assert response.get_json()["csrf_token"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_service_worker_is_served_from_the_root(client):
+    response = client.get("/scanner-sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    body = response.get_data(as_text=True)
+    assert '"/static/js/scanner.js"' in body
+    assert '"/static/vendor/jsqr-1.4.0/jsQR.js"' in body
+
+
+def test_vendored_decoder_has_its_licence(app):
+    from pathlib import Path
+
+    vendor = Path(app.static_folder) / "vendor" / "jsqr-1.4.0"
+    assert (vendor / "jsQR.js").stat().st_size > 10_000
+    assert "Apache License" in (vendor / "LICENSE").read_text()

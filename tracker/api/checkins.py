@@ -1,0 +1,277 @@
+"""Check-in over the API: scans from the door's devices, undo, attendance, tickets, search.
+
+Every answer of ``POST .../checkins`` carries ``status`` at the top (checked_in,
+already_checked_in, invalid, wrong_event, not_open); error answers also carry the usual
+``error`` object, so clients that only read ``error`` keep working. A failed scan is still a
+committed row of the scan log, which is why the view answers errors itself instead of raising.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from pydantic import Field, model_validator
+
+from tracker.access import requires
+from tracker.api import openapi
+from tracker.api.common import iso, json_body, parse
+from tracker.api.schemas import Strict
+from tracker.auth.roles import Role
+from tracker.checkin import attendance as figures
+from tracker.checkin import services
+from tracker.checkin.models import ScanResult
+from tracker.db import utcnow
+from tracker.events.models import Event
+from tracker.events.services import get_event
+from tracker.extensions import db
+
+bp = Blueprint("checkins", __name__)
+
+
+class CheckInIn(Strict):
+    """A scan. Send ``code`` (a ticket code or a whole ticket URL) or ``participant_id``.
+
+    ``scanned_at`` is the device's time for scans synced later; without an offset it is read in
+    the event's zone, and a time in the future counts as now.
+    """
+
+    code: str | None = Field(default=None, min_length=1, max_length=500)
+    participant_id: int | None = Field(default=None, gt=0)
+    brought_tumbler: bool | None = None
+    gate: str = Field(default="", max_length=50)
+    device: str = Field(default="", max_length=64)
+    method: Literal["scanner", "manual"] = "scanner"
+    nonce: str | None = Field(default=None, min_length=1, max_length=64)
+    scanned_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_of_code_or_id(self) -> CheckInIn:
+        if (self.code is None) == (self.participant_id is None):
+            raise ValueError("send either code or participant_id")
+        return self
+
+
+_MESSAGES = {
+    ScanResult.INVALID: lambda: _("Unknown ticket."),
+    ScanResult.WRONG_EVENT: lambda: _("This ticket is for another event."),
+    ScanResult.NOT_OPEN: lambda: _("Check-in is not open for this event."),
+}
+
+
+def person_json(person: services.Person | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {
+        "id": person.id,
+        "name": person.name,
+        "agency": person.agency,
+        "category": person.category,
+    }
+
+
+def outcome_json(event: Event, outcome: services.ScanOutcome) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": outcome.result.value}
+    if outcome.person is not None:
+        body["participant"] = person_json(outcome.person)
+    if outcome.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY):
+        body["checked_in_at"] = iso(outcome.checked_in_at, event.timezone)
+        body["gate"] = outcome.gate
+    else:
+        body["error"] = {
+            "code": outcome.result.value,
+            "message": _MESSAGES[outcome.result](),
+            "fields": {},
+        }
+        if outcome.ticket_event_id is not None:
+            body["ticket_event_id"] = outcome.ticket_event_id
+    if outcome.replayed:
+        body["replayed"] = True
+    return body
+
+
+def _scan_input(event: Event, body: CheckInIn) -> services.ScanInput:
+    scanned_at = body.scanned_at
+    if scanned_at is not None and scanned_at.tzinfo is None:
+        scanned_at = scanned_at.replace(tzinfo=ZoneInfo(event.timezone))
+    return services.ScanInput(
+        code=body.code,
+        participant_id=body.participant_id,
+        brought_tumbler=body.brought_tumbler,
+        gate=body.gate,
+        device=body.device,
+        method=body.method,
+        nonce=body.nonce,
+        scanned_at=scanned_at,
+    )
+
+
+@bp.post("/events/<int:event_id>/checkins")
+@requires(Role.STAFF)
+def check_in(event_id: int) -> tuple[Response, int]:
+    event = get_event(event_id)
+    body = parse(CheckInIn, json_body())
+    outcome = services.check_in(event, _scan_input(event, body), current_user, utcnow())
+    db.session.commit()
+    return jsonify(outcome_json(event, outcome)), outcome.http_status
+
+
+@bp.delete("/events/<int:event_id>/checkins/<int:participant_id>")
+@requires(Role.ORGANISER)
+def undo_check_in(event_id: int, participant_id: int) -> Response:
+    event = get_event(event_id)
+    services.undo_check_in(event, participant_id, current_user, utcnow())
+    db.session.commit()
+    return jsonify(status="undone", participant_id=participant_id)
+
+
+def attendance_json(event: Event, data: figures.Attendance) -> dict[str, Any]:
+    tz = event.timezone
+    split = lambda table: {  # noqa: E731 - a one-line shape, used twice
+        key: {"registered": s.registered, "checked_in": s.checked_in} for key, s in table.items()
+    }
+    return {
+        "event_id": event.id,
+        "registered": data.registered,
+        "checked_in": data.checked_in,
+        "walk_ins": data.walk_ins,
+        "by_agency": split(data.by_agency),
+        "by_category": split(data.by_category),
+        "by_method": data.by_method,
+        "tumbler": data.tumbler,
+        "arrivals": [{"from": iso(start, tz), "count": n} for start, n in data.arrivals],
+        "latest": [
+            {"name": name, "agency": agency, "checked_in_at": iso(at, tz)}
+            for name, agency, at in data.latest
+        ],
+        "updated_at": iso(utcnow(), tz),
+    }
+
+
+@bp.get("/events/<int:event_id>/attendance")
+@requires(Role.STAFF)
+def attendance(event_id: int) -> Response:
+    event = get_event(event_id)
+    response = jsonify(attendance_json(event, figures.attendance(event)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def ticket_json(row: figures.TicketRow, tz: str) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "participant_id": row.participant_id,
+        "name": row.name,
+        "agency": row.agency,
+        "category": row.category,
+        "checked_in_at": iso(row.checked_in_at, tz),
+    }
+
+
+@bp.get("/events/<int:event_id>/tickets")
+@requires(Role.STAFF)
+def tickets(event_id: int) -> Response:
+    event = get_event(event_id)
+    opens, closes = event.checkin_window()
+    tz = event.timezone
+    response = jsonify(
+        event={
+            "id": event.id,
+            "title": event.title,
+            "status": event.status,
+            "timezone": tz,
+            "checkin_opens_at": iso(opens, tz),
+            "checkin_closes_at": iso(closes, tz),
+        },
+        tickets=[ticket_json(row, tz) for row in figures.ticket_list(event)],
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/events/<int:event_id>/checkin-search")
+@requires(Role.STAFF)
+def search(event_id: int) -> Response:
+    event = get_event(event_id)
+    rows = figures.search_participants(event, request.args.get("q", "")[:100])
+    results = [ticket_json(row, event.timezone) for row in rows]
+    for result in results:
+        result.pop("code")  # a name search does not hand out tickets
+    return jsonify(results=results)
+
+
+# --- the OpenAPI description ------------------------------------------------------------------
+
+_STATUS = {"type": "string", "enum": [r.value for r in ScanResult]}
+_SCAN_ANSWER = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "status": _STATUS,
+        "participant": {"type": "object"},
+        "checked_in_at": {"type": "string", "format": "date-time"},
+        "gate": {"type": "string"},
+        "error": {"type": "object"},
+        "ticket_event_id": {"type": "integer"},
+        "replayed": {"type": "boolean"},
+    },
+}
+_OBJ = {"type": "object"}
+_EVENT = [openapi.path_param("event_id")]
+
+openapi.EXTRA_MODELS.append(CheckInIn)
+openapi.EXTRA_PATHS.update(
+    {
+        "/api/v1/events/{event_id}/checkins": {
+            "post": openapi.op(
+                "Check a participant in (a scan, or a manual check-in by participant_id)",
+                {
+                    "201": openapi.answer("checked_in", _SCAN_ANSWER),
+                    "200": openapi.answer(
+                        "already_checked_in, or a retry's first answer", _SCAN_ANSWER
+                    ),
+                    "404": openapi.answer("invalid: unknown ticket", _SCAN_ANSWER),
+                    "409": openapi.answer("wrong_event or not_open", _SCAN_ANSWER),
+                    **openapi.errors(400, 401, 403, 422),
+                },
+                body=openapi.json_body("CheckInIn"),
+                params=_EVENT,
+            )
+        },
+        "/api/v1/events/{event_id}/checkins/{participant_id}": {
+            "delete": openapi.op(
+                "Undo a check-in (kept in the audit log)",
+                {"200": openapi.answer("undone", _OBJ), **openapi.errors(401, 403, 404)},
+                params=[*_EVENT, openapi.path_param("participant_id")],
+            )
+        },
+        "/api/v1/events/{event_id}/attendance": {
+            "get": openapi.op(
+                "Attendance figures: totals, by agency and category, tumblers, arrivals",
+                {"200": openapi.answer("Figures", _OBJ), **openapi.errors(401, 403, 404)},
+                params=_EVENT,
+            )
+        },
+        "/api/v1/events/{event_id}/tickets": {
+            "get": openapi.op(
+                "Every ticket of the event, for scanning offline",
+                {"200": openapi.answer("Tickets", _OBJ), **openapi.errors(401, 403, 404)},
+                params=_EVENT,
+            )
+        },
+        "/api/v1/events/{event_id}/checkin-search": {
+            "get": openapi.op(
+                "Find participants by name or agency for a manual check-in (at most 20)",
+                {"200": openapi.answer("Results", _OBJ), **openapi.errors(401, 403, 404, 422)},
+                params=[
+                    *_EVENT,
+                    openapi.query_param("q", {"type": "string", "minLength": 2}),
+                ],
+            )
+        },
+    }
+)

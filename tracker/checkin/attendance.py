@@ -1,0 +1,201 @@
+"""Attendance figures, the offline scanner's ticket list and the name search at the door.
+
+Everything here is read with a few aggregate queries (GROUP BY) or one flat select of the
+columns needed: an event of 20,000 participants never becomes 20,000 ORM objects. The board,
+the API and the post-event summary all take their numbers from ``attendance()``, so they agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from tracker.checkin.models import CheckIn, Method
+from tracker.errors import ValidationFailed
+from tracker.events.models import Event, Participant
+from tracker.extensions import db
+
+#: Arrivals are counted in buckets of this many minutes.
+BUCKET_MINUTES = 10
+#: At most this many buckets are returned (a long day: 16 hours of 10 minutes).
+MAX_BUCKETS = 96
+LATEST = 10
+SEARCH_LIMIT = 20
+SEARCH_MIN = 2
+
+
+@dataclass
+class Split:
+    registered: int = 0
+    checked_in: int = 0
+
+
+@dataclass
+class Attendance:
+    registered: int = 0
+    checked_in: int = 0
+    walk_ins: int = 0
+    by_agency: dict[str, Split] = field(default_factory=dict)
+    by_category: dict[str, Split] = field(default_factory=dict)
+    by_method: dict[str, int] = field(default_factory=dict)
+    #: yes / no / unknown (nobody asked, or no answer).
+    tumbler: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0, "unknown": 0})
+    #: (start of the bucket in UTC, arrivals in it), oldest first, empty buckets included.
+    arrivals: list[tuple[datetime, int]] = field(default_factory=list)
+    #: (name, agency, checked_in_at), newest first.
+    latest: list[tuple[str, str, datetime]] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked_in / self.registered) if self.registered else 0
+
+
+def attendance(event: Event) -> Attendance:
+    """The event's attendance in four queries, whatever its size."""
+    figures = Attendance()
+    _registered_and_in(event, figures)
+    _methods_and_tumblers(event, figures)
+    figures.arrivals = arrivals(event)
+    figures.latest = _latest(event)
+    return figures
+
+
+def _registered_and_in(event: Event, figures: Attendance) -> None:
+    rows = db.session.execute(
+        select(
+            Participant.agency,
+            Participant.category,
+            func.count(Participant.id),
+            func.count(CheckIn.id),
+        )
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Participant.event_id == event.id)
+        .group_by(Participant.agency, Participant.category)
+    )
+    for agency, category, registered, checked_in in rows:
+        figures.registered += registered
+        figures.checked_in += checked_in
+        for key, table in ((agency, figures.by_agency), (category, figures.by_category)):
+            split = table.setdefault(key, Split())
+            split.registered += registered
+            split.checked_in += checked_in
+    figures.by_agency = dict(
+        sorted(figures.by_agency.items(), key=lambda kv: (-kv[1].registered, kv[0]))
+    )
+
+
+def _methods_and_tumblers(event: Event, figures: Attendance) -> None:
+    rows = db.session.execute(
+        select(CheckIn.method, CheckIn.brought_tumbler, func.count())
+        .where(CheckIn.event_id == event.id)
+        .group_by(CheckIn.method, CheckIn.brought_tumbler)
+    )
+    for method, tumbler, count in rows:
+        figures.by_method[method] = figures.by_method.get(method, 0) + count
+        key = "unknown" if tumbler is None else "yes" if tumbler else "no"
+        figures.tumbler[key] += count
+    figures.walk_ins = figures.by_method.get(Method.WALK_IN.value, 0)
+
+
+def _bucket() -> ColumnElement[Any]:
+    """The check-in time as a bucket number (seconds since 1970 // bucket), per database."""
+    seconds = BUCKET_MINUTES * 60
+    if db.engine.dialect.name == "sqlite":
+        return cast(func.strftime("%s", CheckIn.checked_in_at), Integer) / seconds
+    return cast(func.floor(func.extract("epoch", CheckIn.checked_in_at) / seconds), Integer)
+
+
+def arrivals(event: Event) -> list[tuple[datetime, int]]:
+    """Arrivals per bucket from the first to the last, empty buckets included (a chart's bars).
+
+    Buckets are aligned on UTC, which is aligned on every Indonesian zone (whole hours).
+    """
+    bucket = _bucket().label("bucket")
+    rows = db.session.execute(
+        select(bucket, func.count())
+        .where(CheckIn.event_id == event.id)
+        .group_by(bucket)
+        .order_by(bucket)
+    ).all()
+    if not rows:
+        return []
+    counts = {int(b): n for b, n in rows}
+    last = int(rows[-1][0])
+    first = max(int(rows[0][0]), last - MAX_BUCKETS + 1)
+    step = BUCKET_MINUTES * 60
+    return [
+        (datetime.fromtimestamp(b * step, UTC), counts.get(b, 0)) for b in range(first, last + 1)
+    ]
+
+
+def _latest(event: Event) -> list[tuple[str, str, datetime]]:
+    rows = db.session.execute(
+        select(Participant.name, Participant.agency, CheckIn.checked_in_at)
+        .join(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(CheckIn.event_id == event.id)
+        .order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc())
+        .limit(LATEST)
+    )
+    return [(name, agency, at) for name, agency, at in rows]
+
+
+def bucket_end(start: datetime) -> datetime:
+    return start + timedelta(minutes=BUCKET_MINUTES)
+
+
+# --- lists for the door -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    code: str
+    participant_id: int
+    name: str
+    agency: str
+    category: str
+    checked_in_at: datetime | None
+
+
+def _ticket_rows(event: Event, *conditions: ColumnElement[bool], limit: int | None = None):
+    query = (
+        select(
+            Participant.ticket_code,
+            Participant.id,
+            Participant.name,
+            Participant.agency,
+            Participant.category,
+            CheckIn.checked_in_at,
+        )
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Participant.event_id == event.id, *conditions)
+        .order_by(Participant.name, Participant.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [TicketRow(*row) for row in db.session.execute(query)]
+
+
+def ticket_list(event: Event) -> list[TicketRow]:
+    """Every ticket of the event with its check-in time, in one query (the offline scanner)."""
+    return _ticket_rows(event)
+
+
+def search_participants(event: Event, q: str) -> list[TicketRow]:
+    """At most SEARCH_LIMIT participants whose name or agency contains ``q``.
+
+    Raises ValidationFailed when ``q`` is shorter than SEARCH_MIN characters.
+    """
+    q = q.strip()
+    if len(q) < SEARCH_MIN:
+        raise ValidationFailed(
+            _("Type at least %(n)d letters.", n=SEARCH_MIN), {"q": _("Too short.")}
+        )
+    match = Participant.name.icontains(q, autoescape=True) | Participant.agency.icontains(
+        q, autoescape=True
+    )
+    return _ticket_rows(event, match, limit=SEARCH_LIMIT)

@@ -1,0 +1,167 @@
+"""The door page a participant opens by scanning the poster or the screen: public, light, and
+usable without JavaScript (two plain forms and a result page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from tracker.access import public
+from tracker.checkin import door
+from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
+from tracker.checkin.self_checkin import (
+    TICKET,
+    DuplicateParticipant,
+    check_in_at_door,
+    kind_of,
+    register_walk_in,
+)
+from tracker.checkin.services import ScanOutcome, is_open
+from tracker.db import utcnow
+from tracker.errors import DomainError
+from tracker.events.models import Event
+from tracker.events.participants import ParticipantInput
+from tracker.events.services import get_event
+from tracker.extensions import db, limiter
+
+bp = Blueprint("door", __name__)
+#: The walk-in form's fields are prefixed, so the page's two forms have distinct ids.
+WALK_IN_PREFIX = "w"
+
+
+def lookup_limit() -> str:
+    """Per client address; several people on the venue's Wi-Fi share one (see the docs)."""
+    return current_app.config.get("DOOR_LOOKUP_LIMIT", "10 per minute")
+
+
+def _too_many() -> str:
+    return _("Too many tries from this network. Wait a minute, or ask the door staff.")
+
+
+def _typed_a_ticket() -> bool:
+    # Ticket codes cannot be guessed (128 bits): only phone / e-mail look-ups are limited.
+    return kind_of(request.form.get("who", "")) == TICKET
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _closed(reason: str, event: Event | None = None, status: int = 403) -> tuple[str, int]:
+    return render_template("door/closed.html", reason=reason, event=event), status
+
+
+def _page(
+    event: Event,
+    checkin_form: DoorCheckInForm | None = None,
+    walkin_form: WalkInForm | None = None,
+    outcome: ScanOutcome | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The door page; after an answer the page shows it, and the forms again unless it was a
+    success. Every rendering carries a fresh door pass."""
+    token = door.door_pass(_secret(), event.id, utcnow())
+    checkin_form = checkin_form or DoorCheckInForm(formdata=None)
+    walkin_form = walkin_form or WalkInForm(formdata=None, prefix=WALK_IN_PREFIX)
+    checkin_form.door_pass.data = walkin_form.door_pass.data = token
+    page = render_template(
+        "door/page.html", event=event, form=checkin_form, walkin=walkin_form, outcome=outcome
+    )
+    return page, status
+
+
+@bp.route("/door/<token>")
+@public
+def open_door(token: str) -> tuple[str, int]:
+    now = utcnow()
+    try:
+        code = door.read_code(_secret(), token, now)
+    except door.DoorCodeError as exc:
+        return _closed(exc.reason)
+    event = db.session.get(Event, code.event_id)
+    if event is None:
+        return _closed("forged")
+    if not is_open(event, now):
+        return _closed("not_open", event, 409)
+    return _page(event)
+
+
+def _pass_ok(event: Event, token: str | None) -> bool:
+    try:
+        door.read_pass(_secret(), token or "", event.id, utcnow())
+    except door.DoorCodeError:
+        return False
+    return True
+
+
+@bp.route("/door/<int:event_id>/checkin", methods=["POST"])
+@public
+@limiter.limit(lookup_limit, exempt_when=_typed_a_ticket, error_message=_too_many)
+def check_in(event_id: int) -> tuple[str, int]:
+    event = get_event(event_id)
+    form = DoorCheckInForm()
+    if not _pass_ok(event, form.door_pass.data):
+        return _closed("expired", event)
+    if not form.validate_on_submit():
+        return _page(event, checkin_form=form, status=422)
+    answer = check_in_at_door(event, form.who.data, tumbler_answer(form.tumbler.data), utcnow())
+    db.session.commit()
+    return _answer(event, answer.outcome, checkin_form=form)
+
+
+def _walk_in_entry(form: WalkInForm) -> ParticipantInput:
+    return ParticipantInput(
+        name=form.name.data or "",
+        agency=form.agency.data or "",
+        position=form.position.data or "",
+        email=form.email.data or None,
+        phone=form.phone.data or None,
+    )
+
+
+@bp.route("/door/<int:event_id>/walk-in", methods=["POST"])
+@public
+@limiter.limit(lookup_limit, error_message=_too_many)
+def walk_in(event_id: int) -> tuple[str, int]:
+    event = get_event(event_id)
+    form = WalkInForm(prefix=WALK_IN_PREFIX)
+    if not _pass_ok(event, form.door_pass.data):
+        return _closed("expired", event)
+    if not event.allow_walk_ins:
+        return _closed("no_walk_ins", event, 409)
+    if not form.validate_on_submit():
+        return _page(event, walkin_form=form, status=422)
+    try:
+        outcome = register_walk_in(
+            event, _walk_in_entry(form), tumbler_answer(form.tumbler.data), utcnow()
+        )
+    except (DuplicateParticipant, DomainError) as exc:
+        db.session.rollback()
+        for name, message in exc.fields.items():
+            target = getattr(form, name, None)
+            if target is not None:
+                target.errors = [*target.errors, str(message)]
+        form.form_errors = [exc.message]
+        return _page(event, walkin_form=form, status=exc.status)
+    db.session.commit()
+    return _answer(event, outcome, walkin_form=form)
+
+
+def _answer(event: Event, outcome: ScanOutcome, **forms: Any) -> tuple[str, int]:
+    status = outcome.http_status if outcome.http_status >= 400 else 200
+    return _page(event, outcome=outcome, status=status, **forms)
+
+
+_REASONS = {
+    "forged": lambda: _("This door code is not valid. Scan the QR code at the door again."),
+    "expired": lambda: _("This door code has expired. Scan the QR code at the door again."),
+    "not_open": lambda: _("Check-in is not open now."),
+    "no_walk_ins": lambda: _("This event does not take registrations at the door."),
+}
+
+
+@bp.app_template_global()
+def door_reason(reason: str) -> str:
+    return _REASONS.get(reason, _REASONS["forged"])()

@@ -1,0 +1,51 @@
+"""The door page's two forms: check in (ticket code, phone or e-mail) and register as a walk-in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TelField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.events.forms import choices
+
+#: "Apakah Anda membawa tumbler sendiri?" (Pergub Bali 97/2018; SE Sekda Bali 2/2025).
+TUMBLER_QUESTION = _l("Did you bring your own tumbler?")
+TUMBLER_CHOICES = choices([("yes", _l("Yes")), ("no", _l("No"))])
+
+
+def tumbler_answer(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class DoorCheckInForm(FlaskForm):
+    door_pass = HiddenField(validators=[DataRequired()])
+    who = StringField(
+        _l("Your phone number, e-mail or ticket code"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("The phone number or e-mail you registered with, e.g. 0812-3456-7890."),
+    )
+    tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
+
+
+class WalkInForm(FlaskForm):
+    door_pass = HiddenField(validators=[DataRequired()])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    agency = StringField(
+        _l("Agency (instansi / OPD)"), validators=[DataRequired(), Length(max=300)]
+    )
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
+    consent = BooleanField(
+        _l("I agree that my data is kept for this event's attendance list, as described below."),
+        validators=[DataRequired()],
+    )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        ok = super().validate(extra_validators)
+        if not (self.phone.data or "").strip() and not (self.email.data or "").strip():
+            self.phone.errors = [*self.phone.errors, _l("Give a phone number or an e-mail.")]
+            return False
+        return ok

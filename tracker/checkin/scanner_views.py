@@ -1,0 +1,174 @@
+"""The door staff's scanner page: camera, handheld scanner, name search, offline queue.
+
+The page is a shell; static/js/scanner.js does the work against the check-in API
+(/api/v1/events/<id>/checkins, /tickets, /checkin-search, /attendance). Everything the script
+needs (API addresses, the event's door window, the translated words) travels in one JSON data
+block, because the CSP forbids inline script.
+
+A small service worker, served from /scanner-sw.js so that its scope may cover the scanner
+page, keeps a copy of the page and its assets: a phone that lost the Wi-Fi can reopen it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, make_response, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+
+from tracker.access import public, requires
+from tracker.auth.roles import Role
+from tracker.db import utcnow
+from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS, Event, EventStatus
+from tracker.events.services import get_event
+from tracker.i18n import format_local, localtime
+
+bp = Blueprint("scanner", __name__)
+
+#: Files the service worker keeps so the page opens without a network.
+OFFLINE_ASSETS = (
+    "css/app.css",
+    "css/scanner.css",
+    "js/scanner.js",
+    "js/scanner-store.js",
+    "js/scanner-api.js",
+    "js/scanner-camera.js",
+    "js/scanner-feedback.js",
+    "vendor/jsqr-1.4.0/jsQR.js",
+)
+
+
+def door_state(event: Event, now: datetime) -> str:
+    """open, draft, closed (by status), not_yet or ended (outside the check-in window)."""
+    if event.status != EventStatus.OPEN:
+        return str(event.status)
+    opens, closes = event.checkin_window()
+    if now < opens:
+        return "not_yet"
+    if now > closes:
+        return "ended"
+    return "open"
+
+
+def _iso(value: datetime, tz: str) -> str:
+    local = localtime(value, tz)
+    assert local is not None  # value is never None here
+    return local.isoformat()
+
+
+def _strings() -> dict[str, str]:
+    """Every word scanner.js shows, translated for the page's language."""
+    return {
+        "checked_in": _("Checked in"),
+        "already": _("Already checked in"),
+        "already_at": _("Already checked in at %(time)s"),
+        "already_at_gate": _("Already checked in at %(time)s at gate %(gate)s"),
+        "invalid": _("Not valid"),
+        "wrong_event": _("Ticket of another event"),
+        "not_open": _("Event not open for check-in"),
+        "offline_suffix": _("(offline)"),
+        "unverified": _("Saved: it is checked when the network is back"),
+        "error": _("Could not check in"),
+        "checking": _("Checking…"),
+        "ready": _("Ready to scan"),
+        "online": _("Online"),
+        "offline": _("Offline: scans are kept on this phone and sent later"),
+        "queued": _("queued"),
+        "synced": _("sent"),
+        "failed": _("refused"),
+        "queue_empty": _("Nothing waiting to be sent."),
+        "history_empty": _("No scans yet."),
+        "no_results": _("Nobody found."),
+        "check_in": _("Check in"),
+        "tumbler_yes": _("Brought a tumbler"),
+        "tumbler_no": _("No tumbler"),
+        "tumbler_unknown": _("Tumbler: not asked"),
+        "camera_start": _("Start camera"),
+        "camera_stop": _("Stop camera"),
+        "camera_error": _("The camera could not be opened: %(reason)s"),
+        "camera_unsupported": _("This browser cannot open the camera here (HTTPS is needed)."),
+        "login_again": _("Your login has expired: log in again; scans are kept and sent then."),
+        "list_age": _("Ticket list: %(n)d tickets, updated %(time)s"),
+        "list_missing": _("The ticket list is not on this device yet: offline checks need it."),
+        "window_draft": _("This event is a draft: check-in is not open."),
+        "window_closed": _("This event is closed: check-in is not open."),
+        "window_not_yet": _("Check-in opens at %(time)s."),
+        "window_ended": _("Check-in closed at %(time)s."),
+        "forget_confirm": _("Remove this event's ticket list and sent scans from this device?"),
+        "forget_blocked": _("Some scans are still waiting to be sent; they are kept."),
+        "forgotten": _("Removed from this device."),
+        "gate_needed": _("Name this gate first (e.g. A, B, Lobby)."),
+    }
+
+
+def scanner_config(event: Event, now: datetime) -> dict[str, Any]:
+    """What scanner.js needs: addresses, the door window and the words to show."""
+    opens, closes = event.checkin_window()
+    api = f"/api/v1/events/{event.id}"
+    return {
+        "event": {
+            "id": event.id,
+            "title": event.title,
+            "status": event.status,
+            "timezone": event.timezone,
+            "checkin_opens_at": _iso(opens, event.timezone),
+            "checkin_closes_at": _iso(closes, event.timezone),
+        },
+        "urls": {
+            "checkins": f"{api}/checkins",
+            "tickets": f"{api}/tickets",
+            "search": f"{api}/checkin-search",
+            "attendance": f"{api}/attendance",
+            "token": url_for("scanner.token", event_id=event.id),
+            "service_worker": url_for("scanner.service_worker"),
+        },
+        "server_now": now.isoformat(),
+        "categories": {str(key): str(label) for key, label in CATEGORY_LABELS.items()},
+        "strings": _strings(),
+    }
+
+
+@bp.route("/events/<int:event_id>/scan")
+@requires(Role.STAFF)
+def page(event_id: int) -> Response:
+    """Raises NotFound for an unknown event."""
+    event = get_event(event_id)
+    now = utcnow()
+    opens, closes = event.checkin_window()
+    html = render_template(
+        "checkin/scanner.html",
+        event=event,
+        door=door_state(event, now),
+        opens_text=format_local(opens, event.timezone, "short"),
+        closes_text=format_local(closes, event.timezone, "short"),
+        status_label=STATUS_LABELS.get(event.status, event.status),
+        config=scanner_config(event, now),
+    )
+    response = make_response(html)
+    # The page carries a CSRF token and names: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/events/<int:event_id>/scan/token")
+@requires(Role.STAFF)
+def token(event_id: int) -> Response:
+    """A fresh CSRF token: the page stays open all day, longer than a token lives."""
+    get_event(event_id)
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/scanner-sw.js")
+@public
+def service_worker() -> Response:
+    """The service worker script. Public: it holds only addresses of static files."""
+    assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
+    script = render_template("checkin/scanner-sw.js", assets=assets)
+    response = make_response(script)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

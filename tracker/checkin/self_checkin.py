@@ -1,0 +1,106 @@
+"""Self check-in at the door: a participant with their own phone, no account.
+
+What a person types is one of three things: their ticket code (or the ticket URL), the e-mail
+they registered with, or their phone number. The answer names at most one person, the one the
+typed detail belongs to, and never lists anybody: "checked in: <your name>" or "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from tracker.checkin.models import Method, ScanResult
+from tracker.checkin.services import ScanInput, ScanOutcome, check_in, is_open
+from tracker.errors import Conflict, DuplicateParticipant, ValidationFailed
+from tracker.events.contact import ContactError, normalise_email, normalise_phone
+from tracker.events.models import Event, LegalBasis
+from tracker.events.participants import ParticipantInput, find_registered, register_participants
+
+TICKET, EMAIL, PHONE = "ticket", "email", "phone"
+_PHONE_RE = re.compile(r"^[\d\s()+.\-]{8,25}$")
+DOOR_GATE = "door"
+
+
+class WalkInsNotAllowed(Conflict):
+    code = "walk_ins_not_allowed"
+
+
+def kind_of(typed: str) -> str:
+    """Which of ticket / email / phone a person typed (only e-mail and phone are rate limited)."""
+    text = typed.strip()
+    if "@" in text:
+        return EMAIL
+    if _PHONE_RE.match(text) and sum(ch.isdigit() for ch in text) >= 8:
+        return PHONE
+    return TICKET
+
+
+@dataclass
+class DoorAnswer:
+    outcome: ScanOutcome
+    #: How the person was found, for the page's wording.
+    kind: str
+
+
+def check_in_at_door(
+    event: Event, typed: str, brought_tumbler: bool | None, now: datetime
+) -> DoorAnswer:
+    """Check in whoever the typed code, e-mail or phone belongs to. Logs a Scan either way."""
+    kind = kind_of(typed)
+    scan = ScanInput(brought_tumbler=brought_tumbler, gate=DOOR_GATE, method=Method.DOOR.value)
+    if kind == TICKET:
+        scan.code = typed
+    else:
+        person = _find_by_contact(event, typed, kind)
+        if person is None:
+            scan.code = ""  # logged as an unknown scan; the typed detail is not kept
+        else:
+            scan.participant_id = person
+    return DoorAnswer(check_in(event, scan, None, now), kind)
+
+
+def _find_by_contact(event: Event, typed: str, kind: str) -> int | None:
+    try:
+        email = normalise_email(typed) if kind == EMAIL else None
+        phone = normalise_phone(typed) if kind == PHONE else None
+    except ContactError:
+        return None
+    person = find_registered(event.id, email, phone)
+    return person.id if person is not None else None
+
+
+def register_walk_in(
+    event: Event, entry: ParticipantInput, brought_tumbler: bool | None, now: datetime
+) -> ScanOutcome:
+    """Register a person at the door (with their consent) and check them in.
+
+    Raises WalkInsNotAllowed when the event does not take walk-ins, ValidationFailed for bad
+    details, DuplicateParticipant when the phone or e-mail is registered already (the page then
+    says to check in with it: this path never says whose it is).
+    """
+    if not event.allow_walk_ins:
+        raise WalkInsNotAllowed(_("This event does not take registrations at the door."))
+    if not is_open(event, now):
+        return ScanOutcome(ScanResult.NOT_OPEN)
+    if not (entry.phone or "").strip() and not (entry.email or "").strip():
+        raise ValidationFailed(_("Give a phone number or an e-mail."), {"phone": _("Required.")})
+    entry.legal_basis = LegalBasis.CONSENT.value
+    try:
+        (person,) = register_participants(event, [entry], now, source="walk_in")
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, exc.fields.get("0", exc.fields)) from None
+    except DuplicateParticipant:
+        raise DuplicateParticipant(
+            _("This phone number or e-mail is registered already: check in with it above.")
+        ) from None
+    scan = ScanInput(
+        participant_id=person.id,
+        brought_tumbler=brought_tumbler,
+        gate=DOOR_GATE,
+        method=Method.WALK_IN.value,
+    )
+    return check_in(event, scan, None, now)

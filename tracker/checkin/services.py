@@ -1,0 +1,361 @@
+"""Checking people in: one scan in, one answer out, and every scan logged.
+
+The path a scan takes is kept short because a door with two gates at 08:55 is the busiest
+moment the application has: one query for the participant and their check-in (by the ticket
+code's unique index), one insert for the check-in, one for the scan log.
+
+Correctness rests on the database, not on a read-then-write in Python:
+
+- ``checkins.participant_id`` is unique. Two gates that scan one ticket at the same moment both
+  try to insert; the loser's insert fails inside a SAVEPOINT, is rolled back alone, and becomes
+  "already checked in" while its scan is still logged.
+- ``scans (event_id, nonce)`` is unique. A device retrying a scan (the answer was lost when the
+  Wi-Fi dropped) gets the first answer back; two retries racing each other end the same way.
+- "The earliest scan wins" is a conditional UPDATE (``WHERE checked_in_at > :t``), so two late
+  syncs cannot overwrite an earlier time with a later one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker import audit
+from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
+from tracker.errors import NotFound
+from tracker.events.models import Event, EventStatus, Participant
+from tracker.extensions import db
+
+#: A device clock may run a little fast; beyond this a scan time is not believed.
+CLOCK_SKEW = timedelta(minutes=1)
+#: How many characters of a scanned code the log keeps: enough to trace, too few to use.
+CODE_PREFIX_LENGTH = 6
+_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,43}$")
+
+HTTP_STATUS = {
+    ScanResult.CHECKED_IN: 201,
+    ScanResult.ALREADY: 200,
+    ScanResult.INVALID: 404,
+    ScanResult.WRONG_EVENT: 409,
+    ScanResult.NOT_OPEN: 409,
+}
+
+
+@dataclass
+class ScanInput:
+    """One scan as a device or a page sends it. Either ``code`` or ``participant_id``."""
+
+    code: str | None = None
+    participant_id: int | None = None
+    brought_tumbler: bool | None = None
+    gate: str = ""
+    device: str = ""
+    method: str = Method.SCANNER.value
+    #: The device's idempotency key: a retry with the same nonce gets the same answer.
+    nonce: str | None = None
+    #: When the device scanned (offline scans sync later); aware, or None for "now".
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    agency: str
+    category: str
+
+
+@dataclass
+class ScanOutcome:
+    result: ScanResult
+    person: Person | None = None
+    #: For checked_in: this scan's time; for already_checked_in: the first check-in's.
+    checked_in_at: datetime | None = None
+    gate: str = ""
+    #: For wrong_event: the event the ticket belongs to.
+    ticket_event_id: int | None = None
+    #: True when the answer was rebuilt from an earlier scan with the same nonce.
+    replayed: bool = False
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.result]
+
+
+def ticket_code_from(raw: str) -> str | None:
+    """The ticket code in what a scanner read: a bare code or a whole ticket URL .../t/<code>.
+
+    None when it cannot be a code (so no query is spent on it).
+    """
+    text = raw.strip()
+    if "/t/" in text:
+        text = text.rsplit("/t/", 1)[1]
+        text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return text if _CODE_RE.match(text) else None
+
+
+def effective_time(scanned_at: datetime | None, now: datetime) -> datetime:
+    """The scan's own time, but never later than now (a device clock running fast)."""
+    if scanned_at is None or scanned_at.tzinfo is None:
+        return now
+    return min(scanned_at, now)
+
+
+def is_open(event: Event, at: datetime) -> bool:
+    """Whether the door takes check-ins at ``at``: status open, not archived, in the window."""
+    if event.status != EventStatus.OPEN or event.is_archived:
+        return False
+    opens, closes = event.checkin_window()
+    return opens <= at <= closes
+
+
+def _person(participant: Participant) -> Person:
+    return Person(participant.id, participant.name, participant.agency, participant.category)
+
+
+# --- the scan ---------------------------------------------------------------------------------
+
+
+def check_in(event: Event, scan: ScanInput, actor: object | None, now: datetime) -> ScanOutcome:
+    """Check a participant in by ticket code or id; every call but a replay logs one Scan.
+
+    Never raises for a bad ticket: the answer says invalid / wrong_event / not_open, so the
+    caller can log it and answer the device. Flushes; the caller commits.
+    """
+    if scan.nonce:
+        earlier = _replay(event, scan.nonce)
+        if earlier is not None:
+            return earlier
+    at = effective_time(scan.scanned_at, now)
+    participant, existing = _find(event, scan)
+    outcome = _decide(event, scan, participant, existing, actor, at, now)
+    logged = _log(event, scan, outcome, participant, actor, at, now)
+    return outcome if logged is None else logged
+
+
+def _find(event: Event, scan: ScanInput) -> tuple[Participant | None, CheckIn | None]:
+    """The participant the scan names and their check-in, in one query."""
+    query = select(Participant, CheckIn).outerjoin(
+        CheckIn, CheckIn.participant_id == Participant.id
+    )
+    if scan.participant_id is not None:
+        query = query.where(Participant.id == scan.participant_id)
+    else:
+        code = ticket_code_from(scan.code or "")
+        if code is None:
+            return None, None
+        query = query.where(Participant.ticket_code == code)
+    row = db.session.execute(query).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _decide(
+    event: Event,
+    scan: ScanInput,
+    participant: Participant | None,
+    existing: CheckIn | None,
+    actor: object | None,
+    at: datetime,
+    now: datetime,
+) -> ScanOutcome:
+    if not is_open(event, at):
+        return ScanOutcome(ScanResult.NOT_OPEN)
+    if participant is None:
+        return ScanOutcome(ScanResult.INVALID)
+    if participant.event_id != event.id:
+        if scan.participant_id is not None:  # an id from another event is just unknown here
+            return ScanOutcome(ScanResult.INVALID)
+        return ScanOutcome(
+            ScanResult.WRONG_EVENT, _person(participant), ticket_event_id=participant.event_id
+        )
+    if existing is None:
+        existing = _insert(event, scan, participant, actor, at, now)
+        if existing is None:
+            return ScanOutcome(ScanResult.CHECKED_IN, _person(participant), at, scan.gate)
+    return _second_scan(scan, participant, existing, actor, at)
+
+
+def _insert(
+    event: Event,
+    scan: ScanInput,
+    participant: Participant,
+    actor: object | None,
+    at: datetime,
+    now: datetime,
+) -> CheckIn | None:
+    """Insert the check-in; None when it went in, else the check-in another request made."""
+    checkin = CheckIn(
+        event_id=event.id,
+        participant_id=participant.id,
+        checked_in_at=at,
+        recorded_at=now,
+        method=scan.method,
+        gate=scan.gate,
+        device=scan.device,
+        staff_id=getattr(actor, "id", None),
+        brought_tumbler=scan.brought_tumbler,
+        nonce=scan.nonce,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(checkin)
+    except IntegrityError:
+        # Another gate won the race; its row is committed (PostgreSQL waited for it).
+        won = db.session.scalar(select(CheckIn).where(CheckIn.participant_id == participant.id))
+        if won is None:  # pragma: no cover - the constraint failed for another reason
+            raise
+        return won
+    return None
+
+
+def _second_scan(
+    scan: ScanInput, participant: Participant, existing: CheckIn, actor: object | None, at: datetime
+) -> ScanOutcome:
+    """A ticket that is checked in already: an earlier offline scan takes over, else a duplicate."""
+    if at < existing.checked_in_at and _take_earlier(existing, scan, actor, at):
+        return ScanOutcome(ScanResult.CHECKED_IN, _person(participant), at, scan.gate)
+    if scan.brought_tumbler is not None and existing.brought_tumbler is None:
+        db.session.execute(
+            update(CheckIn)
+            .where(CheckIn.id == existing.id, CheckIn.brought_tumbler.is_(None))
+            .values(brought_tumbler=scan.brought_tumbler)
+        )
+    return ScanOutcome(
+        ScanResult.ALREADY, _person(participant), existing.checked_in_at, existing.gate
+    )
+
+
+def _take_earlier(existing: CheckIn, scan: ScanInput, actor: object | None, at: datetime) -> bool:
+    """Move the check-in to this earlier scan; False if a still earlier one got there first."""
+    values: dict[str, object] = {
+        "checked_in_at": at,
+        "gate": scan.gate,
+        "device": scan.device,
+        "method": scan.method,
+        "staff_id": getattr(actor, "id", None),
+        "nonce": scan.nonce,
+    }
+    if scan.brought_tumbler is not None:
+        values["brought_tumbler"] = scan.brought_tumbler
+    result = db.session.execute(
+        update(CheckIn)
+        .where(CheckIn.id == existing.id, CheckIn.checked_in_at > at)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount:
+        return True
+    db.session.refresh(existing)
+    return False
+
+
+def _log(
+    event: Event,
+    scan: ScanInput,
+    outcome: ScanOutcome,
+    participant: Participant | None,
+    actor: object | None,
+    at: datetime,
+    now: datetime,
+) -> ScanOutcome | None:
+    """Log the scan; when its nonce turns out to be taken, the first scan's answer instead."""
+    row = Scan(
+        event_id=event.id,
+        participant_id=participant.id if participant is not None else None,
+        result=outcome.result.value,
+        code_prefix=_code_prefix(scan),
+        method=scan.method,
+        gate=scan.gate,
+        device=scan.device,
+        staff_id=getattr(actor, "id", None),
+        brought_tumbler=scan.brought_tumbler,
+        nonce=scan.nonce or None,
+        scanned_at=at,
+        recorded_at=now,
+    )
+    if not scan.nonce:
+        db.session.add(row)
+        db.session.flush()
+        return None
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        earlier = _replay(event, scan.nonce)
+        if earlier is None:  # pragma: no cover - the constraint failed for another reason
+            raise
+        return earlier
+    return None
+
+
+def _code_prefix(scan: ScanInput) -> str:
+    if scan.participant_id is not None or not scan.code:
+        return ""
+    return (ticket_code_from(scan.code) or scan.code.strip())[:CODE_PREFIX_LENGTH]
+
+
+def _replay(event: Event, nonce: str) -> ScanOutcome | None:
+    """The answer given to the first scan with this nonce, rebuilt from its log row."""
+    row = db.session.execute(
+        select(Scan, Participant)
+        .outerjoin(Participant, Participant.id == Scan.participant_id)
+        .where(Scan.event_id == event.id, Scan.nonce == nonce)
+    ).first()
+    if row is None:
+        return None
+    first, participant = row
+    result = ScanResult(first.result)
+    person = _person(participant) if participant is not None else None
+    outcome = ScanOutcome(result, person, replayed=True)
+    if result == ScanResult.CHECKED_IN:
+        outcome.checked_in_at, outcome.gate = first.scanned_at, first.gate
+    elif result == ScanResult.ALREADY and participant is not None:
+        # The first check-in as it stands now (an earlier offline scan may have replaced it).
+        current = db.session.scalar(select(CheckIn).where(CheckIn.participant_id == participant.id))
+        if current is not None:
+            outcome.checked_in_at, outcome.gate = current.checked_in_at, current.gate
+        else:  # undone since: answer with what the log knows
+            outcome.checked_in_at, outcome.gate = first.scanned_at, first.gate
+    elif result == ScanResult.WRONG_EVENT and participant is not None:
+        outcome.ticket_event_id = participant.event_id
+    return outcome
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+
+def undo_check_in(event: Event, participant_id: int, actor: object, now: datetime) -> None:
+    """Remove a participant's check-in, keeping what it was in the audit log.
+
+    Raises NotFound when the participant is not checked in to this event.
+    """
+    checkin = db.session.scalar(
+        select(CheckIn).where(
+            CheckIn.participant_id == participant_id, CheckIn.event_id == event.id
+        )
+    )
+    if checkin is None:
+        raise NotFound(_("This participant is not checked in."))
+    audit.record(
+        "checkin.undo",
+        now=now,
+        actor=actor,
+        event_id=event.id,
+        subject_type="participant",
+        subject_id=participant_id,
+        details={
+            "checked_in_at": checkin.checked_in_at.isoformat(),
+            "method": checkin.method,
+            "gate": checkin.gate,
+            "device": checkin.device,
+            "staff_id": checkin.staff_id,
+            "brought_tumbler": checkin.brought_tumbler,
+        },
+    )
+    db.session.delete(checkin)
+    db.session.flush()

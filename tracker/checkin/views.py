@@ -1,0 +1,268 @@
+"""Check-in pages for organisers and staff: the live board, the door screen, and the files to
+print or send (door poster, ticket sheet, ticket links), plus re-issuing a lost ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask import render_template as render
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from tracker import audit
+from tracker.access import requires
+from tracker.api.common import iso, site_url
+from tracker.auth.roles import Role
+from tracker.checkin import door, tickets
+from tracker.checkin.attendance import attendance
+from tracker.checkin.texts import category_label, event_when, event_where, long_time
+from tracker.checkin.ticket_views import ticket_url
+from tracker.db import utcnow
+from tracker.events.forms import ConfirmForm
+from tracker.events.models import CATEGORY_LABELS, Event, Participant
+from tracker.events.participants import get_participant, reissue_ticket
+from tracker.events.services import get_event
+from tracker.extensions import db
+from tracker.i18n import zone
+
+bp = Blueprint("checkin", __name__, url_prefix="/events/<int:event_id>")
+
+
+@bp.app_context_processor
+def _endpoints() -> dict[str, Any]:
+    # Lets a template link to a page of another feature only once that feature exists.
+    return {"has_endpoint": lambda name: name in current_app.view_functions}
+
+
+# --- the live board ---------------------------------------------------------------------------
+
+
+#: The arrivals chart's geometry, in SVG units (static/js/board.js draws the same).
+BAR_W, BAR_GAP, CHART_H, TOP, BOTTOM = 20, 4, 150, 16, 18
+
+
+def arrival_bars(arrivals: list[tuple[datetime, int]], tz: str) -> dict[str, Any]:
+    """Bars for the arrivals chart, drawn as server-side SVG (no chart library)."""
+    peak = max((n for _start, n in arrivals), default=0) or 1
+    bars = []
+    for index, (start, count) in enumerate(arrivals):
+        local = start.astimezone(zone(tz))
+        height = round(CHART_H * count / peak, 1)
+        bars.append(
+            {
+                "x": index * (BAR_W + BAR_GAP),
+                "y": TOP + CHART_H - height,
+                "w": BAR_W,
+                "h": height,
+                "count": count,
+                "label": local.strftime("%H:%M"),
+                "tick": local.minute % 30 == 0,
+            }
+        )
+    width = max(len(bars) * (BAR_W + BAR_GAP), 200)
+    return {"bars": bars, "width": width, "height": TOP + CHART_H + BOTTOM}
+
+
+@bp.route("/board")
+@requires(Role.STAFF)
+def board(event_id: int) -> str:
+    event = get_event(event_id)
+    figures, tz = attendance(event), event.timezone
+    return render(
+        "checkin/board.html",
+        event=event,
+        figures=figures,
+        arrival_bars=arrival_bars(figures.arrivals, event.timezone),
+        latest=[
+            {"name": name, "agency": agency, "iso": iso(at, tz), "time": iso(at, tz)[11:16]}
+            for name, agency, at in figures.latest
+        ],
+        categories={key.value: str(label) for key, label in CATEGORY_LABELS.items()},
+    )
+
+
+# --- the door screen with the rotating code ---------------------------------------------------
+
+
+def _rotating(event: Event) -> dict[str, Any]:
+    now = utcnow()
+    url = site_url(url_for("door.open_door", token=door.rotating_code(_secret(), event.id, now)))
+    return {
+        "url": url,
+        "qr": tickets.qr_data_uri(url, box_size=10),
+        "slot_seconds": door.SLOT_SECONDS,
+        "refresh_in": round(door.seconds_left(now), 1),
+    }
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+@bp.route("/door/display")
+@requires(Role.STAFF)
+def door_display(event_id: int) -> str:
+    event = get_event(event_id)
+    return render("checkin/door_display.html", event=event, code=_rotating(event))
+
+
+@bp.route("/door/code.json")
+@requires(Role.STAFF)
+def door_code(event_id: int) -> Response:
+    response = jsonify(_rotating(get_event(event_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/door/poster.pdf")
+@requires(Role.ORGANISER)
+def door_poster(event_id: int) -> Response:
+    event = get_event(event_id)
+    opens, closes = event.checkin_window()
+    url = site_url(url_for("door.open_door", token=door.poster_code(_secret(), event.id)))
+    text = tickets.PosterText(
+        organiser=event.organiser_unit,
+        title=event.title,
+        when=event_when(event),
+        where=event_where(event),
+        call_to_action=_("Check in here: scan with your phone camera"),
+        steps=[
+            _("1. Open the camera and point it at the code."),
+            _("2. Type the phone number or e-mail you registered with."),
+            _("3. Done: show the green screen to the staff."),
+        ],
+        reminder=_("Bring your own tumbler: this event is free of single-use plastic."),
+        valid=_(
+            "This code works only during check-in: %(opens)s to %(closes)s.",
+            opens=long_time(opens, event.timezone),
+            closes=long_time(closes, event.timezone),
+        ),
+    )
+    return _pdf(tickets.door_poster_pdf(text, url), f"poster-{event.id}.pdf")
+
+
+def _selected(event: Event) -> list[Participant]:
+    """All participants, or those chosen by ``ids`` (1,2,3), ``q`` (name/agency) or ``category``."""
+    query = select(Participant).where(Participant.event_id == event.id)
+    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
+    if ids:
+        query = query.where(Participant.id.in_(ids))
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        query = query.where(
+            or_(
+                Participant.name.icontains(q, autoescape=True),
+                Participant.agency.icontains(q, autoescape=True),
+            )
+        )
+    if request.args.get("category"):
+        query = query.where(Participant.category == request.args["category"])
+    return list(db.session.scalars(query.order_by(Participant.name, Participant.id)))
+
+
+def _log_export(event: Event, action: str, count: int) -> None:
+    """UU PDP: who exported whose personal data, when (the filter, never the list itself)."""
+    audit.record(
+        action,
+        now=utcnow(),
+        actor=current_user,
+        event_id=event.id,
+        subject_type="event",
+        subject_id=event.id,
+        details={"count": count, "filter": {k: v[:100] for k, v in request.args.items()}},
+    )
+    db.session.commit()
+
+
+@bp.route("/tickets.pdf")
+@requires(Role.ORGANISER)
+def ticket_sheet(event_id: int) -> Response:
+    event = get_event(event_id)
+    people = _selected(event)
+    cards = [
+        tickets.TicketCard(p.name, p.agency, category_label(p.category), ticket_url(p.ticket_code))
+        for p in people
+    ]
+    text = tickets.SheetText(
+        event_title=event.title,
+        when=event_when(event),
+        where=event_where(event),
+        footer=_(
+            "Personal data: for this event's attendance only (%(unit)s).", unit=event.organiser_unit
+        ),
+    )
+    _log_export(event, "export.tickets_pdf", len(cards))
+    return _pdf(tickets.ticket_sheet_pdf(text, cards), f"tickets-{event.id}.pdf")
+
+
+@bp.route("/ticket-links.csv")
+@requires(Role.ORGANISER)
+def ticket_links(event_id: int) -> Response:
+    event = get_event(event_id)
+    people = _selected(event)
+    links = [
+        tickets.TicketLink(p.name, p.agency, p.phone, p.email, ticket_url(p.ticket_code))
+        for p in people
+    ]
+    text = tickets.InvitationText(
+        title=event.title,
+        when=event_when(event),
+        where=event_where(event) or event.organiser_unit,
+        organiser=event.organiser_unit,
+    )
+    delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    _log_export(event, "export.ticket_links_csv", len(links))
+    return Response(
+        tickets.ticket_links_csv(links, text, delimiter),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="ticket-links-{event.id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- re-issuing a ticket ----------------------------------------------------------------------
+
+
+@bp.route("/participants/<int:participant_id>/reissue", methods=["POST"])
+@requires(Role.ORGANISER)
+def reissue(event_id: int, participant_id: int) -> Response:
+    event = get_event(event_id)
+    person = get_participant(event, participant_id)
+    if ConfirmForm().validate_on_submit():
+        now = utcnow()
+        old_prefix = person.ticket_code[:6]
+        reissue_ticket(person, now)
+        audit.record(
+            "ticket.reissue",
+            now=now,
+            actor=current_user,
+            event_id=event.id,
+            subject_type="participant",
+            subject_id=person.id,
+            details={"old_code_prefix": old_prefix},
+        )
+        db.session.commit()
+        flash(
+            _("%(name)s has a new ticket; the old one no longer works.", name=person.name),
+            "success",
+        )
+    return redirect(url_for("participants.index", event_id=event.id))

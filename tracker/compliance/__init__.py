@@ -1,0 +1,1 @@
+"""Compliance checklists (Bali single-use plastic and waste rules) and sustainability figures."""

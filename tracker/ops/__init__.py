@@ -1,0 +1,1 @@
+"""Running the app: backups, restores and the commands an operator needs."""

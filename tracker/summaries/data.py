@@ -1,0 +1,270 @@
+"""The shapes every summary format renders from. Plain data: no Flask, no database.
+
+``figures.build_summary`` fills a ``Summary`` from the records and ``reports.build_report`` a
+``Report``; the renderers (pdf, xlsx, csv, narrative, charts) only read them, so a benchmark or
+a test can build one by hand and time a renderer alone. ``attendance`` and ``sustainability``
+are the check-in and compliance features' own figure objects, not copies: the page, every
+download and the API report exactly the numbers those features compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # for type checkers only: importing them here would pull in Flask
+    from tracker.checkin.attendance import Attendance
+    from tracker.compliance.figures import Sustainability
+
+
+def reached(by_agency: Mapping[str, Any]) -> int:
+    """Agencies with at least one participant checked in (a blank agency is not one)."""
+    return sum(1 for name, split in by_agency.items() if name.strip() and split.checked_in)
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    id: int
+    title: str
+    organiser_unit: str
+    description: str
+    #: Aware UTC datetimes; shown in ``timezone``.
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    #: WITA / WIB / WIT, or the zone's own abbreviation.
+    zone_label: str
+    venue_name: str = ""
+    venue_room: str = ""
+    venue_address: str = ""
+    topics: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    livestream_url: str = ""
+    expected_participants: int | None = None
+    status: str = "closed"
+    #: When the retention purge anonymised the participants (names read "Anonim #id").
+    purged_at: datetime | None = None
+
+    @property
+    def venue_label(self) -> str:
+        """"Ruang Rapat, Kantor Diskominfo Tabanan"; empty when the event has no venue."""
+        return ", ".join(part for part in (self.venue_room, self.venue_name) if part)
+
+    def local(self, value: datetime) -> datetime:
+        return value.astimezone(ZoneInfo(self.timezone))
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    id: int
+    thumb_key: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    id: int
+    position: int
+    text_id: str
+    text_en: str
+    basis: str
+    required: bool
+    answer_type: str
+    unit: str
+    #: compliant / non_compliant / not_applicable, or None while open.
+    status: str | None
+    value: str
+    note: str
+    photos: tuple[PhotoRef, ...] = ()
+
+    def text_in(self, lang: str) -> str:
+        return self.text_en if lang == "en" and self.text_en else self.text_id
+
+
+@dataclass(frozen=True)
+class ChecklistFacts:
+    id: int
+    template_key: str
+    title: str
+    title_en: str
+    version: int
+    #: "Peraturan Gubernur Bali No. 97 Tahun 2018" (the template's own label).
+    basis_label: str
+    basis_regulation: str
+    basis_number: str
+    basis_year: int | None
+    basis_url: str
+    #: compliance.services.Score of this checklist alone.
+    score: Any
+    items: tuple[ItemFacts, ...]
+    signed_off_at: datetime | None = None
+    signed_off_name: str = ""
+    signed_off_position: str = ""
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+@dataclass(frozen=True)
+class WasteRow:
+    recorded_at: datetime
+    stream: str
+    kg: float
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One line of the attendance list (daftar hadir); every registered participant."""
+
+    number: int
+    name: str
+    agency: str
+    position: str
+    category: str
+    checked_in_at: datetime | None
+    method: str
+    gate: str
+    #: True / False, None when nobody asked (or not checked in).
+    tumbler: bool | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    event: EventFacts
+    attendance: Attendance
+    sustainability: Sustainability
+    #: What each sustainability figure rests on, in the language the summary was built in.
+    assumptions: Mapping[str, str]
+    checklists: tuple[ChecklistFacts, ...]
+    waste_entries: tuple[WasteRow, ...]
+    generated_at: datetime
+
+    @property
+    def agencies_reached(self) -> int:
+        return reached(self.attendance.by_agency)
+
+    @property
+    def agencies_registered(self) -> int:
+        return sum(1 for name in self.attendance.by_agency if name.strip())
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words a renderer writes, already in the reader's language (see labels.py).
+
+    Keys are the English msgids, so ``Labels("en", {})`` is a complete English set: a
+    renderer can run without Flask or a catalogue (a benchmark, a test).
+    """
+
+    lang: str
+    text: Mapping[str, str]
+    categories: Mapping[str, str] = field(default_factory=dict)
+    methods: Mapping[str, str] = field(default_factory=dict)
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    streams: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, msgid: str) -> str:
+        """The word in the reader's language; the English msgid itself when not given."""
+        return self.text.get(msgid, msgid)
+
+    def format(self, msgid: str, **values: Any) -> str:
+        return self[msgid] % values
+
+    def category(self, key: str) -> str:
+        return self.categories.get(key, key)
+
+    def method(self, key: str) -> str:
+        return self.methods.get(key, key) if key else ""
+
+    def status(self, key: str | None) -> str:
+        return self.statuses.get(key or "open", key or "")
+
+    def stream(self, key: str) -> str:
+        return self.streams.get(key, key)
+
+    def tumbler(self, answer: bool | None) -> str:
+        return self[{True: "Yes", False: "No", None: "Unknown"}[answer]]
+
+
+# --- the report across events -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    event_id: int
+    title: str
+    organiser_unit: str
+    starts_at: datetime
+    timezone: str
+    registered: int
+    checked_in: int
+    walk_ins: int
+    agencies: int
+    tumbler_yes: int
+    #: yes / checked in, 0.0-1.0; None before anyone was checked in.
+    tumbler_rate: float | None
+    compliant: int
+    applicable: int
+    compliance_percent: int | None
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.checked_in / self.registered) if self.registered else None
+
+    @property
+    def tumbler_percent(self) -> int | None:
+        return None if self.tumbler_rate is None else round(100 * self.tumbler_rate)
+
+
+@dataclass(frozen=True)
+class Report:
+    #: The organiser unit asked for; empty: every unit.
+    unit: str
+    date_from: date
+    date_to: date
+    #: The zone the dates are read in.
+    timezone: str
+    rows: tuple[ReportRow, ...]
+    #: Distinct people (by pseudonymous person_key) checked in at any of the events.
+    unique_participants: int
+    #: Distinct agencies with someone checked in at any of the events.
+    agencies_reached: int
+    generated_at: datetime
+
+    @property
+    def events(self) -> int:
+        return len(self.rows)
+
+    @property
+    def registered(self) -> int:
+        return sum(r.registered for r in self.rows)
+
+    @property
+    def checked_in(self) -> int:
+        return sum(r.checked_in for r in self.rows)
+
+    @property
+    def tumbler_yes(self) -> int:
+        return sum(r.tumbler_yes for r in self.rows)
+
+    @property
+    def tumbler_rate(self) -> float | None:
+        """Pooled over every check-in of the range, not an average of the events' rates."""
+        return self.tumbler_yes / self.checked_in if self.checked_in else None
+
+    @property
+    def compliance_percent(self) -> int | None:
+        """Pooled: required items compliant / answered, over every event's checklists."""
+        applicable = sum(r.applicable for r in self.rows)
+        return round(100 * sum(r.compliant for r in self.rows) / applicable) if applicable else None
+
+    def trend(self, attribute: str) -> int | None:
+        """Change in percentage points from the first to the last event that has the figure."""
+        values = [getattr(r, attribute) for r in self.rows if getattr(r, attribute) is not None]
+        return values[-1] - values[0] if len(values) >= 2 else None

@@ -1,0 +1,172 @@
+"""One set of figures per event: ``build_summary`` and the attendance list's batched rows.
+
+Attendance comes from ``tracker.checkin.attendance.attendance`` and sustainability (tumbler
+rate, bottles avoided, waste, refill water, compliance score) from
+``tracker.compliance.figures.sustainability``; nothing here counts them again. What is added
+is what only the summary needs: the event's facts, each checklist's items with their photos,
+the waste weighings, and the attendance list, read in batches so that an event of 20,000
+participants never becomes 20,000 ORM objects at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.checkin.attendance import attendance
+from tracker.checkin.models import CheckIn
+from tracker.compliance import figures as compliance_figures
+from tracker.compliance.models import ChecklistItem, EventChecklist
+from tracker.compliance.services import checklist_score
+from tracker.db import utcnow
+from tracker.events.models import Event, Participant
+from tracker.extensions import db
+from tracker.i18n import zone_abbreviation
+from tracker.summaries.data import (
+    AttendanceRow,
+    ChecklistFacts,
+    EventFacts,
+    ItemFacts,
+    PhotoRef,
+    Summary,
+    WasteRow,
+)
+
+#: Rows fetched per round trip for the attendance list (a server-side cursor on PostgreSQL).
+BATCH = 1000
+
+
+def build_summary(event: Event, now: datetime | None = None) -> Summary:
+    """Every figure of the event's summary, as of ``now``, from the features' own functions."""
+    sustainability = compliance_figures.sustainability(event)
+    return Summary(
+        event=event_facts(event),
+        attendance=attendance(event),
+        sustainability=sustainability,
+        assumptions=compliance_figures.assumptions(sustainability),
+        checklists=tuple(checklist_facts(c) for c in _checklists(event)),
+        waste_entries=tuple(waste_rows(event)),
+        generated_at=now or utcnow(),
+    )
+
+
+def event_facts(event: Event) -> EventFacts:
+    venue = event.venue
+    return EventFacts(
+        id=event.id,
+        title=event.title,
+        organiser_unit=event.organiser_unit,
+        description=event.description or "",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        timezone=event.timezone,
+        zone_label=zone_abbreviation(event.starts_at, event.timezone),
+        venue_name=venue.name if venue else "",
+        venue_room=venue.room if venue else "",
+        venue_address=venue.address if venue else "",
+        topics=tuple(event.topics or ()),
+        speakers=tuple(event.speakers or ()),
+        livestream_url=event.livestream_url or "",
+        expected_participants=event.expected_participants,
+        status=event.status,
+        purged_at=getattr(event, "purged_at", None),
+    )
+
+
+def _checklists(event: Event) -> list[EventChecklist]:
+    # The items and their photos in two more queries, not one query per item.
+    return list(
+        db.session.scalars(
+            select(EventChecklist)
+            .where(EventChecklist.event_id == event.id)
+            .order_by(EventChecklist.id)
+            .options(selectinload(EventChecklist.items).selectinload(ChecklistItem.photos))
+        ).unique()
+    )
+
+
+def checklist_facts(checklist: EventChecklist) -> ChecklistFacts:
+    template = checklist.template
+    return ChecklistFacts(
+        id=checklist.id,
+        template_key=checklist.template_key,
+        title=template.title,
+        title_en=template.title_en,
+        version=template.version,
+        basis_label=template.basis_label(),
+        basis_regulation=template.basis_regulation,
+        basis_number=template.basis_number,
+        basis_year=template.basis_year,
+        basis_url=template.basis_url,
+        score=checklist_score(checklist),
+        items=tuple(_item_facts(item) for item in checklist.items),
+        signed_off_at=checklist.signed_off_at,
+        signed_off_name=checklist.signed_off_name,
+        signed_off_position=checklist.signed_off_position,
+    )
+
+
+def _item_facts(item: ChecklistItem) -> ItemFacts:
+    question = item.template_item
+    return ItemFacts(
+        id=item.id,
+        position=item.position,
+        text_id=question.text_id,
+        text_en=question.text_en,
+        basis=question.basis,
+        required=question.required,
+        answer_type=question.answer_type,
+        unit=question.unit,
+        status=item.status,
+        value=item.value,
+        note=item.note,
+        photos=tuple(PhotoRef(p.id, p.thumb_key, p.width, p.height) for p in item.photos),
+    )
+
+
+def waste_rows(event: Event) -> list[WasteRow]:
+    """Every weighing, oldest first (a report reads in the order things happened)."""
+    entries = reversed(compliance_figures.list_waste(event))
+    return [WasteRow(e.recorded_at, e.stream, e.kg, e.note, e.recorded_by_label) for e in entries]
+
+
+def attendance_rows(event: Event, *, batch: int = BATCH) -> Iterator[AttendanceRow]:
+    """Every registered participant by name, with their check-in, ``batch`` rows per fetch.
+
+    A flat select of the columns needed (no ORM objects), read with ``yield_per``: PostgreSQL
+    streams it through a server-side cursor, SQLite steps through it. The caller must finish
+    (or drop) the iterator while the session is still open.
+    """
+    query = (
+        select(
+            Participant.name,
+            Participant.agency,
+            Participant.position,
+            Participant.category,
+            CheckIn.checked_in_at,
+            CheckIn.method,
+            CheckIn.gate,
+            CheckIn.brought_tumbler,
+        )
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Participant.event_id == event.id)
+        .order_by(Participant.name, Participant.id)
+        .execution_options(yield_per=batch)
+    )
+    result = db.session.execute(query)
+    for number, row in enumerate(result, start=1):
+        name, agency, position, category, at, method, gate, tumbler = row
+        yield AttendanceRow(
+            number=number,
+            name=name,
+            agency=agency or "",
+            position=position or "",
+            category=category,
+            checked_in_at=at,
+            method=method or "",
+            gate=gate or "",
+            tumbler=tumbler if at is not None else None,
+        )

@@ -1,0 +1,353 @@
+"""The news paragraph, drafted from the records, in Bahasa Indonesia and in English.
+
+Both are written here rather than through the Babel catalogue: the page shows both whatever its
+own language, and each is prose in its own right (the Indonesian follows the press releases the
+organisers send, e.g. "Diskominfo Kabupaten Tabanan menggelar Pelatihan ... pada Selasa
+(22/7/2025) di Ruang Rapat ..."), not a translation of the other.
+
+The rule: a sentence is written only from a fact that is in the records. No venue, no topics,
+no speakers, no check-ins, no tumbler answers, no checklist answered, no waste weighed: the
+sentence is left out, never filled in with a guess. The bottles-avoided estimate is left out
+too: it rests on an assumption, and a news paragraph has no room to state it.
+Pure functions: a Summary in, text out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from babel.dates import format_date
+
+from tracker.summaries.data import ChecklistFacts, Summary
+from tracker.summaries.text import local, number
+
+LANGUAGES = ("id", "en")
+
+#: The checklist whose regulation the tumbler rule is cited under, when it is attached.
+TUMBLER_BASIS_KEY = "pergub-bali-97-2018"
+
+#: Abbreviated unit names written out at first mention in Indonesian press style.
+_LONG_UNITS = {
+    "Diskominfo": "Dinas Komunikasi dan Informatika (Diskominfo)",
+    "Kemkomdigi": "Kementerian Komunikasi dan Digital (Kemkomdigi)",
+}
+_WORDS = {
+    "id": "nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh".split(),
+    "en": "zero one two three four five six seven eight nine ten".split(),
+}
+_STREAMS = {
+    "id": {
+        "organic": "organik",
+        "inorganic": "anorganik",
+        "residue": "residu",
+        "recyclable": "dapat didaur ulang",
+    },
+    "en": {
+        "organic": "organic",
+        "inorganic": "inorganic",
+        "residue": "residue",
+        "recyclable": "recyclable",
+    },
+}
+
+
+def narratives(summary: Summary) -> dict[str, str]:
+    """{"id": ..., "en": ...}: both paragraphs, whatever the reader's language."""
+    return {lang: narrative(summary, lang) for lang in LANGUAGES}
+
+
+def narrative(summary: Summary, lang: str) -> str:
+    writers = _INDONESIAN if lang == "id" else _ENGLISH
+    sentences = (write(summary) for write in writers)
+    return " ".join(s for s in sentences if s)
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def _join(items: Sequence[str], last: str, serial_comma: bool) -> str:
+    """a, b dan c / a, b and c; semicolons when an item has a comma of its own."""
+    items = [i.strip() for i in items if i.strip()]
+    if len(items) <= 1:
+        return "".join(items)
+    sep = "; " if any("," in i for i in items) else ", "
+    serial = len(items) > 2 and (serial_comma or sep == "; ")
+    tail = (sep.rstrip() if serial else "") + f" {last} "
+    return sep.join(items[:-1]) + tail + items[-1]
+
+
+def _count_word(n: int, lang: str) -> str:
+    return _WORDS[lang][n] if 0 <= n <= 10 else str(n)
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole)
+
+
+def _tumbler_checklist(summary: Summary) -> ChecklistFacts | None:
+    return next((c for c in summary.checklists if c.template_key == TUMBLER_BASIS_KEY), None)
+
+
+def _regulation_id(checklist: ChecklistFacts) -> str:
+    """Peraturan Gubernur Bali Nomor 97 Tahun 2018, as Indonesian prose cites it."""
+    if not (checklist.basis_regulation and checklist.basis_number and checklist.basis_year):
+        return checklist.basis_label
+    return (
+        f"{checklist.basis_regulation} Nomor {checklist.basis_number} "
+        f"Tahun {checklist.basis_year}"
+    )
+
+
+def _answered_checklists(summary: Summary) -> list[ChecklistFacts]:
+    return [c for c in summary.checklists if c.score.applicable]
+
+
+def _waste_parts(summary: Summary, lang: str, template: str) -> list[str]:
+    kg = summary.sustainability.waste.kg
+    return [
+        template.format(stream=_STREAMS[lang].get(stream, stream), kg=number(value, lang))
+        for stream, value in kg.items()
+        if value > 0
+    ]
+
+
+# --- Bahasa Indonesia ---------------------------------------------------------------------
+
+
+def _unit_id(unit: str) -> str:
+    first, _, rest = unit.strip().partition(" ")
+    if first in _LONG_UNITS and _LONG_UNITS[first] not in unit:
+        return f"{_LONG_UNITS[first]} {rest}".strip()
+    return unit.strip()
+
+
+def _day_id(summary: Summary, which: str) -> str:
+    event = summary.event
+    value = local(getattr(event, which), event.timezone)
+    weekday = format_date(value.date(), "EEEE", locale="id")
+    return f"{weekday} ({value.day}/{value.month}/{value.year})"
+
+
+def _opening_id(summary: Summary) -> str:
+    event = summary.event
+    start, end = local(event.starts_at, event.timezone), local(event.ends_at, event.timezone)
+    when = f"pada {_day_id(summary, 'starts_at')}"
+    if end.date() != start.date():
+        when += f" hingga {_day_id(summary, 'ends_at')}"
+    else:
+        when += f" pukul {start:%H.%M} {event.zone_label}"
+    where = f" di {event.venue_label}" if event.venue_label else ""
+    return f"{_unit_id(event.organiser_unit)} menggelar {event.title.strip()} {when}{where}."
+
+
+def _attendance_id(summary: Summary) -> str:
+    a = summary.attendance
+    if not a.registered:
+        return ""
+    if not a.checked_in:
+        return f"Sebanyak {number(a.registered, 'id')} peserta terdaftar dalam kegiatan ini."
+    text = (
+        f"Kegiatan ini diikuti {number(a.checked_in, 'id')} dari {number(a.registered, 'id')} "
+        f"peserta terdaftar ({_percent(a.checked_in, a.registered)}%)"
+    )
+    if summary.agencies_reached:
+        text += f" yang berasal dari {number(summary.agencies_reached, 'id')} instansi"
+    if a.walk_ins:
+        text += f", termasuk {number(a.walk_ins, 'id')} peserta yang mendaftar di lokasi"
+    return text + "."
+
+
+def _topics_id(summary: Summary) -> str:
+    topics = summary.event.topics
+    if not topics:
+        return ""
+    if len(topics) == 1:
+        return f"Materi yang disampaikan adalah {topics[0].strip()}."
+    count = _count_word(len(topics), "id").capitalize()
+    return f"{count} topik disampaikan, yaitu {_join(topics, 'dan', True)}."
+
+
+def _speakers_id(summary: Summary) -> str:
+    speakers = summary.event.speakers
+    if not speakers:
+        return ""
+    return f"Narasumber dalam kegiatan ini adalah {_join(speakers, 'dan', True)}."
+
+
+def _livestream_id(summary: Summary) -> str:
+    url = summary.event.livestream_url
+    return f"Kegiatan ini juga disiarkan secara langsung melalui {url}." if url else ""
+
+
+def _tumbler_id(summary: Summary) -> str:
+    t = summary.sustainability.tumbler
+    if not t.checked_in or not (t.yes or t.no):  # nobody was asked: no fact to state
+        return ""
+    text = (
+        f"Sebanyak {number(t.yes, 'id')} dari {number(t.checked_in, 'id')} peserta "
+        f"({_percent(t.yes, t.checked_in)}%) membawa tumbler sendiri"
+    )
+    basis = _tumbler_checklist(summary)
+    return text + (f" sesuai {_regulation_id(basis)}." if basis else ".")
+
+
+def _compliance_id(summary: Summary) -> str:
+    checked = _answered_checklists(summary)
+    score = summary.sustainability.compliance
+    if not checked or not score.applicable:
+        return ""
+    if len(checked) == 1:
+        c = checked[0]
+        what = f"daftar periksa {c.title}" + (f" ({c.basis_label})" if c.basis_label else "")
+    else:
+        what = f"{_count_word(len(checked), 'id')} daftar periksa"
+    return (
+        f"Pemeriksaan kepatuhan dengan {what} mencatat {score.compliant} dari "
+        f"{score.applicable} butir wajib terpenuhi ({score.percent}%)."
+    )
+
+
+def _waste_id(summary: Summary) -> str:
+    parts = _waste_parts(summary, "id", "{stream} {kg} kg")
+    if not parts:
+        return ""
+    return f"Sampah kegiatan dipilah dan ditimbang: {_join(parts, 'dan', True)}."
+
+
+def _refill_id(summary: Summary) -> str:
+    litres = summary.sustainability.refill_litres
+    if not litres:
+        return ""
+    return f"Sebanyak {number(litres, 'id')} liter air minum disajikan dari stasiun isi ulang."
+
+
+# --- English ------------------------------------------------------------------------------
+
+
+def _day_en(summary: Summary, which: str) -> str:
+    event = summary.event
+    value = local(getattr(event, which), event.timezone)
+    return format_date(value.date(), "EEEE, d MMMM y", locale="en")
+
+
+def _opening_en(summary: Summary) -> str:
+    event = summary.event
+    start, end = local(event.starts_at, event.timezone), local(event.ends_at, event.timezone)
+    if end.date() != start.date():
+        when = f"from {_day_en(summary, 'starts_at')}, to {_day_en(summary, 'ends_at')}"
+    else:
+        when = f"on {_day_en(summary, 'starts_at')}, at {start:%H:%M} {event.zone_label}"
+    where = f", in {event.venue_label}" if event.venue_label else ""
+    return f"{event.organiser_unit.strip()} held {event.title.strip()} {when}{where}."
+
+
+def _attendance_en(summary: Summary) -> str:
+    a = summary.attendance
+    if not a.registered:
+        return ""
+    if not a.checked_in:
+        return f"A total of {number(a.registered, 'en')} participants registered for the event."
+    text = (
+        f"The event was attended by {number(a.checked_in, 'en')} of the "
+        f"{number(a.registered, 'en')} registered participants "
+        f"({_percent(a.checked_in, a.registered)}%)"
+    )
+    agencies = summary.agencies_reached
+    if agencies:
+        text += f" from {number(agencies, 'en')} agenc{'y' if agencies == 1 else 'ies'}"
+    if a.walk_ins:
+        text += f", including {number(a.walk_ins, 'en')} who registered at the door"
+    return text + "."
+
+
+def _topics_en(summary: Summary) -> str:
+    topics = summary.event.topics
+    if not topics:
+        return ""
+    if len(topics) == 1:
+        return f"The topic was {topics[0].strip()}."
+    count = _count_word(len(topics), "en").capitalize()
+    return f"{count} topics were presented: {_join(topics, 'and', False)}."
+
+
+def _speakers_en(summary: Summary) -> str:
+    speakers = summary.event.speakers
+    if not speakers:
+        return ""
+    if len(speakers) == 1:
+        return f"The speaker was {speakers[0].strip()}."
+    return f"The speakers were {_join(speakers, 'and', False)}."
+
+
+def _livestream_en(summary: Summary) -> str:
+    url = summary.event.livestream_url
+    return f"The event was also streamed live at {url}." if url else ""
+
+
+def _tumbler_en(summary: Summary) -> str:
+    t = summary.sustainability.tumbler
+    if not t.checked_in or not (t.yes or t.no):
+        return ""
+    text = (
+        f"{number(t.yes, 'en')} of {number(t.checked_in, 'en')} participants "
+        f"({_percent(t.yes, t.checked_in)}%) brought their own tumbler"
+    )
+    basis = _tumbler_checklist(summary)
+    return text + (f" under {basis.basis_label}." if basis and basis.basis_label else ".")
+
+
+def _compliance_en(summary: Summary) -> str:
+    checked = _answered_checklists(summary)
+    score = summary.sustainability.compliance
+    if not checked or not score.applicable:
+        return ""
+    if len(checked) == 1:
+        c = checked[0]
+        what = f"the checklist {c.title_in('en')}" + (
+            f" ({c.basis_label})" if c.basis_label else ""
+        )
+    else:
+        what = f"{_count_word(len(checked), 'en')} checklists"
+    return (
+        f"A compliance check against {what} found {score.compliant} of {score.applicable} "
+        f"required items met ({score.percent}%)."
+    )
+
+
+def _waste_en(summary: Summary) -> str:
+    parts = _waste_parts(summary, "en", "{stream} {kg} kg")
+    if not parts:
+        return ""
+    return f"The event's waste was sorted and weighed: {_join(parts, 'and', False)}."
+
+
+def _refill_en(summary: Summary) -> str:
+    litres = summary.sustainability.refill_litres
+    if not litres:
+        return ""
+    return f"Refill stations served {number(litres, 'en')} litres of drinking water."
+
+
+_Writer = Callable[[Summary], str]
+_INDONESIAN: tuple[_Writer, ...] = (
+    _opening_id,
+    _attendance_id,
+    _topics_id,
+    _speakers_id,
+    _livestream_id,
+    _tumbler_id,
+    _compliance_id,
+    _waste_id,
+    _refill_id,
+)
+_ENGLISH: tuple[_Writer, ...] = (
+    _opening_en,
+    _attendance_en,
+    _topics_en,
+    _speakers_en,
+    _livestream_en,
+    _tumbler_en,
+    _compliance_en,
+    _waste_en,
+    _refill_en,
+)

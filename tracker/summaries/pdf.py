@@ -1,0 +1,366 @@
+"""The event summary as an A4 PDF for the activity report (laporan kegiatan / LPJ).
+
+``summary_pdf(summary, rows, labels, photo=...)`` is pure: a Summary, the attendance list's
+rows (any iterable; the view passes the batched query), the words in the reader's language,
+and a function that returns a photo thumbnail's bytes (or None). Bytes out.
+
+The attendance list (daftar hadir) lists the people who checked in, by name; the registered
+people who did not come are counted under it and listed in the XLSX and CSV. It is laid out
+as tables of CHUNK rows with plain-string cells wherever the text fits its column, which keeps
+20,000 rows within seconds rather than minutes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table
+
+from tracker.summaries import text
+from tracker.summaries.data import AttendanceRow, ChecklistFacts, ItemFacts, Labels, Summary
+from tracker.summaries.pdfbase import (
+    FRAME_WIDTH,
+    bar_chart,
+    document,
+    fit,
+    para,
+    styles,
+    table,
+    table_style,
+)
+
+#: Rows per table of the attendance list: small tables split across pages cheaply.
+CHUNK = 250
+#: Thumbnails shown per checklist item; the rest are counted ("+2").
+PHOTOS_PER_ITEM = 3
+THUMB = 22 * mm
+
+PhotoLoader = Callable[[str], bytes | None]
+
+# Messages with placeholders (their translations are in labels.py, like every other word).
+PURGED = "Personal data anonymised on %(date)s: names read \"Anonim\"."
+REQUIRED_COMPLIANT = "%(ok)d of %(n)d required items compliant"
+ABSENT = (
+    "%(n)d registered participants did not check in; the XLSX and CSV downloads list "
+    "everyone registered."
+)
+
+
+def summary_pdf(
+    summary: Summary,
+    rows: Iterable[AttendanceRow],
+    labels: Labels,
+    photo: PhotoLoader | None = None,
+) -> bytes:
+    buffer = io.BytesIO()
+    event = summary.event
+    stamp = text.date_time(summary.generated_at, event.timezone)
+
+    def footer(page: int) -> str:
+        return (
+            f"{event.title} · {labels['Post-event summary']} · {labels['Generated']} "
+            f"{stamp} {event.zone_label} · {labels['Page']} {page}"
+        )
+
+    doc, on_page = document(buffer, event.title, footer)
+    story: list[Flowable] = [
+        *_heading(summary, labels),
+        *_facts(summary, labels),
+        *_attendance(summary, labels),
+        *_sustainability(summary, labels),
+        *_checklists(summary, labels, photo),
+        *_attendance_list(summary, rows, labels),
+    ]
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def _heading(summary: Summary, labels: Labels) -> list[Flowable]:
+    s, event = styles(), summary.event
+    out: list[Flowable] = [
+        para(labels["Post-event summary"], s.small),
+        para(event.title, s.title),
+        para(event.organiser_unit, s.subtitle),
+    ]
+    if event.purged_at is not None:
+        when = text.date_time(event.purged_at, event.timezone)
+        out.append(para(labels.format(PURGED, date=when), s.small))
+    return out
+
+
+def _facts(summary: Summary, labels: Labels) -> list[Flowable]:
+    s, event = styles(), summary.event
+    when = text.event_when(
+        event.starts_at, event.ends_at, event.timezone, event.zone_label, labels.lang
+    )
+    venue = event.venue_label + (f", {event.venue_address}" if event.venue_address else "")
+    rows = [
+        (labels["Organiser"], event.organiser_unit),
+        (labels["Date and time"], when),
+        (labels["Venue"], venue or "–"),
+    ]
+    if event.topics:
+        rows.append((labels["Agenda topics"], "\n".join(
+            f"{i}. {t}" for i, t in enumerate(event.topics, 1)
+        )))
+    if event.speakers:
+        rows.append((labels["Speakers"], "\n".join(event.speakers)))
+    if event.livestream_url:
+        rows.append((labels["Livestream"], event.livestream_url))
+    if event.expected_participants is not None:
+        rows.append((labels["Expected participants"], str(event.expected_participants)))
+    data = [(para(k, s.cell_bold), para(v, s.cell)) for k, v in rows]
+    return [para(labels["Event"], s.h2), table(data, [40 * mm, FRAME_WIDTH - 40 * mm], False)]
+
+
+def _attendance(summary: Summary, labels: Labels) -> list[Flowable]:
+    s, a, lang = styles(), summary.attendance, labels.lang
+    t = summary.sustainability.tumbler
+    key = [
+        [labels["Registered"], labels["Checked in"], labels["Attendance rate"],
+         labels["Walk-ins"], labels["Agencies reached"]],
+        [text.number(a.registered, lang), text.number(a.checked_in, lang),
+         text.percent_text(text.percent(a.checked_in, a.registered)),
+         text.number(a.walk_ins, lang), text.number(summary.agencies_reached, lang)],
+    ]
+    tumbler = [
+        [labels["Tumbler"], labels["Yes"], labels["No"], labels["Unknown"], labels["Tumbler rate"]],
+        [labels["Checked in"], text.number(t.yes, lang), text.number(t.no, lang),
+         text.number(t.unknown, lang),
+         text.percent_text(None if t.rate is None else 100 * t.rate)],
+    ]
+    width = FRAME_WIDTH / 5
+    out: list[Flowable] = [
+        para(labels["Attendance"], s.h2),
+        table(key, [width] * 5),
+        Spacer(1, 2 * mm),
+        table(tumbler, [width] * 5),
+    ]
+    out += _by_category(summary, labels)
+    out += _arrivals_chart(summary, labels)
+    out += _by_agency(summary, labels)
+    return out
+
+
+def _split_rows(table_: dict[str, Any], name: Callable[[str], str], lang: str) -> list[list[Any]]:
+    return [
+        [fit(name(key), FRAME_WIDTH - 75 * mm), text.number(split.registered, lang),
+         text.number(split.checked_in, lang),
+         text.percent_text(text.percent(split.checked_in, split.registered))]
+        for key, split in table_.items()
+    ]
+
+
+def _by_category(summary: Summary, labels: Labels) -> list[Flowable]:
+    if not summary.attendance.by_category:
+        return []
+    header = [labels["Category"], labels["Registered"], labels["Checked in"], "%"]
+    rows = _split_rows(summary.attendance.by_category, labels.category, labels.lang)
+    return [
+        para(labels["By category"], styles().h3),
+        table([header, *rows], [FRAME_WIDTH - 75 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=1),
+    ]
+
+
+def _by_agency(summary: Summary, labels: Labels) -> list[Flowable]:
+    if not summary.attendance.by_agency:
+        return []
+    header = [labels["Agency"], labels["Registered"], labels["Checked in"], "%"]
+
+    def name(key: str) -> str:
+        return key or labels["(no agency)"]
+
+    rows = _split_rows(summary.attendance.by_agency, name, labels.lang)
+    return [
+        para(labels["By agency"], styles().h3),
+        table([header, *rows], [FRAME_WIDTH - 75 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=1),
+    ]
+
+
+def _arrivals_chart(summary: Summary, labels: Labels) -> list[Flowable]:
+    arrivals = summary.attendance.arrivals
+    if not arrivals:
+        return []
+    tz = summary.event.timezone
+    names = [text.clock(start, tz) for start, _ in arrivals]
+    every = max(1, len(names) // 16)
+    title = f"{labels['Arrivals over time']} ({summary.event.zone_label})"
+    chart = bar_chart([n for _, n in arrivals], names, title, every=every)
+    return [Spacer(1, 3 * mm), chart]
+
+
+def _sustainability(summary: Summary, labels: Labels) -> list[Flowable]:
+    s, lang = styles(), labels.lang
+    data, why = summary.sustainability, summary.assumptions
+    t, b, w, score = data.tumbler, data.bottles_avoided, data.waste, data.compliance
+    streams = ", ".join(
+        f"{labels.stream(k)} {text.number(v, lang)} kg" for k, v in w.kg.items() if v
+    )
+    rows = [
+        (labels["Tumbler rate"],
+         f"{text.percent_text(None if t.rate is None else 100 * t.rate)} "
+         f"({text.number(t.yes, lang)}/{text.number(t.checked_in, lang)})",
+         why.get("tumbler", "")),
+        (labels["Single-use bottles avoided (estimate)"], text.number(b.estimate, lang),
+         why.get("bottles_avoided", "")),
+        (labels["Waste weighed"],
+         f"{text.number(w.total_kg, lang)} kg" + (f" ({streams})" if streams else ""),
+         why.get("waste", "")),
+        (labels["Refill water"],
+         "–" if data.refill_litres is None else f"{text.number(data.refill_litres, lang)} L",
+         why.get("refill_litres", "")),
+        (labels["Compliance score (all checklists)"], _score_text(score, labels),
+         why.get("compliance", "")),
+    ]
+    header = [labels["Figure"], labels["Value"], labels["Assumption"]]
+    body = [[para(a, s.cell_bold), para(v, s.cell), para(n, s.cell)] for a, v, n in rows]
+    out: list[Flowable] = [
+        para(labels["Sustainability"], s.h2),
+        table([header, *body], [45 * mm, 45 * mm, FRAME_WIDTH - 90 * mm]),
+    ]
+    return out + _waste_entries(summary, labels)
+
+
+def _score_text(score: Any, labels: Labels) -> str:
+    if score.percent is None:
+        return labels["No required item answered yet"]
+    counts = labels.format(REQUIRED_COMPLIANT, ok=score.compliant, n=score.applicable)
+    extra = f"; {labels['Open']}: {score.open}" if score.open else ""
+    return f"{score.percent}% · {counts}{extra}"
+
+
+def _waste_entries(summary: Summary, labels: Labels) -> list[Flowable]:
+    entries = summary.waste_entries
+    if not entries:
+        return []
+    tz, lang = summary.event.timezone, labels.lang
+    header = [labels["Time"], labels["Stream"], "kg", labels["Note"], labels["Recorded by"]]
+    rows = [
+        [text.date_time(e.recorded_at, tz), labels.stream(e.stream), text.number(e.kg, lang),
+         fit(e.note, 60 * mm), fit(e.recorded_by, FRAME_WIDTH - 135 * mm)]
+        for e in entries
+    ]
+    widths = [30 * mm, 30 * mm, 15 * mm, 60 * mm, FRAME_WIDTH - 135 * mm]
+    return [para(labels["Waste"], styles().h3), table([header, *rows], widths)]
+
+
+def _checklists(
+    summary: Summary, labels: Labels, photo: PhotoLoader | None
+) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [para(labels["Checklists"], s.h2)]
+    if not summary.checklists:
+        return [*out, para(labels["No checklist was attached."], s.body)]
+    for checklist in summary.checklists:
+        out += _checklist(summary, checklist, labels, photo)
+    return out
+
+
+def _checklist(
+    summary: Summary, checklist: ChecklistFacts, labels: Labels, photo: PhotoLoader | None
+) -> list[Flowable]:
+    s, tz = styles(), summary.event.timezone
+    title = f"{checklist.title_in(labels.lang)} (v{checklist.version})"
+    lines = [f"{labels['Legal basis']}: {checklist.basis_label}"] if checklist.basis_label else []
+    lines.append(f"{labels['Score']}: {_score_text(checklist.score, labels)}")
+    if checklist.signed_off_at is not None:
+        lines.append(
+            f"{labels['Signed off by']}: {checklist.signed_off_name}, "
+            f"{checklist.signed_off_position} · {text.date_time(checklist.signed_off_at, tz)} "
+            f"{summary.event.zone_label}"
+        )
+    else:
+        lines.append(labels["Not signed off"])
+    header = ["No.", labels["Item"], labels["Status"], labels["Value"], labels["Note"],
+              labels["Photos"]]
+    widths = [9 * mm, 62 * mm, 22 * mm, 18 * mm, 42 * mm, FRAME_WIDTH - 153 * mm]
+    rows = [_item_row(item, labels, photo) for item in checklist.items]
+    items = Table([header, *rows], colWidths=widths, repeatRows=1)
+    items.setStyle(table_style())
+    return [
+        KeepTogether([para(title, s.h3), *(para(line, s.small) for line in lines)]),
+        items,
+    ]
+
+
+def _item_row(item: ItemFacts, labels: Labels, photo: PhotoLoader | None) -> list[Any]:
+    s = styles()
+    text_ = item.text_in(labels.lang) + (" *" if item.required else "")
+    value = f"{item.value} {item.unit}".strip() if item.value else ""
+    return [
+        str(item.position),
+        para(text_, s.cell),
+        para(labels.status(item.status), s.cell),
+        para(value, s.cell),
+        para(item.note, s.cell),
+        _thumbnails(item, photo),
+    ]
+
+
+def _thumbnails(item: ItemFacts, photo: PhotoLoader | None) -> Any:
+    if not item.photos:
+        return ""
+    if photo is None:
+        return str(len(item.photos))
+    shown: list[Flowable] = []
+    for ref in item.photos[:PHOTOS_PER_ITEM]:
+        data = photo(ref.thumb_key)
+        if data is None:
+            continue
+        ratio = ref.height / ref.width if ref.width else 1.0
+        shown.append(Image(io.BytesIO(data), width=THUMB, height=THUMB * ratio))
+    hidden = len(item.photos) - len(shown)
+    if hidden:
+        shown.append(para(f"+{hidden}", styles().small))
+    return shown
+
+
+def _attendance_list(
+    summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
+) -> list[Flowable]:
+    s, a = styles(), summary.attendance
+    out: list[Flowable] = [PageBreak(), para(labels["Attendance list"], s.h2)]
+    absent = a.registered - a.checked_in
+    if absent:
+        out.append(para(labels.format(ABSENT, n=absent), s.small))
+    present = (row for row in rows if row.checked_in_at is not None)
+    tables = list(_list_tables(summary, present, labels))
+    if not tables:
+        return [*out, para(labels["Nobody has checked in."], s.body)]
+    return out + tables
+
+
+_LIST_WIDTHS = [12 * mm, 46 * mm, 48 * mm, 34 * mm, 26 * mm, FRAME_WIDTH - 166 * mm]
+
+
+def _list_tables(
+    summary: Summary, rows: Iterator[AttendanceRow], labels: Labels
+) -> Iterator[Table]:
+    event = summary.event
+    one_day = event.local(event.starts_at).date() == event.local(event.ends_at).date()
+    when = text.clock if one_day else text.date_time
+    header = ["No.", labels["Name"], labels["Agency"], labels["Position"],
+              f"{labels['Check-in']} ({summary.event.zone_label})", labels["Tumbler"]]
+    chunk: list[list[Any]] = []
+    number = 0
+    w = _LIST_WIDTHS
+    for row in rows:
+        number += 1
+        chunk.append([
+            str(number), fit(row.name, w[1]), fit(row.agency, w[2]), fit(row.position, w[3]),
+            when(row.checked_in_at, event.timezone), labels.tumbler(row.tumbler),
+        ])
+        if len(chunk) == CHUNK:
+            yield _list_table(header, chunk)
+            chunk = []
+    if chunk:
+        yield _list_table(header, chunk)
+
+
+def _list_table(header: list[str], chunk: list[list[Any]]) -> Table:
+    t = Table([header, *chunk], colWidths=_LIST_WIDTHS, repeatRows=1)
+    t.setStyle(table_style())
+    return t

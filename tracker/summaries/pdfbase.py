@@ -1,0 +1,235 @@
+"""What the summary's and the report's PDFs share: fonts, styles, the A4 page, tables, charts.
+
+Fonts: names of people and agencies may carry any letter, so a Unicode TrueType font is
+embedded. DejaVu Sans is used where Debian's fonts-dejavu-core put it (or where
+``SUMMARY_PDF_FONT_DIR`` points); else Bitstream Vera, which ships inside the reportlab wheel
+itself, so any machine with reportlab installed has it (it covers Latin-1, enough for
+Indonesian names); only if both fail are the PDF core fonts (Helvetica) used.
+Pure: no Flask.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.lib.utils import simpleSplit
+from xml.sax.saxutils import escape
+
+DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
+BRAND = colors.HexColor("#0b5c8a")
+LINE = colors.HexColor("#c4c9cf")
+SHADE = colors.HexColor("#eef2f5")
+MUTED = colors.HexColor("#4d5560")
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: str
+    bold: str
+
+
+def _font_dirs() -> list[str]:
+    extra = os.environ.get("SUMMARY_PDF_FONT_DIR", "")
+    return [d for d in (extra, *DEJAVU_DIRS) if d]
+
+
+def _register(name: str, regular: str, bold: str) -> Fonts:
+    pdfmetrics.registerFont(TTFont(name, regular))
+    pdfmetrics.registerFont(TTFont(f"{name}-Bold", bold))
+    pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold")
+    return Fonts(name, f"{name}-Bold")
+
+
+@cache
+def fonts() -> Fonts:
+    """The best font available, registered once per process."""
+    for folder in _font_dirs():
+        regular, bold = Path(folder, "DejaVuSans.ttf"), Path(folder, "DejaVuSans-Bold.ttf")
+        if regular.is_file() and bold.is_file():
+            try:
+                return _register("SummaryDejaVu", str(regular), str(bold))
+            except TTFError:
+                continue
+    try:  # reportlab finds these in its own package folder (rl_config.TTFSearchPath)
+        return _register("SummaryVera", "Vera.ttf", "VeraBd.ttf")
+    except TTFError:
+        return Fonts("Helvetica", "Helvetica-Bold")
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+
+
+@cache
+def styles() -> Styles:
+    f = fonts()
+
+    def style(name: str, size: float, font: str = f.regular, **extra: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size, leading=size * 1.25, alignment=TA_LEFT, **extra
+        )
+
+    return Styles(
+        title=style("title", 16, f.bold, spaceAfter=2 * mm, textColor=BRAND),
+        subtitle=style("subtitle", 10, textColor=MUTED, spaceAfter=4 * mm),
+        h2=style("h2", 13, f.bold, spaceBefore=5 * mm, spaceAfter=2 * mm, textColor=BRAND),
+        h3=style("h3", 10.5, f.bold, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
+        body=style("body", 9.5, spaceAfter=1.5 * mm),
+        small=style("small", 8, textColor=MUTED, spaceAfter=1 * mm),
+        cell=style("cell", 8.5),
+        cell_bold=style("cell_bold", 8.5, f.bold),
+    )
+
+
+def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    """A paragraph of plain text (escaped: a participant named "<b>" stays text)."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style or styles().body)
+
+
+def fit(text: str, width: float, style: ParagraphStyle | None = None) -> str | Paragraph:
+    """A plain string when it fits on one line of ``width`` points, else a wrapping paragraph.
+
+    Plain strings draw many times faster than paragraphs: the attendance list of 20,000 rows
+    would take minutes with a paragraph in every cell, and most names fit.
+    """
+    style = style or styles().cell
+    if pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 6:
+        return text
+    return para(text, style)
+
+
+def wrap_lines(text: str, width: float, font: str, size: float) -> list[str]:
+    return simpleSplit(text, font, size, width)
+
+
+def table_style(header: bool = True, zebra: bool = False, rows: int = 0) -> TableStyle:
+    f, s = fonts(), styles()
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), f.regular, s.cell.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, LINE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands += [
+            ("FONT", (0, 0), (-1, 0), f.bold, s.cell.fontSize),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ]
+    if zebra:
+        commands += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f8f9fa"))
+                     for r in range(2, rows, 2)]
+    return TableStyle(commands)
+
+
+def table(
+    data: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    header: bool = True,
+    numeric_from: int | None = None,
+) -> Table:
+    """A grid table; columns from ``numeric_from`` on are right-aligned numbers."""
+    t = Table([list(r) for r in data], colWidths=list(widths), repeatRows=1 if header else 0)
+    t.setStyle(table_style(header))
+    if numeric_from is not None:
+        t.setStyle(TableStyle([("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT")]))
+    return t
+
+
+def bar_chart(
+    values: Sequence[float],
+    names: Sequence[str],
+    title: str,
+    width: float = FRAME_WIDTH,
+    height: float = 60 * mm,
+    value_max: float | None = None,
+    every: int = 1,
+) -> Drawing:
+    """A vertical bar chart; every ``every``-th category is labelled (the rest would overlap)."""
+    f = fonts()
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 14 * mm
+    chart.width, chart.height = width - 16 * mm, height - 22 * mm
+    chart.data = [list(values) or [0]]
+    chart.categoryAxis.categoryNames = [
+        name if i % every == 0 else "" for i, name in enumerate(names)
+    ] or [""]
+    chart.categoryAxis.labels.fontName = f.regular
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.labels.angle = 60 if len(names) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(names) > 8 else "n"
+    chart.valueAxis.labels.fontName = f.regular
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = value_max if value_max is not None else max([*values, 1])
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = _step(top)
+    chart.bars[0].fillColor = BRAND
+    chart.bars[0].strokeColor = None
+    chart.barSpacing = 0.5
+    drawing.add(chart)
+    drawing.add(String(0, height - 4 * mm, title, fontName=f.bold, fontSize=8.5))
+    return drawing
+
+
+def _step(top: float) -> float:
+    """A round value-axis step giving at most about six ticks."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if top / step <= 6:
+            return step
+    return max(1.0, round(top / 6))
+
+
+def document(
+    buffer: Any, title: str, footer: Callable[[int], str]
+) -> tuple[SimpleDocTemplate, Callable[..., None]]:
+    """An A4 document and the page callback that writes ``footer(page_number)`` on each page."""
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        author="tracker",
+    )
+    f = fonts()
+
+    def on_page(canvas: Any, doc_: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(f.regular, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, footer(doc_.page))
+        canvas.restoreState()
+
+    return doc, on_page
