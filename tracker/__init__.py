@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
     from tracker.privacy.views import bp as privacy_bp
+    from tracker.summaries.views import bp as summaries_bp
     from tracker.web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (checkin_bp, door_bp, tickets_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(summaries_bp)
 
 
 def _register_commands(app: Flask) -> None:

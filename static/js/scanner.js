@@ -68,6 +68,9 @@
     attendance: null,
     answerTimer: null,
     attendanceTimer: null,
+    latest: "", // the nonce of the newest scan: its answer is the one on the panel
+    tumblerTaps: 0,
+    forgotten: false, // "remove this event's data" stops downloading it again
   };
 
   // ---------------------------------------------------------------- words and times
@@ -267,6 +270,7 @@
       const button = event.target.closest("button[data-tumbler]");
       if (!button) return;
       setTumbler(JSON.parse(button.dataset.tumbler));
+      state.tumblerTaps += 1;
       el.code.focus(); // the handheld scanner types into the code field: give it back
     });
   }
@@ -341,6 +345,8 @@
   async function scan(key, method) {
     unlockAudio();
     const item = newScan(key, method);
+    item.tumblerTaps = state.tumblerTaps;
+    state.latest = item.nonce;
     showAnswer({ status: "checking" }, false, item.nonce);
     if (!state.offline && navigator.onLine !== false) {
       try {
@@ -360,9 +366,7 @@
           return;
         }
         if (result.kind === "refused") {
-          const answer = { status: "error", message: result.message };
-          showAnswer(answer, false, item.nonce);
-          signal("error");
+          finish({ status: "error", message: result.message }, false, item);
           return;
         }
         // "retry": the server is there but cannot take it now; judge here and queue it.
@@ -376,9 +380,13 @@
   }
 
   function finish(answer, offline, item) {
+    // Answers may come back out of order (a slow request, then a fast one): the panel shows
+    // the latest scan's; the older ones go to the history only.
+    if (item.nonce !== state.latest) return;
     showAnswer(answer, offline, item.nonce);
     signal(answer.status);
-    consumeTumbler(answer.status);
+    // A tap made while this scan was on its way belongs to the next person: keep it.
+    if (state.tumblerTaps === item.tumblerTaps) consumeTumbler(answer.status);
   }
 
   // Send queued scans, oldest first. The server's answer replaces the local one.
@@ -516,7 +524,7 @@
   }
 
   async function refreshList() {
-    if (navigator.onLine === false) return;
+    if (navigator.onLine === false || state.forgotten) return;
     let body;
     try {
       body = await getJson(config.urls.tickets);
@@ -591,6 +599,7 @@
       }
     }
     await state.store.backend.deleteList(EVENT_ID);
+    state.forgotten = true;
     state.scans = kept;
     state.list = null;
     delete el.root.dataset.list;
@@ -770,11 +779,21 @@
 
   // ---------------------------------------------------------------- start
 
-  function registerServiceWorker() {
-    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-    navigator.serviceWorker
-      .register(config.urls.service_worker, { scope: window.location.pathname })
-      .catch(() => {});
+  // The worker keeps this page for a reopening without network. The page that registered it
+  // did not pass through it, so the page puts a fresh copy of itself into the worker's cache.
+  async function registerServiceWorker() {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext || !window.caches) return;
+    const path = window.location.pathname;
+    try {
+      await navigator.serviceWorker.register(config.urls.service_worker, { scope: path });
+      await navigator.serviceWorker.ready;
+      const response = await fetch(path, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) return; // logged out: keep no login page
+      await (await caches.open(config.offline_cache)).put(path, response);
+      el.root.dataset.offlineReady = "1";
+    } catch (err) {
+      /* without it the open page still works offline; only a reload needs the network */
+    }
   }
 
   async function start() {

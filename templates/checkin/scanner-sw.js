@@ -5,7 +5,7 @@
 // The API is never cached: answers must come from the server or from the page's own queue.
 "use strict";
 
-const CACHE = "tracker-scanner-v1";
+const CACHE = {{ cache|tojson }};
 const ASSETS = {{ assets|tojson }};
 const PAGE = /^\/events\/\d+\/scan$/;
 const PAGE_TIMEOUT_MS = 4000;

@@ -111,7 +111,7 @@ def test_retry_with_the_same_nonce_gets_the_same_answer(door, api):
     first = staff.post(_url(event), json=payload)
     again = staff.post(_url(event), json={**payload, "gate": "somewhere else"})
     assert (first.status_code, again.status_code) == (201, 201)
-    assert again.json["status"] == "checked_in"
+    assert again.json == first.json  # the very same answer
     assert again.json["checked_in_at"] == first.json["checked_in_at"]
     assert again.json["gate"] == "A"
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 1  # not logged twice
@@ -122,16 +122,23 @@ def test_retry_with_the_same_nonce_gets_the_same_answer(door, api):
     assert other.json["status"] == "already_checked_in"
     retry_other = staff.post(_url(event), json={**payload, "nonce": "dev1-0002"})
     assert retry_other.status_code == 200
-    assert retry_other.json["status"] == "already_checked_in"
+    assert retry_other.json == other.json
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
 
 
 def test_nonce_replays_failures_too(door, api):
     event, _people = door
+    _other, (stranger, *_rest) = make_event("Rapat Lain")
     staff = api("staff")
-    payload = {"code": "AAAAAAAAAAAAAAAAAAAAAA", "nonce": "n-1"}
-    assert staff.post(_url(event), json=payload).status_code == 404
-    assert staff.post(_url(event), json=payload).status_code == 404
-    assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+    for payload, status in (
+        ({"code": "AAAAAAAAAAAAAAAAAAAAAA", "nonce": "n-1"}, 404),
+        ({"code": stranger.ticket_code, "nonce": "n-2"}, 409),
+    ):
+        first = staff.post(_url(event), json=payload)
+        again = staff.post(_url(event), json=payload)
+        assert (first.status_code, again.status_code) == (status, status)
+        assert again.json == first.json
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
 
 
 def test_earliest_offline_scan_wins(door, api):
@@ -177,6 +184,26 @@ def test_earliest_offline_scan_wins(door, api):
     assert later.status_code == 200
     assert later.json["gate"] == "A"
     assert later.json["checked_in_at"] == early.json["checked_in_at"]
+
+
+def test_scans_at_the_same_moment_do_not_take_over(door, api):
+    """Two gates a second apart: one green, one amber, even if the second's clock says earlier."""
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    now = utcnow()
+    first = staff.post(
+        _url(event), json={"code": wayan.ticket_code, "gate": "A", "scanned_at": now.isoformat()}
+    )
+    second = staff.post(
+        _url(event),
+        json={
+            "code": wayan.ticket_code,
+            "gate": "B",
+            "scanned_at": (now - timedelta(seconds=1)).isoformat(),
+        },
+    )
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json["gate"] == "A"
 
 
 def test_earlier_scan_without_tumbler_answer_keeps_the_known_one(door, api):

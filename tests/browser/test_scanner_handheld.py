@@ -25,10 +25,10 @@ def test_handheld_green_then_amber_then_red(new_page, live_server, users):
 
     # The field keeps the focus: after clicking elsewhere, the scanner's typing still lands.
     page.click("h2#history-heading")
-    assert page.evaluate("document.activeElement.id") == "scan-code"
+    assert page.evaluate("() => document.activeElement.id") == "scan-code"
 
     page.click("#tumbler button[data-tumbler='true']")  # one tap: "brought a tumbler"
-    assert page.evaluate("document.activeElement.id") == "scan-code"
+    assert page.evaluate("() => document.activeElement.id") == "scan-code"
     type_code(page, wayan.ticket_code)
     first = answer(page)
     assert first["status"] == "checked_in"
@@ -91,7 +91,7 @@ def test_name_search_then_manual_check_in(new_page, live_server, users):
     open_scanner(page, live_server, event.id, gate="Lobby")
     # The page stays open longer than a CSRF token lives: a refused token is renewed and the
     # check-in sent again, without the staff member noticing.
-    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'expired'")
+    page.evaluate("() => document.querySelector('meta[name=csrf-token]').content = 'expired'")
 
     page.fill("#search-q", "arian")
     result = page.locator(f"#search-results li[data-participant-id='{luh.id}']")
@@ -109,8 +109,9 @@ def test_name_search_then_manual_check_in(new_page, live_server, users):
     assert rows[0].gate == "Lobby"
     # Back to scanning: the results are gone and the code field has the focus.
     assert page.locator("#search-results li").count() == 0
-    assert page.evaluate("document.activeElement.id") == "scan-code"
-    assert page.evaluate("document.querySelector('meta[name=csrf-token]').content") != "expired"
+    assert page.evaluate("() => document.activeElement.id") == "scan-code"
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    assert token and token != "expired"
 
 
 def test_event_not_open_shows_a_banner_and_refuses(new_page, live_server, users):

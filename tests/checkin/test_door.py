@@ -179,10 +179,10 @@ def test_a_form_without_the_tumbler_answer_is_shown_again(opened, client):
 
 def test_forged_and_expired_codes_do_not_open_the_door(opened, client):
     event, _people = opened
-    assert client.get("/door/not-a-code").status_code == 403
+    assert client.get("/door/not-a-code").status_code == 404
     old = door.rotating_code("test-secret", event.id, datetime.now(UTC) - timedelta(minutes=5))
     response = client.get(f"/door/{old}")
-    assert response.status_code == 403
+    assert response.status_code == 410
     assert 'data-status="expired"' in response.get_data(as_text=True)
     fresh = door.rotating_code("test-secret", event.id, datetime.now(UTC))
     assert client.get(f"/door/{fresh}").status_code == 200
@@ -196,7 +196,7 @@ def test_posting_without_a_good_pass_is_refused(opened, client):
             f"/door/{event.id}/checkin",
             data={"door_pass": door_pass, "who": "0812-3000-4000", "tumbler": "yes"},
         )
-        assert response.status_code == 403
+        assert response.status_code == 410
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
 
 

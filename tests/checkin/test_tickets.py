@@ -72,7 +72,8 @@ def _pdf_qr_codes(data: bytes, tmp_path) -> list[str]:
         check=True,
     )
     (page,) = tmp_path.glob("p*.png")
-    return sorted(decode(Image.open(page)))
+    with Image.open(page) as image:
+        return sorted(decode(image))
 
 
 def test_ticket_sheet_has_every_name_and_readable_codes(tmp_path):

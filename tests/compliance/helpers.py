@@ -55,3 +55,16 @@ def check_in(event: Event, answers: list[bool | None], absent: int = 0) -> None:
             )
         )
     db.session.commit()
+
+
+def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body built by hand: for a body of megabytes, Werkzeug's test builder spools
+    to a temporary file it never closes (a ResourceWarning, an error under -W error)."""
+    boundary = "tracker-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+        f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )

@@ -7,7 +7,7 @@ import pytest
 from tests.compliance.helpers import jpeg_bytes
 from tests.events.factories import make_event
 from tracker import audit
-from tracker.compliance import services
+from tracker.compliance import evidence, services
 from tracker.compliance.models import ChecklistItem
 from tracker.db import utcnow
 from tracker.errors import NotFound, ValidationFailed
@@ -125,7 +125,7 @@ def test_not_compliant_needs_the_evidence_the_item_demands(app, users, checklist
         )
     assert set(caught.value.fields) == {"photo"}
     assert bags.status is None
-    services.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
+    evidence.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
     services.answer_item(
         bags, {"status": "non_compliant", "note": "Goodie bag plastik"}, users.staff, utcnow()
     )
@@ -136,13 +136,13 @@ def test_not_compliant_needs_the_evidence_the_item_demands(app, users, checklist
 
 def test_the_last_photo_of_a_failed_item_cannot_be_removed(app, users, checklist, storage):
     bags = _items(checklist)["bags"]
-    first = services.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
+    first = evidence.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
     services.answer_item(bags, {"status": "non_compliant", "note": "x"}, users.staff, utcnow())
-    second = services.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
-    keys = services.delete_photo(second, users.staff, utcnow())
+    second = evidence.add_photo(bags, jpeg_bytes(), users.staff, utcnow(), storage)
+    keys = evidence.delete_photo(second, users.staff, utcnow())
     assert keys == [second.storage_key, second.thumb_key]
     with pytest.raises(services.EvidenceMissing):
-        services.delete_photo(first, users.staff, utcnow())
+        evidence.delete_photo(first, users.staff, utcnow())
 
 
 def test_the_score_counts_required_items_only(app, users, checklist, storage):
@@ -150,7 +150,7 @@ def test_the_score_counts_required_items_only(app, users, checklist, storage):
     now = utcnow()
     for key in ("bags", "styrofoam", "straws", "tumbler"):
         services.answer_item(items[key], {"status": "compliant"}, users.staff, now)
-    services.add_photo(items["bottled"], jpeg_bytes(), users.staff, now, storage)
+    evidence.add_photo(items["bottled"], jpeg_bytes(), users.staff, now, storage)
     services.answer_item(
         items["bottled"], {"status": "non_compliant", "note": "Air botol 600 ml"}, users.staff, now
     )
@@ -196,7 +196,7 @@ def test_sign_off_needs_a_name_and_position(app, users, checklist):
 
 
 def test_a_signed_off_checklist_refuses_every_change(app, users, checklist, storage):
-    photo = services.add_photo(checklist.items[0], jpeg_bytes(), users.staff, utcnow(), storage)
+    photo = evidence.add_photo(checklist.items[0], jpeg_bytes(), users.staff, utcnow(), storage)
     _answer_required(checklist, users.staff)
     services.sign_off(checklist, "I Nyoman Arta", "Kabid PISKP", users.staff, utcnow())
     db.session.commit()
@@ -206,9 +206,9 @@ def test_a_signed_off_checklist_refuses_every_change(app, users, checklist, stor
         services.answer_item(item, {"status": "compliant"}, users.admin, utcnow())
     assert caught.value.status == 409 and caught.value.code == "checklist_signed_off"
     with pytest.raises(services.ChecklistSignedOff):
-        services.add_photo(item, jpeg_bytes(), users.staff, utcnow(), storage)
+        evidence.add_photo(item, jpeg_bytes(), users.staff, utcnow(), storage)
     with pytest.raises(services.ChecklistSignedOff):
-        services.delete_photo(photo, users.staff, utcnow())
+        evidence.delete_photo(photo, users.staff, utcnow())
     with pytest.raises(services.ChecklistSignedOff):
         services.sign_off(checklist, "Lagi", "Lagi", users.staff, utcnow())
     db.session.rollback()

@@ -10,7 +10,7 @@ import pytest
 from tests.compliance.helpers import check_in, jpeg_bytes
 from tests.conftest import log_in
 from tracker import audit
-from tracker.compliance import figures, services, templates
+from tracker.compliance import evidence, figures, services, templates
 from tracker.compliance.models import ChecklistItem, ChecklistPhoto, EventChecklist
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -167,9 +167,9 @@ def test_a_photo_is_not_kept_when_the_answer_fails(client, users, checklist, app
 def test_photos_can_be_removed_before_sign_off(client, users, checklist):
     item = checklist.items[8]
     storage = get_storage()
-    photo = services.add_photo(item, jpeg_bytes(320, 240), users.staff, utcnow(), storage)
+    photo = evidence.add_photo(item, jpeg_bytes(320, 240), users.staff, utcnow(), storage)
     db.session.commit()
-    photo_id, keys = photo.id, services.photo_files(photo)
+    photo_id, keys = photo.id, evidence.photo_files(photo)
     log_in(client, users.staff)
     response = client.post(f"{_item_url(checklist, item)}/photos/{photo_id}/delete")
     assert response.status_code == 302

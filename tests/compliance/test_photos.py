@@ -10,10 +10,11 @@ from PIL import Image
 
 from tests.compliance.helpers import jpeg_bytes, png_with_alpha
 from tracker import audit
-from tracker.compliance import services
+from tracker.compliance import evidence
 from tracker.compliance.models import ChecklistPhoto
 from tracker.compliance.photos import MAX_UPLOAD_BYTES, PhotoRejected, prepare_photo
 from tracker.db import utcnow
+from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.storage import LocalStorage
 
@@ -94,7 +95,7 @@ def test_storage_refuses_keys_it_did_not_make(tmp_path, key):
 
 def test_add_photo_stores_our_jpeg_and_audits(app, users, checklist, storage):
     item = checklist.items[0]
-    photo = services.add_photo(item, jpeg_bytes(), users.staff, utcnow(), storage)
+    photo = evidence.add_photo(item, jpeg_bytes(), users.staff, utcnow(), storage)
     db.session.commit()
     stored = storage.open(photo.storage_key)
     assert _open(stored).size == (photo.width, photo.height) == (1600, 1200)
@@ -108,11 +109,11 @@ def test_add_photo_stores_our_jpeg_and_audits(app, users, checklist, storage):
 
 def test_add_photo_refuses_non_images_and_oversize_files(app, users, checklist, storage):
     item = checklist.items[0]
-    with pytest.raises(services.InvalidPhoto) as caught:
-        services.add_photo(item, b"bukan gambar" * 100, users.staff, utcnow(), storage)
+    with pytest.raises(evidence.InvalidPhoto) as caught:
+        evidence.add_photo(item, b"bukan gambar" * 100, users.staff, utcnow(), storage)
     assert caught.value.status == 422 and caught.value.code == "invalid_photo"
-    with pytest.raises(services.PhotoTooLarge) as caught:
-        services.add_photo(item, b"\0" * (MAX_UPLOAD_BYTES + 1), users.staff, utcnow(), storage)
+    with pytest.raises(evidence.PhotoTooLarge) as caught:
+        evidence.add_photo(item, b"\0" * (MAX_UPLOAD_BYTES + 1), users.staff, utcnow(), storage)
     assert caught.value.status == 413
     assert db.session.query(ChecklistPhoto).count() == 0
     assert not storage.root.exists() or not any(storage.root.rglob("*"))
@@ -121,7 +122,7 @@ def test_add_photo_refuses_non_images_and_oversize_files(app, users, checklist, 
 def test_at_most_ten_photos_per_item(app, users, checklist, storage):
     item = checklist.items[0]
     small = jpeg_bytes(64, 48, gps=False)
-    for _ in range(services.MAX_PHOTOS_PER_ITEM):
-        services.add_photo(item, small, users.staff, utcnow(), storage)
-    with pytest.raises(services.ValidationFailed):
-        services.add_photo(item, small, users.staff, utcnow(), storage)
+    for _ in range(evidence.MAX_PHOTOS_PER_ITEM):
+        evidence.add_photo(item, small, users.staff, utcnow(), storage)
+    with pytest.raises(ValidationFailed):
+        evidence.add_photo(item, small, users.staff, utcnow(), storage)

@@ -27,4 +27,3 @@ def fresh_database_url(database_url: str, tmp_path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
-import tests.reliability.conftest_timing_tmp  # noqa  TEMP

@@ -111,7 +111,15 @@ class Server:
     def start(self) -> None:
         with self.log.open("a") as log:
             self.proc = subprocess.Popen(
-                [str(GUNICORN), "--preload", "--workers", "3", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+                [
+                    str(GUNICORN),
+                    "--preload",
+                    "--workers",
+                    "3",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "wsgi:app",
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,

@@ -89,8 +89,6 @@ def outcome_json(event: Event, outcome: services.ScanOutcome) -> dict[str, Any]:
         }
         if outcome.ticket_event_id is not None:
             body["ticket_event_id"] = outcome.ticket_event_id
-    if outcome.replayed:
-        body["replayed"] = True
     return body
 
 
@@ -217,7 +215,6 @@ _SCAN_ANSWER = {
         "gate": {"type": "string"},
         "error": {"type": "object"},
         "ticket_event_id": {"type": "integer"},
-        "replayed": {"type": "boolean"},
     },
 }
 _OBJ = {"type": "object"}

@@ -199,3 +199,46 @@ def search_participants(event: Event, q: str) -> list[TicketRow]:
         q, autoescape=True
     )
     return _ticket_rows(event, match, limit=SEARCH_LIMIT)
+
+
+# --- the list of check-ins (daftar hadir) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    participant_id: int
+    name: str
+    agency: str
+    category: str
+    checked_in_at: datetime
+    method: str
+    gate: str
+    device: str
+    brought_tumbler: bool | None
+
+
+def list_check_ins(event: Event, q: str = "", limit: int = 500) -> list[CheckInRow]:
+    """The event's check-ins, latest first, optionally by name or agency (one query)."""
+    query = (
+        select(
+            Participant.id,
+            Participant.name,
+            Participant.agency,
+            Participant.category,
+            CheckIn.checked_in_at,
+            CheckIn.method,
+            CheckIn.gate,
+            CheckIn.device,
+            CheckIn.brought_tumbler,
+        )
+        .join(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(CheckIn.event_id == event.id)
+        .order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+    if q.strip():
+        query = query.where(
+            Participant.name.icontains(q.strip(), autoescape=True)
+            | Participant.agency.icontains(q.strip(), autoescape=True)
+        )
+    return [CheckInRow(*row) for row in db.session.execute(query)]

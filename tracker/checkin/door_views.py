@@ -49,8 +49,12 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _closed(reason: str, event: Event | None = None, status: int = 403) -> tuple[str, int]:
-    return render_template("door/closed.html", reason=reason, event=event), status
+#: A forged code is unknown here (404); an expired one was good once (410 Gone).
+_STATUS = {"forged": 404, "expired": 410, "not_open": 409, "no_walk_ins": 409}
+
+
+def _closed(reason: str, event: Event | None = None) -> tuple[str, int]:
+    return render_template("door/closed.html", reason=reason, event=event), _STATUS[reason]
 
 
 def _page(
@@ -84,7 +88,7 @@ def open_door(token: str) -> tuple[str, int]:
     if event is None:
         return _closed("forged")
     if not is_open(event, now):
-        return _closed("not_open", event, 409)
+        return _closed("not_open", event)
     return _page(event)
 
 
@@ -103,7 +107,7 @@ def check_in(event_id: int) -> tuple[str, int]:
     event = get_event(event_id)
     form = DoorCheckInForm()
     if not _pass_ok(event, form.door_pass.data):
-        return _closed("expired", event)
+        return _closed("expired", event)  # or forged: either way, scan the door's code again
     if not form.validate_on_submit():
         return _page(event, checkin_form=form, status=422)
     answer = check_in_at_door(event, form.who.data, tumbler_answer(form.tumbler.data), utcnow())
@@ -128,9 +132,9 @@ def walk_in(event_id: int) -> tuple[str, int]:
     event = get_event(event_id)
     form = WalkInForm(prefix=WALK_IN_PREFIX)
     if not _pass_ok(event, form.door_pass.data):
-        return _closed("expired", event)
+        return _closed("expired", event)  # or forged: either way, scan the door's code again
     if not event.allow_walk_ins:
-        return _closed("no_walk_ins", event, 409)
+        return _closed("no_walk_ins", event)
     if not form.validate_on_submit():
         return _page(event, walkin_form=form, status=422)
     try:

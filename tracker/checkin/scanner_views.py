@@ -27,6 +27,9 @@ from tracker.i18n import format_local, localtime
 
 bp = Blueprint("scanner", __name__)
 
+#: The service worker's cache; a new name makes every device drop its old copies.
+OFFLINE_CACHE = "tracker-scanner-v1"
+
 #: Files the service worker keeps so the page opens without a network.
 OFFLINE_ASSETS = (
     "css/app.css",
@@ -103,7 +106,7 @@ def _strings() -> dict[str, str]:
     }
 
 
-def scanner_config(event: Event, now: datetime) -> dict[str, Any]:
+def scanner_config(event: Event) -> dict[str, Any]:
     """What scanner.js needs: addresses, the door window and the words to show."""
     opens, closes = event.checkin_window()
     api = f"/api/v1/events/{event.id}"
@@ -124,7 +127,7 @@ def scanner_config(event: Event, now: datetime) -> dict[str, Any]:
             "token": url_for("scanner.token", event_id=event.id),
             "service_worker": url_for("scanner.service_worker"),
         },
-        "server_now": now.isoformat(),
+        "offline_cache": OFFLINE_CACHE,
         "categories": {str(key): str(label) for key, label in CATEGORY_LABELS.items()},
         "strings": _strings(),
     }
@@ -144,7 +147,7 @@ def page(event_id: int) -> Response:
         opens_text=format_local(opens, event.timezone, "short"),
         closes_text=format_local(closes, event.timezone, "short"),
         status_label=STATUS_LABELS.get(event.status, event.status),
-        config=scanner_config(event, now),
+        config=scanner_config(event),
     )
     response = make_response(html)
     # The page carries a CSRF token and names: keep it out of shared caches.
@@ -167,7 +170,7 @@ def token(event_id: int) -> Response:
 def service_worker() -> Response:
     """The service worker script. Public: it holds only addresses of static files."""
     assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
-    script = render_template("checkin/scanner-sw.js", assets=assets)
+    script = render_template("checkin/scanner-sw.js", assets=assets, cache=OFFLINE_CACHE)
     response = make_response(script)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

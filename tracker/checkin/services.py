@@ -31,8 +31,11 @@ from tracker.errors import NotFound
 from tracker.events.models import Event, EventStatus, Participant
 from tracker.extensions import db
 
-#: A device clock may run a little fast; beyond this a scan time is not believed.
-CLOCK_SKEW = timedelta(minutes=1)
+#: Two scans this close together happened at the same moment (two gates, one ticket): the one
+#: the database took first stays, and the other is "already checked in". Only a scan clearly
+#: earlier (an offline device syncing later) takes the check-in over; otherwise both gates
+#: could show green for one ticket, each with a clock a few milliseconds apart.
+SAME_MOMENT = timedelta(seconds=2)
 #: How many characters of a scanned code the log keeps: enough to trace, too few to use.
 CODE_PREFIX_LENGTH = 6
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,43}$")
@@ -217,7 +220,7 @@ def _second_scan(
     scan: ScanInput, participant: Participant, existing: CheckIn, actor: object | None, at: datetime
 ) -> ScanOutcome:
     """A ticket that is checked in already: an earlier offline scan takes over, else a duplicate."""
-    if at < existing.checked_in_at and _take_earlier(existing, scan, actor, at):
+    if at < existing.checked_in_at - SAME_MOMENT and _take_earlier(existing, scan, actor, at):
         return ScanOutcome(ScanResult.CHECKED_IN, _person(participant), at, scan.gate)
     if scan.brought_tumbler is not None and existing.brought_tumbler is None:
         db.session.execute(

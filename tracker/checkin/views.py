@@ -17,7 +17,8 @@ from tracker.access import requires
 from tracker.api.common import iso, site_url
 from tracker.auth.roles import Role
 from tracker.checkin import door, tickets
-from tracker.checkin.attendance import attendance
+from tracker.checkin.attendance import attendance, list_check_ins
+from tracker.checkin.services import undo_check_in
 from tracker.checkin.texts import category_label, event_when, event_where, long_time
 from tracker.checkin.ticket_views import ticket_url
 from tracker.db import utcnow
@@ -82,6 +83,40 @@ def board(event_id: int) -> str:
         ],
         categories={key.value: str(label) for key, label in CATEGORY_LABELS.items()},
     )
+
+
+# --- the list of check-ins, with undo ------------------------------------------------------
+
+
+@bp.route("/checkins")
+@requires(Role.STAFF)
+def check_ins(event_id: int) -> str:
+    event = get_event(event_id)
+    search = request.args.get("q", "")[:100]
+    return render(
+        "checkin/checkins.html",
+        event=event,
+        rows=list_check_ins(event, search),
+        search=search,
+        form=ConfirmForm(),
+        methods={
+            "scanner": _("Scanner"),
+            "door": _("Door page"),
+            "manual": _("By name"),
+            "walk_in": _("Walk-in"),
+        },
+    )
+
+
+@bp.route("/checkins/<int:participant_id>/undo", methods=["POST"])
+@requires(Role.ORGANISER)
+def undo(event_id: int, participant_id: int) -> Response:
+    event = get_event(event_id)
+    if ConfirmForm().validate_on_submit():
+        undo_check_in(event, participant_id, current_user, utcnow())
+        db.session.commit()
+        flash(_("The check-in was undone; it is kept in the audit log."), "success")
+    return redirect(url_for("checkin.check_ins", event_id=event.id))
 
 
 # --- the door screen with the rotating code ---------------------------------------------------

@@ -8,6 +8,8 @@ Score: required items compliant / required items answered compliant or not compl
 "Not applicable" leaves the item out. Unanswered required items are "open": they are left
 out of the score too, but listed beside it, and sign-off is refused while any is open. So the
 score says how the event did on what was checked; the open list says what was not checked.
+
+Photos are in tracker.compliance.evidence.
 """
 
 from __future__ import annotations
@@ -28,19 +30,15 @@ from tracker.compliance.figures import sustainability  # noqa: F401 - the servic
 from tracker.compliance.models import (
     AnswerType,
     ChecklistItem,
-    ChecklistPhoto,
     EventChecklist,
     ItemStatus,
 )
-from tracker.compliance.photos import PhotoRejected, prepare_photo
 from tracker.compliance.templates import get_template, load_builtin_templates  # noqa: F401
-from tracker.errors import Conflict, DomainError, NotFound, ValidationFailed
+from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event
 from tracker.extensions import db
 from tracker.i18n import current_language
-from tracker.storage import Storage
 
-MAX_PHOTOS_PER_ITEM = 10
 NOTE_MAX, VALUE_MAX, NAME_MAX = 2000, 500, 200
 _STATUSES = frozenset(s.value for s in ItemStatus)
 
@@ -63,15 +61,6 @@ class EvidenceMissing(ValidationFailed):
 
 class RequiredItemsOpen(ValidationFailed):
     code = "required_items_open"
-
-
-class InvalidPhoto(ValidationFailed):
-    code = "invalid_photo"
-
-
-class PhotoTooLarge(DomainError):
-    code = "photo_too_large"
-    status = 413
 
 
 @dataclass(frozen=True)
@@ -147,14 +136,6 @@ def get_item(checklist: EventChecklist, item_id: int) -> ChecklistItem:
     return item
 
 
-def get_photo(item: ChecklistItem, photo_id: int) -> ChecklistPhoto:
-    """Raises NotFound, also for another item's photo."""
-    photo = db.session.get(ChecklistPhoto, photo_id)
-    if photo is None or photo.item_id != item.id:
-        raise NotFound(_("No such photo."))
-    return photo
-
-
 def attach_template(event: Event, template_key: str, actor: Any, now: datetime) -> EventChecklist:
     """Attach the latest version of a template. Raises NotFound (key), AlreadyAttached."""
     template = get_template(template_key)
@@ -198,7 +179,7 @@ def _already_attached(key: str, checklist_id: int | None) -> AlreadyAttached:
     )
 
 
-def _unlocked(checklist: EventChecklist) -> None:
+def check_unlocked(checklist: EventChecklist) -> None:
     if checklist.is_signed_off:
         raise ChecklistSignedOff(
             _("This checklist was signed off and is locked. An organiser can reopen it.")
@@ -242,7 +223,7 @@ def clean_value(item: ChecklistItem, raw: Any) -> str:
     return text
 
 
-def _check_evidence(item: ChecklistItem, status: str | None, note: str) -> None:
+def check_evidence(item: ChecklistItem, status: str | None, note: str) -> None:
     """A "not compliant" answer needs the note and photo its template item demands."""
     if status != ItemStatus.NON_COMPLIANT:
         return
@@ -284,10 +265,10 @@ def answer_item(
     Raises ChecklistSignedOff, ValidationFailed (bad value), EvidenceMissing.
     """
     checklist = item.checklist
-    _unlocked(checklist)
+    check_unlocked(checklist)
     before = {"status": item.status, "value": item.value, "note": item.note}
     after = _new_answer(item, changes)
-    _check_evidence(item, after["status"], after["note"])
+    check_evidence(item, after["status"], after["note"])
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
         return item
@@ -310,99 +291,6 @@ def answer_item(
     return item
 
 
-def add_photo(
-    item: ChecklistItem, raw: bytes, actor: Any, now: datetime, storage: Storage
-) -> ChecklistPhoto:
-    """Check, shrink and store a photo for the item.
-
-    Raises ChecklistSignedOff, PhotoTooLarge, InvalidPhoto, ValidationFailed (too many).
-    The files are written before the transaction commits: a caller that then fails should
-    call ``discard_files(photo_files(photo))``.
-    """
-    checklist = item.checklist
-    _unlocked(checklist)
-    if len(item.photos) >= MAX_PHOTOS_PER_ITEM:
-        raise ValidationFailed(
-            _("At most %(n)d photos per item.", n=MAX_PHOTOS_PER_ITEM), {"photo": _("Too many.")}
-        )
-    prepared = _prepare(raw)
-    photo = ChecklistPhoto(
-        storage_key=storage.save(prepared.data, "image/jpeg"),
-        thumb_key=storage.save(prepared.thumb, "image/jpeg"),
-        width=prepared.width,
-        height=prepared.height,
-        size_bytes=len(prepared.data),
-        uploaded_at=now,
-        uploaded_by_id=getattr(actor, "id", None),
-    )
-    item.photos.append(photo)
-    db.session.flush()
-    audit.record(
-        "checklist.photo_add",
-        now=now,
-        actor=actor,
-        event_id=checklist.event_id,
-        subject_type="checklist_item",
-        subject_id=item.id,
-        details={"checklist_id": checklist.id, "photo_id": photo.id, "bytes": photo.size_bytes},
-    )
-    return photo
-
-
-def _prepare(raw: bytes) -> Any:
-    try:
-        return prepare_photo(raw)
-    except PhotoRejected as exc:
-        if exc.reason == "too_large":
-            raise PhotoTooLarge(
-                _("The photo is larger than 10 MB. Take it again at a lower resolution."),
-                {"photo": _("Too large.")},
-            ) from None
-        raise InvalidPhoto(
-            _("This file is not a photo we can read. Send a JPEG, PNG or WebP image."),
-            {"photo": _("Not an image.")},
-        ) from None
-
-
-def delete_photo(photo: ChecklistPhoto, actor: Any, now: datetime) -> list[str]:
-    """Remove a photo; returns its storage keys for the caller to delete after committing.
-
-    Raises ChecklistSignedOff, EvidenceMissing (the last photo of a failed item that needs one).
-    """
-    item = photo.item
-    _unlocked(item.checklist)
-    item.photos.remove(photo)
-    _check_evidence(item, item.status, item.note)
-    db.session.flush()
-    audit.record(
-        "checklist.photo_delete",
-        now=now,
-        actor=actor,
-        event_id=item.checklist.event_id,
-        subject_type="checklist_item",
-        subject_id=item.id,
-        details={"checklist_id": item.checklist_id, "photo_id": photo.id},
-    )
-    return photo_files(photo)
-
-
-def photo_files(photo: ChecklistPhoto) -> list[str]:
-    return [photo.storage_key, photo.thumb_key]
-
-
-def discard_files(storage: Storage, keys: Iterable[str]) -> None:
-    for key in keys:
-        storage.delete(key)
-
-
-def photo_bytes(photo: ChecklistPhoto, storage: Storage, thumb: bool = False) -> bytes:
-    """Raises NotFound when the file is gone from the storage."""
-    try:
-        return storage.open(photo.thumb_key if thumb else photo.storage_key)
-    except KeyError:
-        raise NotFound(_("The photo file is missing.")) from None
-
-
 def sign_off(
     checklist: EventChecklist, name: str, position: str, actor: Any, now: datetime
 ) -> EventChecklist:
@@ -411,7 +299,7 @@ def sign_off(
     Raises ChecklistSignedOff (already), ValidationFailed (name or position missing),
     RequiredItemsOpen (with ``open_items``: the ids and texts of the unanswered required items).
     """
-    _unlocked(checklist)
+    check_unlocked(checklist)
     name, position = (name or "").strip(), (position or "").strip()
     errors = {}
     if not name or len(name) > NAME_MAX:

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from tracker.access import requires
 from tracker.api.compliance import image_response
 from tracker.auth.roles import Role
-from tracker.compliance import figures, services, templates
+from tracker.compliance import evidence, figures, services, templates
 from tracker.compliance.forms import (
     AttachForm,
     ItemForm,
@@ -134,7 +134,7 @@ def save_item(event_id: int, checklist_id: int, item_id: int) -> Any:
         if not form.validate_on_submit():
             raise ValidationFailed(_("The form expired or a field is too long."), form.errors)
         if form.photo.data:
-            photo = services.add_photo(
+            photo = evidence.add_photo(
                 item, form.photo.data.read(), current_user, utcnow(), storage
             )
         services.answer_item(item, _changes(item, form), current_user, utcnow())
@@ -143,7 +143,7 @@ def save_item(event_id: int, checklist_id: int, item_id: int) -> Any:
     except DomainError as exc:
         db.session.rollback()
         if photo is not None:
-            services.discard_files(storage, services.photo_files(photo))
+            evidence.discard_files(storage, evidence.photo_files(photo))
         draft = {"value": form.value.data, "note": form.note.data}
         problem = {"item_id": item_id, "message": exc.message, "fields": exc.fields, **draft}
         return _render_checklist(event, checklist, problem, exc.status)
@@ -156,8 +156,8 @@ def save_item(event_id: int, checklist_id: int, item_id: int) -> Any:
 @requires(Role.STAFF)
 def photo(event_id: int, checklist_id: int, item_id: int, photo_id: int) -> Response:
     _event, checklist = _checklist(event_id, checklist_id)
-    found = services.get_photo(services.get_item(checklist, item_id), photo_id)
-    data = services.photo_bytes(found, get_storage(), thumb=request.args.get("size") == "thumb")
+    found = evidence.get_photo(services.get_item(checklist, item_id), photo_id)
+    data = evidence.photo_bytes(found, get_storage(), thumb=request.args.get("size") == "thumb")
     return image_response(data, found)
 
 
@@ -168,11 +168,11 @@ def photo(event_id: int, checklist_id: int, item_id: int, photo_id: int) -> Resp
 @requires(Role.STAFF)
 def delete_photo(event_id: int, checklist_id: int, item_id: int, photo_id: int) -> Response:
     _event, checklist = _checklist(event_id, checklist_id)
-    found = services.get_photo(services.get_item(checklist, item_id), photo_id)
+    found = evidence.get_photo(services.get_item(checklist, item_id), photo_id)
     if ConfirmForm().validate_on_submit():
-        keys = services.delete_photo(found, current_user, utcnow())
+        keys = evidence.delete_photo(found, current_user, utcnow())
         db.session.commit()
-        services.discard_files(get_storage(), keys)
+        evidence.discard_files(get_storage(), keys)
         flash(_("Photo removed."), "success")
     target = url_for("compliance.show", event_id=event_id, checklist_id=checklist.id)
     return redirect(f"{target}#item-{item_id}")

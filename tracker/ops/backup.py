@@ -121,7 +121,7 @@ def check_backup(path: Path) -> str:
 
 
 def free_name(path: Path) -> Path:
-    """``path``, or ``path.2``, ``path.3``... : the first name not taken (nothing is overwritten)."""
+    """``path``, else ``path.2``, ``path.3``...: the first free name, so nothing is overwritten."""
     candidate, n = path, 1
     while candidate.exists():
         n += 1

@@ -23,8 +23,8 @@ from tracker.ops.backup import (
     sqlite_file,
 )
 
-#: Exit status when the command only printed what to run (PostgreSQL): no copy was made.
-NOT_DONE = 2
+#: Exit status when the command only printed what to run (PostgreSQL): no copy was made. (2 is click's usage error.)
+NOT_DONE = 3
 
 
 def _database() -> tuple[str, Path | None]:

@@ -50,7 +50,7 @@ class EventFacts:
 
     @property
     def venue_label(self) -> str:
-        """"Ruang Rapat, Kantor Diskominfo Tabanan"; empty when the event has no venue."""
+        """ "Ruang Rapat, Kantor Diskominfo Tabanan"; empty when the event has no venue."""
         return ", ".join(part for part in (self.venue_room, self.venue_name) if part)
 
     def local(self, value: datetime) -> datetime:

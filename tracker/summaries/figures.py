@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from tracker.checkin.attendance import attendance
@@ -133,12 +134,17 @@ def waste_rows(event: Event) -> list[WasteRow]:
     return [WasteRow(e.recorded_at, e.stream, e.kg, e.note, e.recorded_by_label) for e in entries]
 
 
-def attendance_rows(event: Event, *, batch: int = BATCH) -> Iterator[AttendanceRow]:
-    """Every registered participant by name, with their check-in, ``batch`` rows per fetch.
+def attendance_rows(
+    event: Event, *, present_only: bool = False, batch: int = BATCH
+) -> Iterator[AttendanceRow]:
+    """Every registered participant by name (only those checked in with ``present_only``),
+    with their check-in, ``batch`` rows per fetch.
 
     A flat select of the columns needed (no ORM objects), read with ``yield_per``: PostgreSQL
-    streams it through a server-side cursor, SQLite steps through it. The caller must finish
-    (or drop) the iterator while the session is still open.
+    streams it through a server-side cursor, SQLite steps through it. The query is built now
+    but run on the first ``next()``, in whatever session is current then: a streamed response
+    reads it after the request's own session is gone (``stream_with_context`` opens another),
+    so nothing of ``event`` may be touched later.
     """
     query = (
         select(
@@ -151,13 +157,16 @@ def attendance_rows(event: Event, *, batch: int = BATCH) -> Iterator[AttendanceR
             CheckIn.gate,
             CheckIn.brought_tumbler,
         )
-        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .join(CheckIn, CheckIn.participant_id == Participant.id, isouter=not present_only)
         .where(Participant.event_id == event.id)
         .order_by(Participant.name, Participant.id)
         .execution_options(yield_per=batch)
     )
-    result = db.session.execute(query)
-    for number, row in enumerate(result, start=1):
+    return _rows(query)
+
+
+def _rows(query: Select[Any]) -> Iterator[AttendanceRow]:
+    for number, row in enumerate(db.session.execute(query), start=1):
         name, agency, position, category, at, method, gate, tumbler = row
         yield AttendanceRow(
             number=number,

@@ -65,12 +65,13 @@ def narrative(summary: Summary, lang: str) -> str:
 # --- shared helpers -----------------------------------------------------------------------
 
 
-def _join(items: Sequence[str], last: str, serial_comma: bool) -> str:
-    """a, b dan c / a, b and c; semicolons when an item has a comma of its own."""
+def _join(items: Sequence[str], last: str, serial_comma: bool, commas: bool = False) -> str:
+    """a, b, dan c / a, b and c; semicolons when an item has a comma of its own (unless
+    ``commas``: a decimal comma, as in "4,2 kg", is no reason for them)."""
     items = [i.strip() for i in items if i.strip()]
     if len(items) <= 1:
         return "".join(items)
-    sep = "; " if any("," in i for i in items) else ", "
+    sep = "; " if not commas and any("," in i for i in items) else ", "
     serial = len(items) > 2 and (serial_comma or sep == "; ")
     tail = (sep.rstrip() if serial else "") + f" {last} "
     return sep.join(items[:-1]) + tail + items[-1]
@@ -93,8 +94,7 @@ def _regulation_id(checklist: ChecklistFacts) -> str:
     if not (checklist.basis_regulation and checklist.basis_number and checklist.basis_year):
         return checklist.basis_label
     return (
-        f"{checklist.basis_regulation} Nomor {checklist.basis_number} "
-        f"Tahun {checklist.basis_year}"
+        f"{checklist.basis_regulation} Nomor {checklist.basis_number} Tahun {checklist.basis_year}"
     )
 
 
@@ -211,7 +211,7 @@ def _waste_id(summary: Summary) -> str:
     parts = _waste_parts(summary, "id", "{stream} {kg} kg")
     if not parts:
         return ""
-    return f"Sampah kegiatan dipilah dan ditimbang: {_join(parts, 'dan', True)}."
+    return f"Sampah kegiatan dipilah dan ditimbang: {_join(parts, 'dan', True, commas=True)}."
 
 
 def _refill_id(summary: Summary) -> str:

@@ -41,7 +41,7 @@ THUMB = 22 * mm
 PhotoLoader = Callable[[str], bytes | None]
 
 # Messages with placeholders (their translations are in labels.py, like every other word).
-PURGED = "Personal data anonymised on %(date)s: names read \"Anonim\"."
+PURGED = 'Personal data anonymised on %(date)s: names read "Anonim".'
 REQUIRED_COMPLIANT = "%(ok)d of %(n)d required items compliant"
 ABSENT = (
     "%(n)d registered participants did not check in; the XLSX and CSV downloads list "
@@ -103,9 +103,9 @@ def _facts(summary: Summary, labels: Labels) -> list[Flowable]:
         (labels["Venue"], venue or "–"),
     ]
     if event.topics:
-        rows.append((labels["Agenda topics"], "\n".join(
-            f"{i}. {t}" for i, t in enumerate(event.topics, 1)
-        )))
+        rows.append(
+            (labels["Agenda topics"], "\n".join(f"{i}. {t}" for i, t in enumerate(event.topics, 1)))
+        )
     if event.speakers:
         rows.append((labels["Speakers"], "\n".join(event.speakers)))
     if event.livestream_url:
@@ -120,17 +120,30 @@ def _attendance(summary: Summary, labels: Labels) -> list[Flowable]:
     s, a, lang = styles(), summary.attendance, labels.lang
     t = summary.sustainability.tumbler
     key = [
-        [labels["Registered"], labels["Checked in"], labels["Attendance rate"],
-         labels["Walk-ins"], labels["Agencies reached"]],
-        [text.number(a.registered, lang), text.number(a.checked_in, lang),
-         text.percent_text(text.percent(a.checked_in, a.registered)),
-         text.number(a.walk_ins, lang), text.number(summary.agencies_reached, lang)],
+        [
+            labels["Registered"],
+            labels["Checked in"],
+            labels["Attendance rate"],
+            labels["Walk-ins"],
+            labels["Agencies reached"],
+        ],
+        [
+            text.number(a.registered, lang),
+            text.number(a.checked_in, lang),
+            text.percent_text(text.percent(a.checked_in, a.registered)),
+            text.number(a.walk_ins, lang),
+            text.number(summary.agencies_reached, lang),
+        ],
     ]
     tumbler = [
         [labels["Tumbler"], labels["Yes"], labels["No"], labels["Unknown"], labels["Tumbler rate"]],
-        [labels["Checked in"], text.number(t.yes, lang), text.number(t.no, lang),
-         text.number(t.unknown, lang),
-         text.percent_text(None if t.rate is None else 100 * t.rate)],
+        [
+            labels["Checked in"],
+            text.number(t.yes, lang),
+            text.number(t.no, lang),
+            text.number(t.unknown, lang),
+            text.percent_text(None if t.rate is None else 100 * t.rate),
+        ],
     ]
     width = FRAME_WIDTH / 5
     out: list[Flowable] = [
@@ -147,9 +160,12 @@ def _attendance(summary: Summary, labels: Labels) -> list[Flowable]:
 
 def _split_rows(table_: dict[str, Any], name: Callable[[str], str], lang: str) -> list[list[Any]]:
     return [
-        [fit(name(key), FRAME_WIDTH - 75 * mm), text.number(split.registered, lang),
-         text.number(split.checked_in, lang),
-         text.percent_text(text.percent(split.checked_in, split.registered))]
+        [
+            fit(name(key), FRAME_WIDTH - 75 * mm),
+            text.number(split.registered, lang),
+            text.number(split.checked_in, lang),
+            text.percent_text(text.percent(split.checked_in, split.registered)),
+        ]
         for key, split in table_.items()
     ]
 
@@ -200,20 +216,32 @@ def _sustainability(summary: Summary, labels: Labels) -> list[Flowable]:
         f"{labels.stream(k)} {text.number(v, lang)} kg" for k, v in w.kg.items() if v
     )
     rows = [
-        (labels["Tumbler rate"],
-         f"{text.percent_text(None if t.rate is None else 100 * t.rate)} "
-         f"({text.number(t.yes, lang)}/{text.number(t.checked_in, lang)})",
-         why.get("tumbler", "")),
-        (labels["Single-use bottles avoided (estimate)"], text.number(b.estimate, lang),
-         why.get("bottles_avoided", "")),
-        (labels["Waste weighed"],
-         f"{text.number(w.total_kg, lang)} kg" + (f" ({streams})" if streams else ""),
-         why.get("waste", "")),
-        (labels["Refill water"],
-         "–" if data.refill_litres is None else f"{text.number(data.refill_litres, lang)} L",
-         why.get("refill_litres", "")),
-        (labels["Compliance score (all checklists)"], _score_text(score, labels),
-         why.get("compliance", "")),
+        (
+            labels["Tumbler rate"],
+            f"{text.percent_text(None if t.rate is None else 100 * t.rate)} "
+            f"({text.number(t.yes, lang)}/{text.number(t.checked_in, lang)})",
+            why.get("tumbler", ""),
+        ),
+        (
+            labels["Single-use bottles avoided (estimate)"],
+            text.number(b.estimate, lang),
+            why.get("bottles_avoided", ""),
+        ),
+        (
+            labels["Waste weighed"],
+            f"{text.number(w.total_kg, lang)} kg" + (f" ({streams})" if streams else ""),
+            why.get("waste", ""),
+        ),
+        (
+            labels["Refill water"],
+            "–" if data.refill_litres is None else f"{text.number(data.refill_litres, lang)} L",
+            why.get("refill_litres", ""),
+        ),
+        (
+            labels["Compliance score (all checklists)"],
+            _score_text(score, labels),
+            why.get("compliance", ""),
+        ),
     ]
     header = [labels["Figure"], labels["Value"], labels["Assumption"]]
     body = [[para(a, s.cell_bold), para(v, s.cell), para(n, s.cell)] for a, v, n in rows]
@@ -239,17 +267,20 @@ def _waste_entries(summary: Summary, labels: Labels) -> list[Flowable]:
     tz, lang = summary.event.timezone, labels.lang
     header = [labels["Time"], labels["Stream"], "kg", labels["Note"], labels["Recorded by"]]
     rows = [
-        [text.date_time(e.recorded_at, tz), labels.stream(e.stream), text.number(e.kg, lang),
-         fit(e.note, 60 * mm), fit(e.recorded_by, FRAME_WIDTH - 135 * mm)]
+        [
+            text.date_time(e.recorded_at, tz),
+            labels.stream(e.stream),
+            text.number(e.kg, lang),
+            fit(e.note, 60 * mm),
+            fit(e.recorded_by, FRAME_WIDTH - 135 * mm),
+        ]
         for e in entries
     ]
     widths = [30 * mm, 30 * mm, 15 * mm, 60 * mm, FRAME_WIDTH - 135 * mm]
     return [para(labels["Waste"], styles().h3), table([header, *rows], widths)]
 
 
-def _checklists(
-    summary: Summary, labels: Labels, photo: PhotoLoader | None
-) -> list[Flowable]:
+def _checklists(summary: Summary, labels: Labels, photo: PhotoLoader | None) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [para(labels["Checklists"], s.h2)]
     if not summary.checklists:
@@ -274,8 +305,14 @@ def _checklist(
         )
     else:
         lines.append(labels["Not signed off"])
-    header = ["No.", labels["Item"], labels["Status"], labels["Value"], labels["Note"],
-              labels["Photos"]]
+    header = [
+        "No.",
+        labels["Item"],
+        labels["Status"],
+        labels["Value"],
+        labels["Note"],
+        labels["Photos"],
+    ]
     widths = [9 * mm, 62 * mm, 22 * mm, 18 * mm, 42 * mm, FRAME_WIDTH - 153 * mm]
     rows = [_item_row(item, labels, photo) for item in checklist.items]
     items = Table([header, *rows], colWidths=widths, repeatRows=1)
@@ -333,7 +370,7 @@ def _attendance_list(
     return out + tables
 
 
-_LIST_WIDTHS = [12 * mm, 46 * mm, 48 * mm, 34 * mm, 26 * mm, FRAME_WIDTH - 166 * mm]
+_LIST_WIDTHS = [11 * mm, 46 * mm, 46 * mm, 33 * mm, 24 * mm, FRAME_WIDTH - 160 * mm]
 
 
 def _list_tables(
@@ -342,17 +379,29 @@ def _list_tables(
     event = summary.event
     one_day = event.local(event.starts_at).date() == event.local(event.ends_at).date()
     when = text.clock if one_day else text.date_time
-    header = ["No.", labels["Name"], labels["Agency"], labels["Position"],
-              f"{labels['Check-in']} ({summary.event.zone_label})", labels["Tumbler"]]
+    header = [
+        "No.",
+        labels["Name"],
+        labels["Agency"],
+        labels["Position"],
+        f"{labels['Check-in']} ({summary.event.zone_label})",
+        labels["Tumbler"],
+    ]
     chunk: list[list[Any]] = []
     number = 0
     w = _LIST_WIDTHS
     for row in rows:
         number += 1
-        chunk.append([
-            str(number), fit(row.name, w[1]), fit(row.agency, w[2]), fit(row.position, w[3]),
-            when(row.checked_in_at, event.timezone), labels.tumbler(row.tumbler),
-        ])
+        chunk.append(
+            [
+                str(number),
+                fit(row.name, w[1]),
+                fit(row.agency, w[2]),
+                fit(row.position, w[3]),
+                when(row.checked_in_at, event.timezone),
+                labels.tumbler(row.tumbler),
+            ]
+        )
         if len(chunk) == CHUNK:
             yield _list_table(header, chunk)
             chunk = []
@@ -360,7 +409,5 @@ def _list_tables(
         yield _list_table(header, chunk)
 
 
-def _list_table(header: list[str], chunk: list[list[Any]]) -> Table:
-    t = Table([header, *chunk], colWidths=_LIST_WIDTHS, repeatRows=1)
-    t.setStyle(table_style())
-    return t
+def _list_table(header: list[Any], chunk: list[list[Any]]) -> Table:
+    return table([header, *chunk], _LIST_WIDTHS)

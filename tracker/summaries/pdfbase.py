@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -27,8 +28,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-from reportlab.lib.utils import simpleSplit
-from xml.sax.saxutils import escape
 
 DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 BRAND = colors.HexColor("#0b5c8a")
@@ -38,6 +37,8 @@ MUTED = colors.HexColor("#4d5560")
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+#: Left plus right padding of a table cell, in points (see table_style).
+CELL_PADDING = 6
 
 
 @dataclass(frozen=True)
@@ -112,20 +113,59 @@ def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style or styles().body)
 
 
-def fit(text: str, width: float, style: ParagraphStyle | None = None) -> str | Paragraph:
-    """A plain string when it fits on one line of ``width`` points, else a wrapping paragraph.
+@cache
+def _char_widths(font: str) -> tuple[dict[int, float], float] | None:
+    """A TrueType font's advance widths (per 1000 units of size); None for the core fonts."""
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    if face is None or not hasattr(face, "charWidths"):
+        return None
+    return dict(face.charWidths), float(face.defaultWidth)
 
-    Plain strings draw many times faster than paragraphs: the attendance list of 20,000 rows
-    would take minutes with a paragraph in every cell, and most names fit.
+
+def text_width(text: str, font: str, size: float) -> float:
+    """reportlab's stringWidth, several times faster for TrueType: a dict look-up per letter."""
+    widths = _char_widths(font)
+    if widths is None:
+        return pdfmetrics.stringWidth(text, font, size)
+    table_, default = widths
+    return sum(table_.get(ord(c), default) for c in text) * size / 1000
+
+
+@lru_cache(maxsize=50_000)
+def wrapped(text: str, width: float, font: str, size: float) -> str:
+    """``text`` broken into lines no wider than ``width`` points (a long word is cut).
+
+    A plain string with newlines, which a Table cell draws line by line: many times cheaper
+    than a Paragraph, which the attendance list of 20,000 rows cannot afford in every cell.
+    Agencies and positions repeat, hence the cache.
     """
-    style = style or styles().cell
-    if pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 6:
+    if text_width(text, font, size) <= width:
         return text
-    return para(text, style)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while text_width(word, font, size) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut], font, size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def wrap_lines(text: str, width: float, font: str, size: float) -> list[str]:
-    return simpleSplit(text, font, size, width)
+def fit(text: str, width: float, style: ParagraphStyle | None = None) -> str:
+    """``text`` wrapped to a table column ``width`` points wide (less the cell's padding)."""
+    style = style or styles().cell
+    return wrapped(text, width - CELL_PADDING, style.fontName, style.fontSize)
 
 
 def table_style(header: bool = True, zebra: bool = False, rows: int = 0) -> TableStyle:
@@ -145,8 +185,9 @@ def table_style(header: bool = True, zebra: bool = False, rows: int = 0) -> Tabl
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ]
     if zebra:
-        commands += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f8f9fa"))
-                     for r in range(2, rows, 2)]
+        commands += [
+            ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f8f9fa")) for r in range(2, rows, 2)
+        ]
     return TableStyle(commands)
 
 
@@ -156,8 +197,14 @@ def table(
     header: bool = True,
     numeric_from: int | None = None,
 ) -> Table:
-    """A grid table; columns from ``numeric_from`` on are right-aligned numbers."""
-    t = Table([list(r) for r in data], colWidths=list(widths), repeatRows=1 if header else 0)
+    """A grid table; columns from ``numeric_from`` on are right-aligned numbers.
+
+    Header cells wrap (a translated heading may be longer than its column).
+    """
+    rows = [list(r) for r in data]
+    if header and rows:
+        rows[0] = [para(c, styles().cell_bold) if isinstance(c, str) else c for c in rows[0]]
+    t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
     t.setStyle(table_style(header))
     if numeric_from is not None:
         t.setStyle(TableStyle([("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT")]))

@@ -42,17 +42,25 @@ def report_pdf(report: Report, labels: Labels) -> bytes:
         (labels["Agencies reached"], text.number(report.agencies_reached, lang)),
         (labels["Tumbler rate"], text.percent_text(None if rate is None else 100 * rate)),
         (labels["Compliance score"], text.percent_text(report.compliance_percent)),
-        (f"{labels['Tumbler rate']}: {labels['change']}",
-         _signed(report.trend("tumbler_percent"), labels)),
-        (f"{labels['Compliance score']}: {labels['change']}",
-         _signed(report.trend("compliance_percent"), labels)),
+        (
+            f"{labels['Tumbler rate']}: {labels['change from the first to the last event']}",
+            _signed(report.trend("tumbler_percent"), labels),
+        ),
+        (
+            f"{labels['Compliance score']}: {labels['change from the first to the last event']}",
+            _signed(report.trend("compliance_percent"), labels),
+        ),
     ]
     story: list[Flowable] = [
         para(labels["Report across events"], s.small),
         para(unit, s.title),
         para(f"{labels['Period']}: {period}", s.subtitle),
-        table([(para(k, s.cell_bold), v) for k, v in totals], [70 * mm, 40 * mm], False,
-              numeric_from=1),
+        table(
+            [(para(k, s.cell_bold), v) for k, v in totals],
+            [70 * mm, 40 * mm],
+            False,
+            numeric_from=1,
+        ),
     ]
     story += _charts(report, labels)
     story += _events(report, labels)
@@ -68,14 +76,29 @@ def _charts(report: Report, labels: Labels) -> list[Flowable]:
     height = 55 * mm
     return [
         para(labels["Trend"], styles().h2),
-        bar_chart([r.checked_in for r in report.rows], names, labels["Checked in per event"],
-                  height=height, every=every),
-        bar_chart([r.tumbler_percent or 0 for r in report.rows], names,
-                  labels["Tumbler rate per event"] + " (%)", height=height, value_max=100,
-                  every=every),
-        bar_chart([r.compliance_percent or 0 for r in report.rows], names,
-                  labels["Compliance score per event"] + " (%)", height=height, value_max=100,
-                  every=every),
+        bar_chart(
+            [r.checked_in for r in report.rows],
+            names,
+            labels["Checked in per event"],
+            height=height,
+            every=every,
+        ),
+        bar_chart(
+            [r.tumbler_percent or 0 for r in report.rows],
+            names,
+            labels["Tumbler rate per event"] + " (%)",
+            height=height,
+            value_max=100,
+            every=every,
+        ),
+        bar_chart(
+            [r.compliance_percent or 0 for r in report.rows],
+            names,
+            labels["Compliance score per event"] + " (%)",
+            height=height,
+            value_max=100,
+            every=every,
+        ),
     ]
 
 
@@ -83,16 +106,26 @@ def _events(report: Report, labels: Labels) -> list[Flowable]:
     if not report.rows:
         return []
     lang = labels.lang
-    header = [labels["Date"], labels["Event"], labels["Registered"], labels["Checked in"],
-              labels["Agencies"], labels["Tumbler rate"], labels["Compliance score"]]
+    header = [
+        labels["Date"],
+        labels["Event"],
+        labels["Registered"],
+        labels["Checked in"],
+        labels["Agencies"],
+        labels["Tumbler rate"],
+        labels["Compliance score"],
+    ]
     widths = [18 * mm, FRAME_WIDTH - 118 * mm, 20 * mm, 20 * mm, 18 * mm, 21 * mm, 21 * mm]
     rows = [
-        [text.local(r.starts_at, r.timezone).strftime("%d/%m/%Y"),
-         fit(f"{r.title} ({r.organiser_unit})", widths[1]),
-         text.number(r.registered, lang), text.number(r.checked_in, lang),
-         text.number(r.agencies, lang), text.percent_text(r.tumbler_percent),
-         text.percent_text(r.compliance_percent)]
+        [
+            text.local(r.starts_at, r.timezone).strftime("%d/%m/%Y"),
+            fit(f"{r.title} ({r.organiser_unit})", widths[1]),
+            text.number(r.registered, lang),
+            text.number(r.checked_in, lang),
+            text.number(r.agencies, lang),
+            text.percent_text(r.tumbler_percent),
+            text.percent_text(r.compliance_percent),
+        ]
         for r in report.rows
     ]
-    return [para(labels["Events"], styles().h2),
-            table([header, *rows], widths, numeric_from=2)]
+    return [para(labels["Events"], styles().h2), table([header, *rows], widths, numeric_from=2)]

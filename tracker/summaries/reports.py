@@ -65,9 +65,8 @@ def parse_range(raw_from: str | None, raw_to: str | None, today: date) -> tuple[
 
 def organiser_units() -> list[str]:
     """Every organiser unit that has an event, for the report's unit choice."""
-    return list(db.session.scalars(select(distinct(Event.organiser_unit)).order_by(
-        Event.organiser_unit
-    )))
+    query = select(Event.organiser_unit).distinct().order_by(Event.organiser_unit)
+    return list(db.session.scalars(query))
 
 
 def held_events(unit: str, start: date, end: date, tz: str, now: datetime) -> list[Event]:

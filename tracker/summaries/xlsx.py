@@ -53,7 +53,8 @@ def _when(sheet: WriteOnlyWorksheet, value: datetime | None, tz: str) -> Any:
     return cell
 
 
-def _row(values: Iterable[Any]) -> list[Any]:
+def _safe(values: Iterable[Any]) -> list[Any]:
+    """Every text made inert for a spreadsheet; numbers, dates and styled cells pass as they are."""
     return [safe_cell(v) for v in values]
 
 
@@ -78,7 +79,8 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     event, a, data = summary.event, summary.attendance, summary.sustainability
     tz, why = event.timezone, summary.assumptions
     t, score = data.tumbler, data.compliance
-    title = WriteOnlyCell(sheet, value=safe_cell(event.title))
+    rate = None if t.rate is None else round(100 * t.rate, 1)
+    title = WriteOnlyCell(sheet, value=safe_cell(event.title))  # styled: made safe by hand
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     facts: list[tuple[str, Any, str]] = [
@@ -98,9 +100,12 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
         (labels["Tumbler: yes"], t.yes, ""),
         (labels["Tumbler: no"], t.no, ""),
         (labels["Tumbler: unknown"], t.unknown, ""),
-        (labels["Tumbler rate"], None if t.rate is None else round(100 * t.rate, 1), why["tumbler"]),
-        (labels["Single-use bottles avoided (estimate)"], data.bottles_avoided.estimate,
-         why["bottles_avoided"]),
+        (labels["Tumbler rate"] + " (%)", rate, why["tumbler"]),
+        (
+            labels["Single-use bottles avoided (estimate)"],
+            data.bottles_avoided.estimate,
+            why["bottles_avoided"],
+        ),
         (labels["Waste weighed"] + " (kg)", data.waste.total_kg, why["waste"]),
         *[(f"{labels['Waste']}: {labels.stream(k)} (kg)", v, "") for k, v in data.waste.kg.items()],
         (labels["Refill water"] + " (L)", data.refill_litres, why["refill_litres"]),
@@ -110,8 +115,8 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
         (labels["Required items open"], score.open, ""),
         (labels["Generated"], _when(sheet, summary.generated_at, tz), event.zone_label),
     ]
-    for label, value, note in facts:
-        sheet.append([safe_cell(label), safe_cell(value), safe_cell(note)])
+    for row in facts:
+        sheet.append(_safe(row))
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -121,65 +126,118 @@ def _ratio(part: int, whole: int) -> float | None:
 def _participants_sheet(
     book: Workbook, summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
 ) -> None:
-    sheet = _sheet(book, labels["Participants"], (7, 32, 40, 28, 14, 11, 19, 12, 14, 10))
+    sheet = _sheet(book, labels["Participants"], (7, 32, 40, 28, 14, 11, 19, 16, 14, 10))
     tz = summary.event.timezone
     sheet.append(_header(sheet, participant_columns(summary.event.zone_label, labels)))
     for row in rows:
         present = row.checked_in_at is not None
-        sheet.append([
-            row.number, *_row((row.name, row.agency, row.position, labels.category(row.category),
-                               labels["Yes"] if present else labels["No"])),
-            _when(sheet, row.checked_in_at, tz),
-            *_row((labels.method(row.method), row.gate,
-                   labels.tumbler(row.tumbler) if present else "")),
-        ])
+        sheet.append(
+            _safe(
+                [
+                    row.number,
+                    row.name,
+                    row.agency,
+                    row.position,
+                    labels.category(row.category),
+                    labels["Yes"] if present else labels["No"],
+                    _when(sheet, row.checked_in_at, tz),
+                    labels.method(row.method),
+                    row.gate,
+                    labels.tumbler(row.tumbler) if present else "",
+                ]
+            )
+        )
 
 
 def _agency_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     sheet = _sheet(book, labels["By agency"], (50, 12, 12, 10))
-    sheet.append(_header(sheet, [labels["Agency"], labels["Registered"], labels["Checked in"], "%"]))
-    for agency, split in summary.attendance.by_agency.items():
-        sheet.append([safe_cell(agency or labels["(no agency)"]), split.registered,
-                      split.checked_in, _ratio(split.checked_in, split.registered)])
-    sheet.append([])
-    sheet.append(_header(sheet, [labels["Category"], labels["Registered"], labels["Checked in"],
-                                 "%"]))
-    for category, split in summary.attendance.by_category.items():
-        sheet.append([safe_cell(labels.category(category)), split.registered, split.checked_in,
-                      _ratio(split.checked_in, split.registered)])
+    a = summary.attendance
+    tables = (
+        (labels["Agency"], a.by_agency, lambda key: key or labels["(no agency)"]),
+        (labels["Category"], a.by_category, labels.category),
+    )
+    for first, table, name in tables:
+        heading = [first, labels["Registered"], labels["Checked in"], "%"]
+        sheet.append(_header(sheet, heading))
+        for key, split in table.items():
+            ratio = _ratio(split.checked_in, split.registered)
+            sheet.append(_safe([name(key), split.registered, split.checked_in, ratio]))
+        sheet.append([])
 
 
 def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     sheet = _sheet(book, labels["Checklists"], (40, 8, 6, 60, 10, 16, 14, 40, 8))
-    tz = summary.event.timezone
-    sheet.append(_header(sheet, [
-        labels["Checklist"], labels["Version"], "No.", labels["Item"], labels["Required"],
-        labels["Status"], labels["Value"], labels["Note"], labels["Photos"],
-    ]))
+    tz, lang = summary.event.timezone, labels.lang
+    sheet.append(
+        _header(
+            sheet,
+            [
+                labels["Checklist"],
+                labels["Version"],
+                "No.",
+                labels["Item"],
+                labels["Required"],
+                labels["Status"],
+                labels["Value"],
+                labels["Note"],
+                labels["Photos"],
+            ],
+        )
+    )
     for c in summary.checklists:
-        title = c.title_in(labels.lang)
         for item in c.items:
-            sheet.append([
-                safe_cell(title), c.version, item.position,
-                *_row((item.text_in(labels.lang),
-                       labels["Yes"] if item.required else labels["No"],
-                       labels.status(item.status), f"{item.value} {item.unit}".strip()
-                       if item.value else "", item.note)),
-                len(item.photos),
-            ])
+            value = f"{item.value} {item.unit}".strip() if item.value else ""
+            required = labels["Yes"] if item.required else labels["No"]
+            sheet.append(
+                _safe(
+                    [
+                        c.title_in(lang),
+                        c.version,
+                        item.position,
+                        item.text_in(lang),
+                        required,
+                        labels.status(item.status),
+                        value,
+                        item.note,
+                        len(item.photos),
+                    ]
+                )
+            )
     sheet.append([])
-    sheet.append(_header(sheet, [
-        labels["Checklist"], labels["Version"], labels["Legal basis"], labels["Score"] + " (%)",
-        labels["Required items compliant"], labels["Required items not compliant"],
-        labels["Required items open"], labels["Signed off by"], labels["Signed off"],
-    ]))
+    sheet.append(
+        _header(
+            sheet,
+            [
+                labels["Checklist"],
+                labels["Version"],
+                labels["Legal basis"],
+                labels["Score"] + " (%)",
+                labels["Required items compliant"],
+                labels["Required items not compliant"],
+                labels["Required items open"],
+                labels["Signed off by"],
+                labels["Signed off"],
+            ],
+        )
+    )
     for c in summary.checklists:
         signer = ", ".join(p for p in (c.signed_off_name, c.signed_off_position) if p)
-        sheet.append([
-            safe_cell(c.title_in(labels.lang)), c.version, safe_cell(c.basis_label),
-            c.score.percent, c.score.compliant, c.score.non_compliant, c.score.open,
-            safe_cell(signer), _when(sheet, c.signed_off_at, tz),
-        ])
+        score = c.score
+        sheet.append(
+            _safe(
+                [
+                    c.title_in(lang),
+                    c.version,
+                    c.basis_label,
+                    score.percent,
+                    score.compliant,
+                    score.non_compliant,
+                    score.open,
+                    signer,
+                    _when(sheet, c.signed_off_at, tz),
+                ]
+            )
+        )
 
 
 def _waste_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
@@ -187,17 +245,24 @@ def _waste_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     tz, waste = summary.event.timezone, summary.sustainability.waste
     sheet.append(_header(sheet, [labels["Stream"], "kg"]))
     for stream, kg in waste.kg.items():
-        sheet.append([safe_cell(labels.stream(stream)), kg])
-    sheet.append([safe_cell(labels["Total"]), waste.total_kg])
+        sheet.append(_safe([labels.stream(stream), kg]))
+    sheet.append(_safe([labels["Total"], waste.total_kg]))
     sheet.append([])
-    sheet.append(_header(sheet, [
-        f"{labels['Time']} ({summary.event.zone_label})", labels["Stream"], "kg",
-        labels["Note"], labels["Recorded by"],
-    ]))
-    for entry in summary.waste_entries:
-        sheet.append([_when(sheet, entry.recorded_at, tz),
-                      *_row((labels.stream(entry.stream),)), entry.kg,
-                      *_row((entry.note, entry.recorded_by))])
+    sheet.append(
+        _header(
+            sheet,
+            [
+                f"{labels['Time']} ({summary.event.zone_label})",
+                labels["Stream"],
+                "kg",
+                labels["Note"],
+                labels["Recorded by"],
+            ],
+        )
+    )
+    for e in summary.waste_entries:
+        when = _when(sheet, e.recorded_at, tz)
+        sheet.append(_safe([when, labels.stream(e.stream), e.kg, e.note, e.recorded_by]))
 
 
 # --- the report across events -------------------------------------------------------------
@@ -206,7 +271,7 @@ def _waste_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
 def report_xlsx(report: Report, labels: Labels) -> bytes:
     book = Workbook(write_only=True)
     sheet = _sheet(book, labels["Summary"], (36, 50))
-    rate = report.tumbler_rate
+    rate, change = report.tumbler_rate, labels["change from the first to the last event"]
     for label, value in (
         (labels["Organiser unit"], report.unit or labels["All units"]),
         (labels["From"], report.date_from.isoformat()),
@@ -218,16 +283,28 @@ def report_xlsx(report: Report, labels: Labels) -> bytes:
         (labels["Agencies reached"], report.agencies_reached),
         (labels["Tumbler rate"], None if rate is None else round(100 * rate, 1)),
         (labels["Compliance score"], report.compliance_percent),
-        (labels["Tumbler rate"] + ": " + labels["change"], report.trend("tumbler_percent")),
-        (labels["Compliance score"] + ": " + labels["change"], report.trend("compliance_percent")),
+        (f"{labels['Tumbler rate']}: {change}", report.trend("tumbler_percent")),
+        (f"{labels['Compliance score']}: {change}", report.trend("compliance_percent")),
     ):
-        sheet.append([safe_cell(label), safe_cell(value)])
+        sheet.append(_safe([label, value]))
     events = _sheet(book, labels["Events"], (12, 40, 36, 11, 11, 9, 9, 11, 11, 11))
     events.append(_header(events, report_columns(labels)))
     for row in report.rows:
-        events.append([
-            text.local(row.starts_at, row.timezone).date(), *_row((row.title, row.organiser_unit)),
-            row.registered, row.checked_in, row.walk_ins, row.agencies, row.tumbler_yes,
-            row.tumbler_percent, row.compliance_percent,
-        ])
+        day = text.local(row.starts_at, row.timezone).date()
+        events.append(
+            _safe(
+                [
+                    day,
+                    row.title,
+                    row.organiser_unit,
+                    row.registered,
+                    row.checked_in,
+                    row.walk_ins,
+                    row.agencies,
+                    row.tumbler_yes,
+                    row.tumbler_percent,
+                    row.compliance_percent,
+                ]
+            )
+        )
     return _save(book)

@@ -1,0 +1,251 @@
+"""The targets of the performance issue, checked against a run's numbers, as rows and Markdown.
+
+Each row: the database, the measurement, the target, the value, and PASS / MISS (or INFO for
+a figure without a target). A measurement that could not be taken (a renderer not there yet)
+is shown as N/A, never as a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PASS, MISS, INFO, NA = "PASS", "MISS", "INFO", "N/A"
+
+#: Seconds and MB for every summary export that has a target (format, participants).
+EXPORT_SECONDS = {
+    ("csv", 20_000): 1.0,
+    ("xlsx", 20_000): 5.0,
+    ("pdf", 20_000): 30.0,
+    ("pdf", 2_000): 5.0,
+}
+EXPORT_PEAK_MB = 300.0
+CHECKIN_RPS_C8 = 400.0
+CHECKIN_P99_C8_MS = 50.0
+CHECKIN_P50_C1_MS = 5.0
+ATTENDANCE_MS = 50.0
+DOOR_BYTES = 30 * 1024
+DOOR_TTFB_MS = 20.0
+IMPORT_SECONDS = 10.0
+WORKER_RSS_MB = 150.0
+
+
+@dataclass
+class Row:
+    database: str
+    measurement: str
+    target: str
+    value: str
+    result: str
+
+
+def _verdict(ok: bool | None) -> str:
+    return NA if ok is None else PASS if ok else MISS
+
+
+def _num(value: float | None, unit: str, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f} {unit}".strip()
+
+
+def _statuses(statuses: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v:,}" for k, v in statuses.items()) or "none"
+
+
+class Results:
+    def __init__(self, results: dict[str, Any]) -> None:
+        self.results = results
+
+    def rows(self) -> list[dict[str, str]]:
+        rows: list[Row] = []
+        for database, run in self.results["runs"].items():
+            rows.extend(_rows(database, run))
+        return [vars(r) for r in rows]
+
+
+def _rows(db: str, run: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+
+    def add(measurement: str, target: str, value: str, result: str) -> None:
+        rows.append(Row(db, measurement, target, value, result))
+
+    seed = run["seed"]
+    add(
+        f"Create an event with {seed['seed_participants']:,} participants (services)",
+        "—",
+        f"{seed['seed_seconds']:.1f} s, peak {seed['seed_peak_mb']:.0f} MB",
+        INFO,
+    )
+    phases = run.get("checkins", {})
+    _checkin_rows(phases, run.get("lost"), add)
+    _page_rows(run, add)
+    _export_rows(run.get("exports", {}), add)
+    imp = run.get("import")
+    if imp:
+        add(
+            f"Import a {imp['rows']:,}-row XLSX (read + plan + apply)",
+            f"< {IMPORT_SECONDS:.0f} s",
+            f"{imp['seconds']:.2f} s (read {imp['read_seconds']:.1f}, plan "
+            f"{imp['plan_seconds']:.1f}, apply {imp['apply_seconds']:.1f}); "
+            f"{imp['created']:,} created; peak {imp['peak_mb']:.0f} MB",
+            _verdict(imp["seconds"] < IMPORT_SECONDS and imp["created"] == imp["rows"]),
+        )
+    memory = run.get("server", {}).get("memory_at_end", [])
+    if memory:
+        worst = max(m["rss_mb"] for m in memory)
+        add(
+            "Each worker's resident memory after the bench",
+            f"< {WORKER_RSS_MB:.0f} MB",
+            ", ".join(f"{m['rss_mb']:.0f} MB" for m in memory)
+            + " (peaks "
+            + ", ".join(f"{m['hwm_mb']:.0f}" for m in memory)
+            + " MB)",
+            _verdict(worst < WORKER_RSS_MB),
+        )
+    return rows
+
+
+def _phase_value(p: dict[str, Any]) -> str:
+    return (
+        f"{p['rps']:,.0f} req/s; p50 {_num(p['p50_ms'], 'ms')}, p95 {_num(p['p95_ms'], 'ms')}, "
+        f"p99 {_num(p['p99_ms'], 'ms')}; {p['completed']:,}/{p['planned']:,} sent"
+        + ("; STOPPED BY DEADLINE" if p["stopped_by_deadline"] else "")
+    )
+
+
+def _checkin_rows(
+    phases: dict[str, Any], lost: dict[str, Any] | None, add: Callable[..., None]
+) -> None:
+    c1, c8, c32 = phases.get("new_c1"), phases.get("new_c8"), phases.get("new_c32")
+    if c1:
+        add("Check-in c=1 (new tickets)", "—", _phase_value(c1), INFO)
+        add(
+            "Check-in c=1: median latency",
+            f"< {CHECKIN_P50_C1_MS:.0f} ms",
+            _num(c1["p50_ms"], "ms", 2),
+            _verdict(c1["p50_ms"] is not None and c1["p50_ms"] < CHECKIN_P50_C1_MS),
+        )
+    if c8:
+        add("Check-in c=8 (new tickets)", "—", _phase_value(c8), INFO)
+        add(
+            "Check-in c=8: throughput",
+            f">= {CHECKIN_RPS_C8:.0f} req/s",
+            f"{c8['rps']:,.0f} req/s",
+            _verdict(c8["rps"] >= CHECKIN_RPS_C8),
+        )
+        add(
+            "Check-in c=8: p99 latency",
+            f"< {CHECKIN_P99_C8_MS:.0f} ms",
+            _num(c8["p99_ms"], "ms"),
+            _verdict(c8["p99_ms"] is not None and c8["p99_ms"] < CHECKIN_P99_C8_MS),
+        )
+        add(
+            "Check-in c=8: errors (anything but 201)",
+            "0",
+            f"{c8['errors']:,} ({_statuses(c8['statuses'])})",
+            _verdict(c8["errors"] == 0 and not c8["stopped_by_deadline"]),
+        )
+    if c32:
+        add("Check-in c=32 (new tickets)", "—", _phase_value(c32), INFO)
+        add(
+            "Check-in c=32: errors (anything but 201)",
+            "0",
+            f"{c32['errors']:,} ({_statuses(c32['statuses'])})",
+            _verdict(c32["errors"] == 0 and not c32["stopped_by_deadline"]),
+        )
+    if lost:
+        add(
+            "Nothing lost: check-in rows = distinct tickets answered 201",
+            "equal, none missing",
+            f"{lost['rows']:,} rows, {lost['answered_201']:,} tickets answered 201, "
+            f"{lost['missing']} missing, {lost['extra']} extra",
+            _verdict(
+                lost["rows"] == lost["answered_201"] == lost["distinct_rows"]
+                and lost["missing"] == lost["extra"] == 0
+            ),
+        )
+    for key, title, expected in (
+        ("duplicate_c8", "Duplicate scans c=8 (expected 200)", "all 200"),
+        ("invalid_c8", "Unknown codes c=8 (expected 404)", "all 404"),
+    ):
+        p = phases.get(key)
+        if p:
+            add(
+                title,
+                expected,
+                f"{_statuses(p['statuses'])}; {_phase_value(p)}",
+                _verdict(p["errors"] == 0 and not p["stopped_by_deadline"]),
+            )
+
+
+def _page_rows(run: dict[str, Any], add: Callable[..., None]) -> None:
+    att = run.get("attendance")
+    if att:
+        add(
+            f"Attendance JSON, {run['seed']['seed_participants']:,} participants "
+            f"({att['checked_in']:,} checked in): median",
+            f"< {ATTENDANCE_MS:.0f} ms",
+            f"{_num(att['p50_ms'], 'ms')} (p95 {_num(att['p95_ms'], 'ms')}, "
+            f"{att['bytes']:,} bytes, {_statuses(att['statuses'])})",
+            _verdict(
+                att["p50_ms"] is not None
+                and att["p50_ms"] < ATTENDANCE_MS
+                and set(att["statuses"]) == {"200"}
+            ),
+        )
+    door = run.get("door")
+    if door:
+        ok = set(door["statuses"]) == {"200"}
+        add(
+            "Door page: size",
+            f"< {DOOR_BYTES // 1024} KB",
+            f"{door['bytes'] / 1024:.1f} KB",
+            _verdict(ok and 0 < door["bytes"] < DOOR_BYTES),
+        )
+        add(
+            "Door page: time to first byte (median)",
+            f"< {DOOR_TTFB_MS:.0f} ms",
+            f"{_num(door['ttfb_p50_ms'], 'ms')} (p95 {_num(door['ttfb_p95_ms'], 'ms')})",
+            _verdict(ok and door["ttfb_p50_ms"] is not None and door["ttfb_p50_ms"] < DOOR_TTFB_MS),
+        )
+
+
+def _export_rows(exports: dict[str, Any], add: Callable[..., None]) -> None:
+    for result in exports.values():
+        fmt, size = result["format"], result["participants"]
+        name = f"Summary {fmt.upper()}, {size:,} participants"
+        if not result.get("available"):
+            add(name, "—", "renderer not in tracker.summaries yet", NA)
+            continue
+        limit = EXPORT_SECONDS.get((fmt, size))
+        add(
+            f"{name}: time (summary + render)",
+            f"< {limit:g} s" if limit else "—",
+            f"{result['seconds']:.2f} s ({result['bytes'] / 1024:,.0f} KB)",
+            _verdict(result["seconds"] < limit) if limit else INFO,
+        )
+        add(
+            f"{name}: peak memory of the process",
+            f"< {EXPORT_PEAK_MB:.0f} MB",
+            f"{result['peak_mb']:.0f} MB (app alone {result['baseline_mb']:.0f} MB)",
+            _verdict(result["peak_mb"] < EXPORT_PEAK_MB),
+        )
+
+
+def markdown(results: dict[str, Any]) -> str:
+    env = results["environment"]
+    rows = results.get("rows") or Results(results).rows()
+    lines = [
+        f"Benchmark of {env['started_at']} ({'quick' if env['quick'] else 'full'} run, "
+        f"{env['seconds']:.0f} s): {env['cpus']} CPUs, Python {env['python']}, gunicorn "
+        f"{env['workers']} workers x {env['worker_class']} ({env['threads']} threads).",
+        "",
+        "| Database | Measurement | Target | Value | Result |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        cells = (r["database"], r["measurement"], r["target"], r["value"], f"**{r['result']}**")
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    counts = {k: sum(1 for r in rows if r["result"] == k) for k in (PASS, MISS, NA)}
+    lines += ["", f"{counts[PASS]} PASS, {counts[MISS]} MISS, {counts[NA]} N/A.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,385 @@
+"""The benchmark: ``make bench`` / ``make bench QUICK=1`` / ``python -m bench --help``.
+
+For each database (SQLite always; PostgreSQL too when DATABASE_URL points at one) it:
+
+1. makes a fresh database (a SQLite file in a temporary folder, or ``CREATE DATABASE
+   bench_...`` on the PostgreSQL server, dropped afterwards) and runs ``flask db upgrade``;
+2. seeds it through the services (``bench.tasks seed``), timing 20,000 registrations;
+3. starts gunicorn on a free port of 127.0.0.1 and drives ``POST /api/v1/events/<id>/checkins``
+   at concurrency 1, 8 and 32 (a new ticket per request), then duplicate scans and unknown
+   codes, and checks afterwards that every ticket answered 201 has exactly one check-in row;
+4. times the attendance JSON and the door page over HTTP;
+5. renders every summary export for 2,000 and 20,000 participants and imports a 20,000-row
+   XLSX, each in its own subprocess, with that process's peak memory;
+6. reads each worker's resident memory, stops gunicorn, and writes the results.
+
+Results: bench/results/bench-<time>.json and .md (and latest.json / latest.md); the table is
+printed at the end. Every loop is bounded by a count and a deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import load
+from bench.report import Results, markdown
+from bench.server import ROOT, Server, app_env
+
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+FLASK = str(Path(PYTHON).with_name("flask"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of everything: the full run, or the quick one."""
+
+    big: int = 20_000
+    small: int = 2_000
+    import_rows: int = 20_000
+    warmup: int = 60
+    c1: int = 1_500
+    c8: int = 6_000
+    c32: int = 6_000
+    duplicates: int = 2_000
+    invalid: int = 2_000
+    phase_seconds: float = 60.0
+    attendance_gets: int = 50
+    door_gets: int = 50
+    exports: tuple[str, ...] = ("csv", "xlsx", "pdf", "json")
+
+
+QUICK = Plan(
+    big=20_000,
+    small=2_000,
+    import_rows=20_000,
+    warmup=40,
+    c1=200,
+    c8=1_200,
+    c32=1_200,
+    duplicates=300,
+    invalid=300,
+    phase_seconds=20.0,
+    attendance_gets=20,
+    door_gets=20,
+    exports=("csv", "xlsx", "pdf", "json"),
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- databases --------------------------------------------------------------------------------
+
+
+@contextmanager
+def sqlite_database(workdir: Path) -> Iterator[str]:
+    path = workdir / "bench.db"
+    yield f"sqlite:///{path}"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh database on the server of ``server_url``, dropped afterwards."""
+    import psycopg
+
+    name = f"bench_{datetime.now(UTC):%Y%m%d_%H%M%S}_{os.getpid()}"
+    admin = _with_database(server_url, "postgres").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    log(f"created PostgreSQL database {name}")
+    try:
+        yield _with_database(server_url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        log(f"dropped PostgreSQL database {name}")
+
+
+def upgrade(env: dict[str, str]) -> None:
+    subprocess.run(
+        [FLASK, "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def task(env: dict[str, str], *args: str, timeout: float = 300) -> dict[str, Any]:
+    """Run ``python -m bench.tasks ARGS`` and return the JSON it prints. Raises on failure."""
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.tasks", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.tasks {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- check-ins --------------------------------------------------------------------------------
+
+
+def scan(event_id: int, code: str, rng: random.Random, device: str) -> load.Request:
+    """A scan as the scanner page sends it: code, tumbler answer, gate, device, nonce, time."""
+    payload = {
+        "code": code,
+        "brought_tumbler": rng.choice([True, True, False, None]),
+        "gate": rng.choice(["Pintu A", "Pintu B"]),
+        "device": device,
+        "nonce": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "scanned_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "method": "scanner",
+    }
+    return load.json_post(f"/api/v1/events/{event_id}/checkins", payload, code)
+
+
+def checkin_phases(
+    port: int, plan: Plan, event_id: int, tickets: list[str], token: str
+) -> dict[str, Any]:
+    """Warm-up, then concurrency 1, 8, 32 on new tickets, duplicates, unknown codes."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    rng = random.Random(2025)
+    pool = iter(tickets)
+    phases: dict[str, Any] = {}
+    successes: set[str] = set()
+
+    def take(n: int) -> list[str]:
+        return [code for _, code in zip(range(n), pool, strict=False)]
+
+    def new_scans(n: int, device: str) -> list[load.Request]:
+        return [scan(event_id, code, rng, device) for code in take(n)]
+
+    runs: list[tuple[str, int, list[load.Request], tuple[int, ...]]] = [
+        ("warmup", 4, new_scans(plan.warmup, "warmup"), (201,)),
+        ("new_c1", 1, new_scans(plan.c1, "gate-c1"), (201,)),
+        ("new_c8", 8, new_scans(plan.c8, "gate-c8"), (201,)),
+        ("new_c32", 32, new_scans(plan.c32, "gate-c32"), (201,)),
+    ]
+    for name, concurrency, requests, expected in runs:
+        log(f"check-ins {name}: {len(requests)} requests at concurrency {concurrency}")
+        result = load.run(port, requests, concurrency, plan.phase_seconds, headers)
+        successes.update(result.keys_with(201))
+        phases[name] = result.summary(expected)
+    done = sorted(successes)
+    rng.shuffle(done)
+    duplicates = [scan(event_id, code, rng, "gate-dup") for code in done[: plan.duplicates]]
+    log(f"check-ins duplicates: {len(duplicates)} requests at concurrency 8")
+    result = load.run(port, duplicates, 8, plan.phase_seconds, headers)
+    phases["duplicate_c8"] = result.summary((200,))
+    invalid = [
+        scan(event_id, secrets.token_urlsafe(16), rng, "gate-bad") for _ in range(plan.invalid)
+    ]
+    log(f"check-ins unknown codes: {len(invalid)} requests at concurrency 8")
+    result = load.run(port, invalid, 8, plan.phase_seconds, headers)
+    phases["invalid_c8"] = result.summary((404,))
+    phases["_successes"] = done
+    return phases
+
+
+def timed_gets(port: int, path: str, count: int, headers: dict[str, str]) -> dict[str, Any]:
+    samples = load.sequential(port, path, count, 60.0, headers)
+    ok = [s for s in samples if s.status == 200]
+    ttfb = sorted(s.ttfb for s in ok)
+    total = sorted(s.seconds for s in ok)
+    return {
+        "requests": len(samples),
+        "statuses": dict(sorted(Counter(str(s.status) for s in samples).items())),
+        "bytes": max((s.size for s in ok), default=0),
+        "p50_ms": load.median_ms(total),
+        "p95_ms": load.ms(load.percentile(total, 95)),
+        "ttfb_p50_ms": load.median_ms(ttfb),
+        "ttfb_p95_ms": load.ms(load.percentile(ttfb, 95)),
+    }
+
+
+# --- one database -----------------------------------------------------------------------------
+
+
+def bench_database(
+    label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
+) -> dict[str, Any]:
+    secret = secrets.token_urlsafe(48)
+    env = app_env(database_url, secret)
+    out: dict[str, Any] = {"database": label}
+    log(f"{label}: flask db upgrade")
+    upgrade(env)
+
+    log(f"{label}: seeding {plan.big:,} + {plan.small:,} participants through the services")
+    tickets_file = workdir / f"tickets-{label}.txt"
+    seed = task(
+        env, "seed", "--big", str(plan.big), "--small", str(plan.small),
+        "--tickets", str(tickets_file), timeout=600,
+    )  # fmt: skip
+    out["seed"] = {k: v for k, v in seed.items() if k not in ("token", "tickets_file")}
+    tickets = tickets_file.read_text().split()
+    big, small = seed["big_event_id"], seed["small_event_id"]
+
+    server = Server(
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        env=env,
+        log=workdir / f"gunicorn-{label}.log",
+    )
+    log(f"{label}: gunicorn, {args.workers} x {args.worker_class} ({args.threads} threads)")
+    server.start()
+    out["server"] = {
+        "command": " ".join(server.command[1:]),
+        "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
+        "memory_after_start": server.worker_memory(),
+    }
+    try:
+        phases = checkin_phases(server.port, plan, big, tickets, seed["token"])
+        successes = phases.pop("_successes")
+        stored = task(env, "checked-in", "--event", str(big))
+        out["checkins"] = phases
+        out["lost"] = {
+            "answered_201": len(successes),
+            "rows": stored["rows"],
+            "distinct_rows": len(set(stored["codes"])),
+            "missing": len(set(successes) - set(stored["codes"])),
+            "extra": len(set(stored["codes"]) - set(successes)),
+        }
+        headers = {"Authorization": f"Bearer {seed['token']}", "Accept": "application/json"}
+        log(f"{label}: attendance JSON and the door page")
+        out["attendance"] = timed_gets(
+            server.port, f"/api/v1/events/{big}/attendance", plan.attendance_gets, headers
+        )
+        out["attendance"]["checked_in"] = stored["rows"]
+        from tracker.checkin.door import poster_code
+
+        door_path = f"/door/{poster_code(secret, big)}"
+        out["door"] = timed_gets(server.port, door_path, plan.door_gets, {"Accept": "text/html"})
+        out["door"]["path"] = "/door/<poster code>"
+
+        out["exports"] = {}
+        for size, event_id in ((plan.small, small), (plan.big, big)):
+            for fmt in plan.exports:
+                log(f"{label}: export {fmt} of {size:,} participants")
+                result = task(env, "export", "--event", str(event_id), "--format", fmt)
+                out["exports"][f"{fmt}_{size}"] = {"format": fmt, "participants": size, **result}
+        log(f"{label}: import of a {plan.import_rows:,}-row XLSX")
+        out["import"] = task(
+            env, "import", "--event", str(seed["import_event_id"]),
+            "--rows", str(plan.import_rows), timeout=600,
+        )  # fmt: skip
+        out["server"]["memory_at_end"] = server.worker_memory()
+    finally:
+        server.stop()
+    return out
+
+
+def environment(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    env = os.environ
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    quick = env.get("QUICK", "") not in ("", "0")
+    parser.add_argument("--quick", action="store_true", default=quick)
+    parser.add_argument("--workers", type=int, default=int(env.get("WORKERS", "2")))
+    parser.add_argument(
+        "--worker-class", choices=["gthread", "sync"], default=env.get("WORKER_CLASS", "gthread")
+    )
+    parser.add_argument("--threads", type=int, default=int(env.get("THREADS", "4")))
+    parser.add_argument(
+        "--database-url",
+        default=env.get("DATABASE_URL", ""),
+        help="a PostgreSQL URL: the bench also runs there, in a database of its own",
+    )
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run on one database only")
+    parser.add_argument("--label", default="", help="added to the result files' names")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    plan = QUICK if args.quick else Plan()
+    pg_url = args.database_url if args.database_url.startswith("postgres") else ""
+    if args.database_url and not pg_url:
+        log(f"DATABASE_URL is not PostgreSQL ({args.database_url.split(':')[0]}); SQLite only")
+    targets = []
+    if args.only != "postgresql":
+        targets.append("sqlite")
+    if pg_url and args.only != "sqlite":
+        targets.append("postgresql")
+    if not targets:
+        log("nothing to run: --only postgresql needs DATABASE_URL=postgresql://...")
+        return 2
+    started = time.monotonic()
+    results: dict[str, Any] = {"environment": environment(args), "plan": asdict(plan), "runs": {}}
+    workdir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    try:
+        for target in targets:
+            context = sqlite_database(workdir) if target == "sqlite" else postgres_database(pg_url)
+            with context as url:
+                results["runs"][target] = bench_database(target, url, plan, args, workdir)
+    finally:
+        logs = RESULTS / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for path in workdir.glob("gunicorn-*.log"):
+            shutil.copy(path, logs / path.name)
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["environment"]["seconds"] = round(time.monotonic() - started, 1)
+    table = Results(results)
+    results["rows"] = table.rows()
+    write(results, markdown(results), args.label)
+    print(markdown(results))
+    return 0
+
+
+def write(results: dict[str, Any], text: str, label: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = f"bench-{stamp}{'-' + label if label else ''}"
+    for stem in (name, "latest"):
+        (RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+        (RESULTS / f"{stem}.md").write_text(text)
+    log(f"results: {RESULTS / name}.json and .md")

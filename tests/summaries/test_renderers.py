@@ -1,0 +1,152 @@
+"""The renderers are pure: a Summary (built by hand here, no database, no app) in, bytes out."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.summaries.fake import fake_rows, fake_summary
+from tracker.summaries import charts, pdfbase
+from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
+from tracker.summaries.data import Labels
+from tracker.summaries.pdf import summary_pdf
+from tracker.summaries.xlsx import summary_xlsx
+
+ENGLISH = Labels("en", {})
+PURE = [
+    "data",
+    "text",
+    "columns",
+    "narrative",
+    "charts",
+    "pdfbase",
+    "pdf",
+    "report_pdf",
+    "xlsx",
+    "csv",
+]
+ALLOWED = {"tracker.exports"} | {f"tracker.summaries.{m}" for m in PURE}
+
+
+def _imports(module: str) -> set[str]:
+    path = Path(__file__).parents[2] / "tracker" / "summaries" / f"{module}.py"
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not _type_only(tree, node):
+            package = node.module == "tracker.summaries"  # from tracker.summaries import text
+            names |= {f"{node.module}.{a.name}" if package else node.module for a in node.names}
+    return names
+
+
+def _type_only(tree: ast.Module, node: ast.ImportFrom) -> bool:
+    for block in ast.walk(tree):
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test):
+            if any(child is node for child in ast.walk(block)):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_renderers_import_neither_flask_nor_the_database(module):
+    imported = _imports(module)
+    assert not {n for n in imported if n.split(".")[0].startswith("flask")}
+    assert {n for n in imported if n.startswith("tracker")} <= ALLOWED
+
+
+def _csv_rows(summary, sep=",") -> list[list[str]]:
+    data = b"".join(attendance_csv(summary, fake_rows(summary.attendance.registered), ENGLISH, sep))
+    assert data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=sep))
+
+
+def test_csv_lists_everyone_registered_with_local_check_in_times():
+    rows = _csv_rows(fake_summary(10))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["No.", "Name"] and header[6] == "Check-in time (WITA)"
+    assert len(body) == 10
+    first = body[0]
+    # 00:30 UTC is 08:30 in Bali (WITA, UTC+8).
+    assert first[1] == "Peserta 00000" and first[6] == "2025-07-22 08:30"
+    assert first[5] == "Yes" and first[9] == "Yes"
+    absent = body[4]
+    assert absent[5] == "No" and absent[6] == "" and absent[9] == ""
+    assert [r[9] for r in body[:4]] == ["Yes", "Yes", "No", "Unknown"]
+
+
+def test_csv_semicolon_for_indonesian_excel():
+    rows = _csv_rows(fake_summary(3), sep=";")
+    assert rows[1][1] == "Peserta 00000" and len(rows[0]) == 10
+
+
+def test_csv_streams_in_chunks():
+    summary = fake_summary(CHUNK_ROWS * 2 + 5)
+    chunks = list(attendance_csv(summary, fake_rows(CHUNK_ROWS * 2 + 5), ENGLISH))
+    assert len(chunks) == 3
+    assert b"".join(chunks).count(b"\r\n") == CHUNK_ROWS * 2 + 5 + 1
+
+
+def test_xlsx_has_the_five_sheets_and_everyone():
+    summary = fake_summary(10)
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, fake_rows(10), ENGLISH)))
+    assert book.sheetnames == ["Summary", "Participants", "By agency", "Checklists", "Waste"]
+    people = list(book["Participants"].iter_rows(values_only=True))
+    assert len(people) == 11 and people[1][1] == "Peserta 00000"
+    assert people[1][6].strftime("%H:%M") == "08:30"  # a real date-time, in WITA
+    facts = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert facts["Registered"] == 10 and facts["Checked in"] == 8
+    assert facts["Tumbler: yes"] == summary.sustainability.tumbler.yes
+
+
+def test_pdf_lists_only_the_people_who_came():
+    summary = fake_summary(10)
+    pdf = summary_pdf(summary, fake_rows(10, present_only=True), ENGLISH)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Pelatihan Pengelolaan Media Sosial" in text
+    assert "Peserta 00000" in text and "Peserta 00003" in text
+    assert "Peserta 00004" not in text  # absent: counted, not listed
+    assert "2 registered participants did not check in" in text
+
+
+def test_pdf_of_an_event_with_nothing_yet():
+    summary = fake_summary(0)
+    pdf = summary_pdf(summary, iter(()), ENGLISH)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Nobody has checked in." in text
+
+
+def test_pdf_wraps_long_names_instead_of_cutting_them():
+    long_name = "I Gusti Ngurah Bagus Putra Wijaya Kusuma Negara Adi Pratama, S.Kom., M.Si."
+    text = pdfbase.fit(long_name, 40 * 2.835)
+    assert "\n" in text and text.replace("\n", " ") == long_name
+
+
+def test_pdf_falls_back_to_reportlabs_own_font(monkeypatch):
+    monkeypatch.setattr(pdfbase, "DEJAVU_DIRS", ())
+    monkeypatch.delenv("SUMMARY_PDF_FONT_DIR", raising=False)
+    pdfbase.fonts.cache_clear()
+    pdfbase.styles.cache_clear()
+    try:
+        assert pdfbase.fonts().regular == "SummaryVera"
+        pdf = summary_pdf(fake_summary(3), fake_rows(3, present_only=True), ENGLISH)
+        assert "Peserta 00000" in PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
+    finally:
+        pdfbase.fonts.cache_clear()
+        pdfbase.styles.cache_clear()
+
+
+def test_svg_charts_escape_their_labels():
+    svg = charts.bar_chart([1, 3], ["08:00", "<script>"], "A & B", "c")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and 'aria-label="A &amp; B"' in svg
+    assert svg.count('class="bar"') == 2
+    assert charts.bar_chart([], [], "t", "c") == ""
+    line = charts.line_chart([50, None, 100], ["a", "b", "c"], "t", "c")
+    assert line.count('class="point"') == 2

@@ -1,0 +1,127 @@
+"""The summary's and the report's files as HTTP responses, for the pages and the API alike.
+
+Each personal-data export (the summary's PDF, XLSX and CSV name people) is written to the
+audit log with who, what and how many rows, and committed before the file leaves (UU PDP:
+a record of who exported personal data). The report across events holds only counts and is
+not logged. The CSV streams while its rows are read in batches; the PDF and XLSX are built
+first, so a failure answers an error rather than half a file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Response, current_app, request, stream_with_context
+from flask_babel import gettext as _
+
+from tracker import audit
+from tracker.db import utcnow
+from tracker.errors import ValidationFailed
+from tracker.events.models import Event
+from tracker.extensions import db
+from tracker.i18n import localtime
+from tracker.storage import get_storage
+from tracker.summaries import csv as csv_render
+from tracker.summaries import reports
+from tracker.summaries.data import Report, Summary
+from tracker.summaries.figures import attendance_rows, build_summary
+from tracker.summaries.labels import summary_labels
+from tracker.summaries.pdf import summary_pdf
+from tracker.summaries.report_pdf import report_pdf
+from tracker.summaries.xlsx import report_xlsx, summary_xlsx
+
+FORMATS = ("pdf", "xlsx", "csv")
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def separator() -> str:
+    """``?sep=comma`` (default) or ``?sep=semicolon``. Raises ValidationFailed otherwise."""
+    name = request.args.get("sep", "comma")
+    if name not in csv_render.SEPARATORS:
+        raise ValidationFailed(
+            _("sep must be comma or semicolon."), {"sep": _("Unknown separator.")}
+        )
+    return csv_render.SEPARATORS[name]
+
+
+def slug(value: str, limit: int = 40) -> str:
+    """An ASCII file-name part: "Pelatihan Media Sosial" -> "pelatihan-media-sosial"."""
+    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:limit].strip("-") or "event"
+
+
+def _file(body: Any, fmt: str, filename: str) -> Response:
+    response = Response(body, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Names of people: never kept by a shared cache or the browser's.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _load_photo(key: str) -> bytes | None:
+    try:
+        return get_storage().open(key)
+    except KeyError:
+        current_app.logger.warning("summary: photo file %s is missing", key)
+        return None
+
+
+def _log_export(summary: Summary, fmt: str, actor: Any, rows: int) -> None:
+    audit.record(
+        f"export.summary_{fmt}",
+        now=utcnow(),
+        actor=actor,
+        event_id=summary.event.id,
+        subject_type="event",
+        subject_id=summary.event.id,
+        details={"format": fmt, "rows": rows},
+    )
+    db.session.commit()
+
+
+def summary_file(event: Event, fmt: str, actor: Any) -> Response:
+    """The summary as pdf, xlsx or csv, logged as an export of personal data."""
+    summary, labels = build_summary(event), summary_labels()
+    name = f"summary-{event.id}-{slug(event.title)}.{fmt}"
+    if fmt == "csv":
+        delimiter = separator()
+        _log_export(summary, fmt, actor, summary.attendance.registered)
+        chunks: Iterator[bytes] = csv_render.attendance_csv(
+            summary, attendance_rows(event), labels, delimiter
+        )
+        return _file(stream_with_context(chunks), fmt, name)
+    if fmt == "xlsx":
+        body = summary_xlsx(summary, attendance_rows(event), labels)
+        rows = summary.attendance.registered
+    else:
+        present = attendance_rows(event, present_only=True)
+        body = summary_pdf(summary, present, labels, photo=_load_photo)
+        rows = summary.attendance.checked_in
+    _log_export(summary, fmt, actor, rows)
+    return _file(body, fmt, name)
+
+
+def report_file(report: Report, fmt: str) -> Response:
+    labels = summary_labels()
+    name = f"report-{slug(report.unit or 'all')}-{report.date_from}-{report.date_to}.{fmt}"
+    if fmt == "csv":
+        return _file(csv_render.report_csv(report, labels, separator()), fmt, name)
+    if fmt == "xlsx":
+        return _file(report_xlsx(report, labels), fmt, name)
+    return _file(report_pdf(report, labels), fmt, name)
+
+
+def report_from_args() -> Report:
+    """The report for ?unit=&from=&to=. Raises ValidationFailed for bad dates."""
+    tz = current_app.config["TIMEZONE"]
+    now = utcnow()
+    today = localtime(now, tz).date()  # type: ignore[union-attr]
+    start, end = reports.parse_range(request.args.get("from"), request.args.get("to"), today)
+    return reports.build_report(request.args.get("unit", ""), start, end, tz, now)
