@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -674,14 +673,10 @@ def test_twenty_thousand_row_xlsx(tmp_path):
     path = tmp_path / "peserta_besar.xlsx"
     workbook.save(path)
 
-    started = time.perf_counter()
-    roster = read_roster(path.name, path.read_bytes())
-    elapsed = time.perf_counter() - started
+    roster = read_roster(path.name, path.read_bytes())  # its speed is measured by `make bench`
 
     assert len(roster.rows) == 20_000
     assert roster.errors == [] and roster.duplicates == []
     assert roster.ignored_columns == ["NIK"]
     assert (roster.rows[0].row, roster.rows[0].phone) == (3, "+62812" + "0" * 8)
     assert (roster.rows[-1].row, roster.rows[-1].phone) == (20_002, "+6281200019999")
-    # About 2 s on a laptop; the bound only catches a pathological slowdown.
-    assert elapsed < 10
