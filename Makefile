@@ -53,5 +53,12 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The performance benchmark (bench/README.md): gunicorn on 127.0.0.1 against a fresh SQLite file,
+# and a fresh PostgreSQL database too when DATABASE_URL=postgresql://... (dropped afterwards).
+# About 10 minutes per database; QUICK=1 for a short run. WORKERS=4, THREADS=, WORKER_CLASS=sync.
+bench: install
+	$(BIN)/python -m bench $(if $(filter-out 0,$(QUICK)),--quick) $(if $(WORKERS),--workers $(WORKERS)) \
+		$(if $(THREADS),--threads $(THREADS)) $(if $(WORKER_CLASS),--worker-class $(WORKER_CLASS))
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -192,23 +192,31 @@ def checkin_phases(
     ]
     for name, concurrency, requests, expected in runs:
         log(f"check-ins {name}: {len(requests)} requests at concurrency {concurrency}")
+        load_before = os.getloadavg()[0]
         result = load.run(port, requests, concurrency, plan.phase_seconds, headers)
         successes.update(result.keys_with(201))
-        phases[name] = result.summary(expected)
+        phases[name] = result.summary(expected) | _loads(load_before)
     done = sorted(successes)
     rng.shuffle(done)
     duplicates = [scan(event_id, code, rng, "gate-dup") for code in done[: plan.duplicates]]
     log(f"check-ins duplicates: {len(duplicates)} requests at concurrency 8")
+    load_before = os.getloadavg()[0]
     result = load.run(port, duplicates, 8, plan.phase_seconds, headers)
-    phases["duplicate_c8"] = result.summary((200,))
+    phases["duplicate_c8"] = result.summary((200,)) | _loads(load_before)
     invalid = [
         scan(event_id, secrets.token_urlsafe(16), rng, "gate-bad") for _ in range(plan.invalid)
     ]
     log(f"check-ins unknown codes: {len(invalid)} requests at concurrency 8")
+    load_before = os.getloadavg()[0]
     result = load.run(port, invalid, 8, plan.phase_seconds, headers)
-    phases["invalid_c8"] = result.summary((404,))
+    phases["invalid_c8"] = result.summary((404,)) | _loads(load_before)
     phases["_successes"] = done
     return phases
+
+
+def _loads(before: float) -> dict[str, float]:
+    """The 1-minute load average before and after a phase (other work on the machine)."""
+    return {"loadavg_before": round(before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}
 
 
 def timed_gets(port: int, path: str, count: int, headers: dict[str, str]) -> dict[str, Any]:
@@ -227,6 +235,49 @@ def timed_gets(port: int, path: str, count: int, headers: dict[str, str]) -> dic
     }
 
 
+def http_exports(port: int, event_id: int, plan: Plan, token: str) -> dict[str, Any]:
+    """Each summary download of the big event once, from a worker (its memory stays there)."""
+    from bench.tasks import EXPORT_PATHS
+
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "id"}
+    out = {}
+    for fmt in plan.exports:
+        path = EXPORT_PATHS[fmt].format(id=event_id)
+        sample = load.sequential(port, path, 1, 120.0, headers)[0]
+        out[fmt] = {
+            "status": sample.status,
+            "seconds": round(sample.seconds, 3),
+            "first_byte_seconds": round(sample.ttfb, 3),
+            "bytes": sample.size,
+        }
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """How busy and how fast this machine is now: the numbers depend on it."""
+    loop_started = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    loop_ms = (time.perf_counter() - loop_started) * 1000
+    probe = Path(tempfile.gettempdir()) / f"tracker-bench-fsync-{os.getpid()}"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fsync_started = time.perf_counter()
+        for _ in range(20):
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+        fsync_ms = (time.perf_counter() - fsync_started) * 1000 / 20
+    finally:
+        os.close(fd)
+        probe.unlink()
+    return {
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "python_loop_1e6_ms": round(loop_ms, 1),
+        "fsync_ms": round(fsync_ms, 2),
+    }
+
+
 # --- one database -----------------------------------------------------------------------------
 
 
@@ -235,7 +286,7 @@ def bench_database(
 ) -> dict[str, Any]:
     secret = secrets.token_urlsafe(48)
     env = app_env(database_url, secret)
-    out: dict[str, Any] = {"database": label}
+    out: dict[str, Any] = {"database": label, "machine_before": machine()}
     log(f"{label}: flask db upgrade")
     upgrade(env)
 
@@ -245,7 +296,7 @@ def bench_database(
         env, "seed", "--big", str(plan.big), "--small", str(plan.small),
         "--tickets", str(tickets_file), timeout=600,
     )  # fmt: skip
-    out["seed"] = {k: v for k, v in seed.items() if k not in ("token", "tickets_file")}
+    out["seed"] = {k: v for k, v in seed.items() if "token" not in k and k != "tickets_file"}
     tickets = tickets_file.read_text().split()
     big, small = seed["big_event_id"], seed["small_event_id"]
 
@@ -290,17 +341,23 @@ def bench_database(
         out["door"]["path"] = "/door/<poster code>"
 
         out["exports"] = {}
+        organiser = seed["organiser_token"]
         for size, event_id in ((plan.small, small), (plan.big, big)):
             for fmt in plan.exports:
-                log(f"{label}: export {fmt} of {size:,} participants")
-                result = task(env, "export", "--event", str(event_id), "--format", fmt)
+                log(f"{label}: export {fmt} of {size:,} participants (own process)")
+                result = task(
+                    env, "export", "--event", str(event_id), "--format", fmt, "--token", organiser
+                )
                 out["exports"][f"{fmt}_{size}"] = {"format": fmt, "participants": size, **result}
+        log(f"{label}: exports of {plan.big:,} participants through gunicorn")
+        out["http_exports"] = http_exports(server.port, big, plan, organiser)
         log(f"{label}: import of a {plan.import_rows:,}-row XLSX")
         out["import"] = task(
             env, "import", "--event", str(seed["import_event_id"]),
             "--rows", str(plan.import_rows), timeout=600,
         )  # fmt: skip
         out["server"]["memory_at_end"] = server.worker_memory()
+        out["machine_after"] = machine()
     finally:
         server.stop()
     return out

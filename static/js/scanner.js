@@ -443,7 +443,7 @@
     who.textContent = answer.participant ? answer.participant.name : shortCode(item.body);
     const what = document.createElement("span");
     what.className = "scan-what";
-    const label = answer.status === "unverified" ? T.queued : answerTitle(answer, false);
+    const label = answer.status === "unverified" ? "" : answerTitle(answer, false);
     const stateWord = { queued: T.queued, sent: T.synced, failed: T.failed }[item.state];
     what.textContent = [label, stateWord, item.message].filter(Boolean).join(" · ");
     if (item.server && item.local && item.server.status !== item.local.status) {

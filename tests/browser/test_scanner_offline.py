@@ -76,8 +76,10 @@ def test_offline_scans_are_queued_and_synced_once(new_page, live_server, users, 
     fifth = answer(page, fourth["nonce"])
     assert (fifth["status"], fifth["offline"]) == ("checked_in", "1")
     after = datetime.now(UTC)
-    time.sleep(0.2)
-    other_device_checks_in(made)  # after this page scanned Made: this page was first
+    # The other device checks Made in later: clearly later, since the server counts scans
+    # within two seconds of each other as one moment (no take-over between clocks that differ).
+    time.sleep(2.5)
+    other_device_checks_in(made)
 
     assert _queue(page) == "4"  # three check-ins and the repeat; never the unknown code
     queued = page.locator("#queue-list li[data-nonce]")
@@ -104,12 +106,7 @@ def test_offline_scans_are_queued_and_synced_once(new_page, live_server, users, 
     assert luh_rows[0].gate == "C"
     made_rows = checkins_of(made.id)  # the earliest scan wins, even when it arrives last
     assert len(made_rows) == 1
-    from tracker.checkin.models import Scan  # DEBUG
-    from tracker.extensions import db as _db  # DEBUG
-    _db.session.rollback()  # DEBUG
-    _dbg = [(r.result, r.scanned_at, r.recorded_at, r.device, r.nonce) for r in _db.session.query(Scan).filter_by(participant_id=made.id)]  # DEBUG
-    _db.session.rollback()  # DEBUG
-    assert before <= made_rows[0].checked_in_at <= after, (before, after, _dbg, page.locator("#history-list").inner_html())  # DEBUG
+    assert before <= made_rows[0].checked_in_at <= after
     assert made_rows[0].gate == "A"
 
     # The server's answers replace the local guesses in the history.

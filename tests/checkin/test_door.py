@@ -319,3 +319,21 @@ def test_phone_and_email_lookups_are_rate_limited(limited_app, users):
     # A ticket code cannot be guessed, so it is not limited: the door still works.
     by_ticket = _check_in(client, event, wayan.ticket_code, door_pass=door_pass)
     assert by_ticket.status_code == 200
+
+
+def test_door_page_needs_no_cookie_even_with_csrf_on(make_app, app, users):
+    """Some phones' browsers refuse cookies: the door works without one (the pass suffices)."""
+    strict = make_app(WTF_CSRF_ENABLED=True)
+    event, (wayan, *_rest) = make_event()
+    client = strict.test_client(use_cookies=False)
+    page, door_pass = _open_door(client, event)
+    assert "csrf_token" not in page
+    response = client.post(
+        f"/door/{event.id}/checkin",
+        data={"door_pass": door_pass, "who": "0812-3000-4000", "tumbler": "yes"},
+    )
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert 'data-status="checked_in"' in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(CheckIn.participant_id)) == wayan.id

@@ -97,7 +97,13 @@ def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypat
     assert first.result == "checked_in"
 
     real_find = services._find
-    monkeypatch.setattr(services, "_find", lambda ev, scan: (real_find(ev, scan)[0], None))
+
+    def stale_find(scan):  # what a request read just before the other one committed
+        found = real_find(scan)
+        found.checkin_id = found.checked_in_at = found.brought_tumbler = None
+        return found
+
+    monkeypatch.setattr(services, "_find", stale_find)
     second = services.check_in(
         event, services.ScanInput(code=wayan.ticket_code, gate="B"), None, utcnow()
     )

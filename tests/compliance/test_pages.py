@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -322,3 +323,23 @@ def _form_data(template) -> dict[str, str]:
             if getattr(item, name):
                 data[prefix + name] = "y"
     return data
+
+
+def test_each_item_form_carries_a_working_csrf_token(make_app, users, checklist):
+    guarded = make_app(WTF_CSRF_ENABLED=True)
+    client = log_in(guarded.test_client(), users.staff)
+    page = client.get(f"/events/{checklist.event_id}/checklists/{checklist.id}")
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert len(tokens) >= 9
+    item = checklist.items[4]
+    forged = client.post(_item_url(checklist, item), data={"status": "compliant"})
+    assert forged.status_code == 400
+    sent = client.post(
+        _item_url(checklist, item),
+        data={"status": "compliant", "csrf_token": tokens[4],
+              "photo": (io.BytesIO(jpeg_bytes(320, 240)), "a.jpg")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert sent.status_code == 302
+    saved = _fresh(ChecklistItem, item.id)
+    assert saved.status == "compliant" and len(saved.photos) == 1

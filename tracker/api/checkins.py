@@ -114,8 +114,9 @@ def check_in(event_id: int) -> tuple[Response, int]:
     event = get_event(event_id)
     body = parse(CheckInIn, json_body())
     outcome = services.check_in(event, _scan_input(event, body), current_user, utcnow())
+    answer = outcome_json(event, outcome)  # before the commit expires ``event`` (no reload)
     db.session.commit()
-    return jsonify(outcome_json(event, outcome)), outcome.http_status
+    return jsonify(answer), outcome.http_status
 
 
 @bp.delete("/events/<int:event_id>/checkins/<int:participant_id>")

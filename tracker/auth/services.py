@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import ApiToken, User
@@ -102,7 +103,11 @@ def user_for_token(token: str, now: datetime, touch: bool = False) -> User | Non
     With ``touch`` (requests that write anyway) the token's last use is noted, coarsely; a
     read-only request never writes for it, so reads never wait for SQLite's write lock.
     """
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # token and user in one query, every API request
+        .where(ApiToken.token_hash == _hash_token(token))
+    )
     if row is None or row.revoked or not row.user.active:
         return None
     stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION

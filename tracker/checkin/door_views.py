@@ -1,5 +1,5 @@
 """The door page a participant opens by scanning the poster or the screen: public, light, and
-usable without JavaScript (two plain forms and a result page)."""
+usable without JavaScript (two plain forms; the answer comes back on the same page)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,7 @@ from flask_babel import gettext as _
 from tracker.access import public
 from tracker.checkin import door
 from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
-from tracker.checkin.self_checkin import (
-    TICKET,
-    DuplicateParticipant,
-    check_in_at_door,
-    kind_of,
-    register_walk_in,
-)
+from tracker.checkin.self_checkin import TICKET, check_in_at_door, kind_of, register_walk_in
 from tracker.checkin.services import ScanOutcome, is_open
 from tracker.db import utcnow
 from tracker.errors import DomainError
@@ -141,7 +135,7 @@ def walk_in(event_id: int) -> tuple[str, int]:
         outcome = register_walk_in(
             event, _walk_in_entry(form), tumbler_answer(form.tumbler.data), utcnow()
         )
-    except (DuplicateParticipant, DomainError) as exc:
+    except DomainError as exc:  # not allowed, invalid details, or registered already
         db.session.rollback()
         for name, message in exc.fields.items():
             target = getattr(form, name, None)

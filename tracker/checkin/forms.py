@@ -18,8 +18,18 @@ def tumbler_answer(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class DoorCheckInForm(FlaskForm):
+class _DoorForm(FlaskForm):
+    """No CSRF token: the door page is for people without an account, so a forged post could
+    not act for anybody, and without the token the page needs no cookie at all (some phones'
+    browsers refuse them). The signed door pass (tracker.checkin.door) stands in for it."""
+
+    class Meta:
+        csrf = False
+
     door_pass = HiddenField(validators=[DataRequired()])
+
+
+class DoorCheckInForm(_DoorForm):
     who = StringField(
         _l("Your phone number, e-mail or ticket code"),
         validators=[DataRequired(), Length(max=500)],
@@ -28,8 +38,7 @@ class DoorCheckInForm(FlaskForm):
     tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
 
 
-class WalkInForm(FlaskForm):
-    door_pass = HiddenField(validators=[DataRequired()])
+class WalkInForm(_DoorForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     agency = StringField(
         _l("Agency (instansi / OPD)"), validators=[DataRequired(), Length(max=300)]

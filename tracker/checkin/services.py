@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
@@ -117,11 +117,26 @@ def is_open(event: Event, at: datetime) -> bool:
     return opens <= at <= closes
 
 
-def _person(participant: Participant) -> Person:
-    return Person(participant.id, participant.name, participant.agency, participant.category)
-
-
 # --- the scan ---------------------------------------------------------------------------------
+#
+# Plain column selects and Core INSERT / UPDATE statements: no ORM objects on this path, whose
+# unit-of-work bookkeeping would cost more than the SQL itself.
+
+
+@dataclass
+class _Found:
+    """The participant a scan names, and their check-in if they have one."""
+
+    person: Person
+    event_id: int
+    checkin_id: int | None
+    checked_in_at: datetime | None
+    gate: str
+    brought_tumbler: bool | None
+
+
+_PERSON_COLUMNS = (Participant.id, Participant.name, Participant.agency, Participant.category)
+_CHECKIN_COLUMNS = (CheckIn.id, CheckIn.checked_in_at, CheckIn.gate, CheckIn.brought_tumbler)
 
 
 def check_in(event: Event, scan: ScanInput, actor: object | None, now: datetime) -> ScanOutcome:
@@ -135,15 +150,15 @@ def check_in(event: Event, scan: ScanInput, actor: object | None, now: datetime)
         if earlier is not None:
             return earlier
     at = effective_time(scan.scanned_at, now)
-    participant, existing = _find(event, scan)
-    outcome = _decide(event, scan, participant, existing, actor, at, now)
-    logged = _log(event, scan, outcome, participant, actor, at, now)
+    found = _find(scan)
+    outcome = _decide(event, scan, found, actor, at, now)
+    logged = _log(event, scan, outcome, found, actor, at, now)
     return outcome if logged is None else logged
 
 
-def _find(event: Event, scan: ScanInput) -> tuple[Participant | None, CheckIn | None]:
+def _find(scan: ScanInput) -> _Found | None:
     """The participant the scan names and their check-in, in one query."""
-    query = select(Participant, CheckIn).outerjoin(
+    query = select(*_PERSON_COLUMNS, Participant.event_id, *_CHECKIN_COLUMNS).outerjoin(
         CheckIn, CheckIn.participant_id == Participant.id
     )
     if scan.participant_id is not None:
@@ -151,89 +166,92 @@ def _find(event: Event, scan: ScanInput) -> tuple[Participant | None, CheckIn | 
     else:
         code = ticket_code_from(scan.code or "")
         if code is None:
-            return None, None
+            return None
         query = query.where(Participant.ticket_code == code)
     row = db.session.execute(query).first()
-    return (row[0], row[1]) if row else (None, None)
+    if row is None:
+        return None
+    pid, name, agency, category, event_id, checkin_id, at, gate, tumbler = row
+    return _Found(Person(pid, name, agency, category), event_id, checkin_id, at, gate, tumbler)
 
 
 def _decide(
     event: Event,
     scan: ScanInput,
-    participant: Participant | None,
-    existing: CheckIn | None,
+    found: _Found | None,
     actor: object | None,
     at: datetime,
     now: datetime,
 ) -> ScanOutcome:
     if not is_open(event, at):
         return ScanOutcome(ScanResult.NOT_OPEN)
-    if participant is None:
+    if found is None:
         return ScanOutcome(ScanResult.INVALID)
-    if participant.event_id != event.id:
+    if found.event_id != event.id:
         if scan.participant_id is not None:  # an id from another event is just unknown here
             return ScanOutcome(ScanResult.INVALID)
-        return ScanOutcome(
-            ScanResult.WRONG_EVENT, _person(participant), ticket_event_id=participant.event_id
-        )
-    if existing is None:
-        existing = _insert(event, scan, participant, actor, at, now)
-        if existing is None:
-            return ScanOutcome(ScanResult.CHECKED_IN, _person(participant), at, scan.gate)
-    return _second_scan(scan, participant, existing, actor, at)
+        return ScanOutcome(ScanResult.WRONG_EVENT, found.person, ticket_event_id=found.event_id)
+    if found.checkin_id is None and _insert(event, scan, found, actor, at, now):
+        return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
+    return _second_scan(scan, found, actor, at)
 
 
 def _insert(
-    event: Event,
-    scan: ScanInput,
-    participant: Participant,
-    actor: object | None,
-    at: datetime,
-    now: datetime,
-) -> CheckIn | None:
-    """Insert the check-in; None when it went in, else the check-in another request made."""
-    checkin = CheckIn(
-        event_id=event.id,
-        participant_id=participant.id,
-        checked_in_at=at,
-        recorded_at=now,
-        method=scan.method,
-        gate=scan.gate,
-        device=scan.device,
-        staff_id=getattr(actor, "id", None),
-        brought_tumbler=scan.brought_tumbler,
-        nonce=scan.nonce,
-    )
+    event: Event, scan: ScanInput, found: _Found, actor: object | None, at: datetime, now: datetime
+) -> bool:
+    """Insert the check-in. False when another request got there first (``found`` then holds
+    that check-in): the SAVEPOINT rolls back this insert alone, the rest of the work stays."""
     try:
         with db.session.begin_nested():
-            db.session.add(checkin)
+            db.session.execute(
+                insert(CheckIn).values(
+                    event_id=event.id,
+                    participant_id=found.person.id,
+                    checked_in_at=at,
+                    recorded_at=now,
+                    method=scan.method,
+                    gate=scan.gate,
+                    device=scan.device,
+                    staff_id=getattr(actor, "id", None),
+                    brought_tumbler=scan.brought_tumbler,
+                    nonce=scan.nonce,
+                )
+            )
     except IntegrityError:
         # Another gate won the race; its row is committed (PostgreSQL waited for it).
-        won = db.session.scalar(select(CheckIn).where(CheckIn.participant_id == participant.id))
-        if won is None:  # pragma: no cover - the constraint failed for another reason
+        if not _reload(found):  # pragma: no cover - the constraint failed for another reason
             raise
-        return won
-    return None
+        return False
+    return True
 
 
-def _second_scan(
-    scan: ScanInput, participant: Participant, existing: CheckIn, actor: object | None, at: datetime
-) -> ScanOutcome:
+def _reload(found: _Found) -> bool:
+    """Read the participant's check-in again into ``found``; False if there is none."""
+    row = db.session.execute(
+        select(*_CHECKIN_COLUMNS).where(CheckIn.participant_id == found.person.id)
+    ).first()
+    if row is None:
+        return False
+    found.checkin_id, found.checked_in_at, found.gate, found.brought_tumbler = row
+    return True
+
+
+def _second_scan(scan: ScanInput, found: _Found, actor: object | None, at: datetime) -> ScanOutcome:
     """A ticket that is checked in already: an earlier offline scan takes over, else a duplicate."""
-    if at < existing.checked_in_at - SAME_MOMENT and _take_earlier(existing, scan, actor, at):
-        return ScanOutcome(ScanResult.CHECKED_IN, _person(participant), at, scan.gate)
-    if scan.brought_tumbler is not None and existing.brought_tumbler is None:
+    assert found.checked_in_at is not None and found.checkin_id is not None
+    if at < found.checked_in_at - SAME_MOMENT and _take_earlier(found, scan, actor, at):
+        return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
+    if scan.brought_tumbler is not None and found.brought_tumbler is None:
         db.session.execute(
             update(CheckIn)
-            .where(CheckIn.id == existing.id, CheckIn.brought_tumbler.is_(None))
+            .where(CheckIn.id == found.checkin_id, CheckIn.brought_tumbler.is_(None))
             .values(brought_tumbler=scan.brought_tumbler)
+            .execution_options(synchronize_session=False)
         )
-    return ScanOutcome(
-        ScanResult.ALREADY, _person(participant), existing.checked_in_at, existing.gate
-    )
+    return ScanOutcome(ScanResult.ALREADY, found.person, found.checked_in_at, found.gate)
 
 
-def _take_earlier(existing: CheckIn, scan: ScanInput, actor: object | None, at: datetime) -> bool:
+def _take_earlier(found: _Found, scan: ScanInput, actor: object | None, at: datetime) -> bool:
     """Move the check-in to this earlier scan; False if a still earlier one got there first."""
     values: dict[str, object] = {
         "checked_in_at": at,
@@ -247,13 +265,13 @@ def _take_earlier(existing: CheckIn, scan: ScanInput, actor: object | None, at: 
         values["brought_tumbler"] = scan.brought_tumbler
     result = db.session.execute(
         update(CheckIn)
-        .where(CheckIn.id == existing.id, CheckIn.checked_in_at > at)
+        .where(CheckIn.id == found.checkin_id, CheckIn.checked_in_at > at)
         .values(**values)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount:
         return True
-    db.session.refresh(existing)
+    _reload(found)
     return False
 
 
@@ -261,15 +279,15 @@ def _log(
     event: Event,
     scan: ScanInput,
     outcome: ScanOutcome,
-    participant: Participant | None,
+    found: _Found | None,
     actor: object | None,
     at: datetime,
     now: datetime,
 ) -> ScanOutcome | None:
     """Log the scan; when its nonce turns out to be taken, the first scan's answer instead."""
-    row = Scan(
+    statement = insert(Scan).values(
         event_id=event.id,
-        participant_id=participant.id if participant is not None else None,
+        participant_id=found.person.id if found is not None else None,
         result=outcome.result.value,
         code_prefix=_code_prefix(scan),
         method=scan.method,
@@ -282,13 +300,13 @@ def _log(
         recorded_at=now,
     )
     if not scan.nonce:
-        db.session.add(row)
-        db.session.flush()
+        db.session.execute(statement)
         return None
     try:
         with db.session.begin_nested():
-            db.session.add(row)
+            db.session.execute(statement)
     except IntegrityError:
+        # The same scan, sent twice at once (a retry racing its original): the first one stands.
         earlier = _replay(event, scan.nonce)
         if earlier is None:  # pragma: no cover - the constraint failed for another reason
             raise
@@ -303,29 +321,36 @@ def _code_prefix(scan: ScanInput) -> str:
 
 
 def _replay(event: Event, nonce: str) -> ScanOutcome | None:
-    """The answer given to the first scan with this nonce, rebuilt from its log row."""
+    """The answer given to the first scan with this nonce, rebuilt from its log row (one query)."""
     row = db.session.execute(
-        select(Scan, Participant)
+        select(
+            Scan.result,
+            Scan.scanned_at,
+            Scan.gate,
+            *_PERSON_COLUMNS,
+            Participant.event_id,
+            CheckIn.checked_in_at,
+            CheckIn.gate,
+        )
         .outerjoin(Participant, Participant.id == Scan.participant_id)
+        .outerjoin(CheckIn, CheckIn.participant_id == Scan.participant_id)
         .where(Scan.event_id == event.id, Scan.nonce == nonce)
     ).first()
     if row is None:
         return None
-    first, participant = row
-    result = ScanResult(first.result)
-    person = _person(participant) if participant is not None else None
-    outcome = ScanOutcome(result, person, replayed=True)
-    if result == ScanResult.CHECKED_IN:
-        outcome.checked_in_at, outcome.gate = first.scanned_at, first.gate
-    elif result == ScanResult.ALREADY and participant is not None:
-        # The first check-in as it stands now (an earlier offline scan may have replaced it).
-        current = db.session.scalar(select(CheckIn).where(CheckIn.participant_id == participant.id))
-        if current is not None:
-            outcome.checked_in_at, outcome.gate = current.checked_in_at, current.gate
-        else:  # undone since: answer with what the log knows
-            outcome.checked_in_at, outcome.gate = first.scanned_at, first.gate
-    elif result == ScanResult.WRONG_EVENT and participant is not None:
-        outcome.ticket_event_id = participant.event_id
+    result, scanned_at, gate, pid, name, agency, category, ticket_event, now_at, now_gate = row
+    person = Person(pid, name, agency, category) if pid is not None else None
+    outcome = ScanOutcome(ScanResult(result), person, replayed=True)
+    if outcome.result == ScanResult.CHECKED_IN:
+        outcome.checked_in_at, outcome.gate = scanned_at, gate
+    elif outcome.result == ScanResult.ALREADY:
+        # The first check-in as it stands now (an earlier offline scan may have replaced it);
+        # if it was undone since, what the log knows.
+        outcome.checked_in_at, outcome.gate = (
+            (now_at, now_gate) if now_at is not None else (scanned_at, gate)
+        )
+    elif outcome.result == ScanResult.WRONG_EVENT:
+        outcome.ticket_event_id = ticket_event
     return outcome
 
 

@@ -96,7 +96,6 @@ def _render_checklist(
         event=event,
         checklist=checklist,
         score=services.checklist_score(checklist),
-        form=ItemForm(),
         confirm=ConfirmForm(),
         reopen_form=ReopenForm(),
         problem=problem or {},

@@ -15,6 +15,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 56
 BAR = "#0b5c8a"
 AXIS = "#4d5560"
 GRID = "#d5d9de"
+MAX_BAR = 48
 
 
 def _nice_top(value: float) -> float:
@@ -70,9 +71,10 @@ def bar_chart(
     for i, (value, name) in enumerate(zip(values, names, strict=True)):
         h = inner_h * min(value, top) / top
         x = LEFT + i * step
+        bar = min(step * 0.8, MAX_BAR)  # one event's bar need not fill the chart
         body.append(
-            f'<rect class="bar" x="{x + step * 0.1:.1f}" y="{TOP + inner_h - h:.1f}" '
-            f'width="{step * 0.8:.1f}" height="{h:.1f}" fill="{BAR}" data-value="{value:g}">'
+            f'<rect class="bar" x="{x + (step - bar) / 2:.1f}" y="{TOP + inner_h - h:.1f}" '
+            f'width="{bar:.1f}" height="{h:.1f}" fill="{BAR}" data-value="{value:g}">'
             f"<title>{escape(name)}: {value:g}{escape(unit)}</title></rect>"
         )
         if i % every == 0:

@@ -149,10 +149,6 @@ class Summary:
     def agencies_reached(self) -> int:
         return reached(self.attendance.by_agency)
 
-    @property
-    def agencies_registered(self) -> int:
-        return sum(1 for name in self.attendance.by_agency if name.strip())
-
 
 @dataclass(frozen=True)
 class Labels:

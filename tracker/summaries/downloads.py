@@ -18,7 +18,7 @@ from flask import Response, current_app, request, stream_with_context
 from flask_babel import gettext as _
 
 from tracker import audit
-from tracker.db import utcnow
+from tracker.db import begin_write, utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
 from tracker.extensions import db
@@ -33,7 +33,6 @@ from tracker.summaries.pdf import summary_pdf
 from tracker.summaries.report_pdf import report_pdf
 from tracker.summaries.xlsx import report_xlsx, summary_xlsx
 
-FORMATS = ("pdf", "xlsx", "csv")
 MIMETYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,6 +73,11 @@ def _load_photo(key: str) -> bytes | None:
 
 
 def _log_export(summary: Summary, fmt: str, actor: Any, rows: int) -> None:
+    """Write and commit the audit entry. A GET has only read so far: its read transaction is
+    ended first, so that on SQLite the write takes the lock at BEGIN and waits its turn
+    instead of failing with "database is locked" (see tracker.db)."""
+    db.session.commit()
+    begin_write()
     audit.record(
         f"export.summary_{fmt}",
         now=utcnow(),

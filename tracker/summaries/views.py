@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.access import requires
 from tracker.auth.roles import Role
+from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance.models import STATUS_LABELS, STREAM_LABELS
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
@@ -50,6 +51,7 @@ def show(event_id: int) -> str:
         STREAM_LABELS=STREAM_LABELS,
         METHOD_LABELS=METHOD_LABELS,
         num=_number,
+        bucket_minutes=BUCKET_MINUTES,
     )
 
 
