@@ -59,11 +59,11 @@ class Results:
     def rows(self) -> list[dict[str, str]]:
         rows: list[Row] = []
         for database, run in self.results["runs"].items():
-            rows.extend(_rows(database, run))
+            rows.extend(_rows(database, run, self.results["environment"]["cpus"] or 1))
         return [vars(r) for r in rows]
 
 
-def _rows(db: str, run: dict[str, Any]) -> list[Row]:
+def _rows(db: str, run: dict[str, Any], cores: int) -> list[Row]:
     rows: list[Row] = []
 
     def add(measurement: str, target: str, value: str, result: str) -> None:
@@ -88,11 +88,12 @@ def _rows(db: str, run: dict[str, Any]) -> list[Row]:
     add(
         f"Create an event with {seed['seed_participants']:,} participants (services)",
         "—",
-        f"{seed['seed_seconds']:.1f} s, peak {seed['seed_peak_mb']:.0f} MB",
+        f"{seed['seed_seconds']:.1f} s (CPU {seed.get('seed_cpu_seconds', 0):.1f} s), "
+        f"peak {seed['seed_peak_mb']:.0f} MB",
         INFO,
     )
     phases = run.get("checkins", {})
-    _checkin_rows(phases, run.get("lost"), add)
+    _checkin_rows(phases, run.get("lost"), cores, add)
     _page_rows(run, add)
     _export_rows(run.get("exports", {}), add)
     _http_export_rows(run.get("http_exports", {}), seed["seed_participants"], add)
@@ -101,7 +102,8 @@ def _rows(db: str, run: dict[str, Any]) -> list[Row]:
         add(
             f"Import a {imp['rows']:,}-row XLSX (read + plan + apply)",
             f"< {IMPORT_SECONDS:.0f} s",
-            f"{imp['seconds']:.2f} s (read {imp['read_seconds']:.1f}, plan "
+            f"{imp['seconds']:.2f} s (CPU {imp.get('cpu_seconds', 0):.1f} s; "
+            f"read {imp['read_seconds']:.1f}, plan "
             f"{imp['plan_seconds']:.1f}, apply {imp['apply_seconds']:.1f}); "
             f"{imp['created']:,} created; peak {imp['peak_mb']:.0f} MB",
             _verdict(imp["seconds"] < IMPORT_SECONDS and imp["created"] == imp["rows"]),
@@ -121,17 +123,36 @@ def _rows(db: str, run: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _cpu(p: dict[str, Any]) -> str:
+    cpu = p.get("cpu_ms_per_request")
+    if not cpu:
+        return ""
+    db = "" if cpu["database"] is None else f", database {cpu['database']:.2f}"
+    return f"; CPU per request: app {cpu['app']:.2f} ms{db}, client {cpu['load_generator']:.2f} ms"
+
+
+def ceiling(p: dict[str, Any], cores: int) -> float | None:
+    """Requests per second the machine's cores could serve if they did nothing else: the
+    CPU every request costs (app + database + this load generator), divided into the cores."""
+    cpu = p.get("cpu_ms_per_request")
+    if not cpu:
+        return None
+    per_request = cpu["app"] + (cpu["database"] or 0.0) + cpu["load_generator"]
+    return cores * 1000 / per_request if per_request else None
+
+
 def _phase_value(p: dict[str, Any]) -> str:
     return (
         f"{p['rps']:,.0f} req/s; p50 {_num(p['p50_ms'], 'ms')}, p95 {_num(p['p95_ms'], 'ms')}, "
-        f"p99 {_num(p['p99_ms'], 'ms')}; {p['completed']:,}/{p['planned']:,} sent; "
-        f"load {p.get('loadavg_before', '?')}→{p.get('loadavg_after', '?')}"
+        f"p99 {_num(p['p99_ms'], 'ms')}; {p['completed']:,}/{p['planned']:,} sent"
+        + _cpu(p)
+        + f"; load {p.get('loadavg_before', '?')}→{p.get('loadavg_after', '?')}"
         + ("; STOPPED BY DEADLINE" if p["stopped_by_deadline"] else "")
     )
 
 
 def _checkin_rows(
-    phases: dict[str, Any], lost: dict[str, Any] | None, add: Callable[..., None]
+    phases: dict[str, Any], lost: dict[str, Any] | None, cores: int, add: Callable[..., None]
 ) -> None:
     c1, c8, c32 = phases.get("new_c1"), phases.get("new_c8"), phases.get("new_c32")
     if c1:
@@ -144,10 +165,12 @@ def _checkin_rows(
         )
     if c8:
         add("Check-in c=8 (new tickets)", "—", _phase_value(c8), INFO)
+        top = ceiling(c8, cores)
         add(
             "Check-in c=8: throughput",
             f">= {CHECKIN_RPS_C8:.0f} req/s",
-            f"{c8['rps']:,.0f} req/s",
+            f"{c8['rps']:,.0f} req/s"
+            + (f" (CPU ceiling of {cores} idle cores: {top:,.0f} req/s)" if top else ""),
             _verdict(c8["rps"] >= CHECKIN_RPS_C8),
         )
         add(
@@ -203,7 +226,7 @@ def _page_rows(run: dict[str, Any], add: Callable[..., None]) -> None:
             f"({att['checked_in']:,} checked in): median",
             f"< {ATTENDANCE_MS:.0f} ms",
             f"{_num(att['p50_ms'], 'ms')} (p95 {_num(att['p95_ms'], 'ms')}, "
-            f"{att['bytes']:,} bytes, {_statuses(att['statuses'])})",
+            f"{att['bytes']:,} bytes, {_statuses(att['statuses'])}{_cpu(att)})",
             _verdict(
                 att["p50_ms"] is not None
                 and att["p50_ms"] < ATTENDANCE_MS
@@ -222,7 +245,8 @@ def _page_rows(run: dict[str, Any], add: Callable[..., None]) -> None:
         add(
             "Door page: time to first byte (median)",
             f"< {DOOR_TTFB_MS:.0f} ms",
-            f"{_num(door['ttfb_p50_ms'], 'ms')} (p95 {_num(door['ttfb_p95_ms'], 'ms')})",
+            f"{_num(door['ttfb_p50_ms'], 'ms')} (p95 {_num(door['ttfb_p95_ms'], 'ms')}"
+            f"{_cpu(door)})",
             _verdict(ok and door["ttfb_p50_ms"] is not None and door["ttfb_p50_ms"] < DOOR_TTFB_MS),
         )
 
@@ -239,7 +263,8 @@ def _export_rows(exports: dict[str, Any], add: Callable[..., None]) -> None:
         add(
             f"{name}: time (own process)",
             f"< {limit:g} s" if limit else "—",
-            f"{result['seconds']:.2f} s ({result['bytes'] / 1024:,.0f} KB"
+            f"{result['seconds']:.2f} s (CPU {result.get('cpu_seconds', 0):.2f} s; "
+            f"{result['bytes'] / 1024:,.0f} KB"
             + ("" if ok else f", HTTP {result['status']}")
             + ")",
             _verdict(ok and result["seconds"] < limit) if limit else INFO if ok else MISS,

@@ -31,8 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -42,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import load
 from bench.report import Results, markdown
-from bench.server import ROOT, Server, app_env
+from bench.server import ROOT, Server, app_env, cpu_seconds
 
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -121,6 +120,27 @@ def postgres_database(server_url: str) -> Iterator[str]:
         log(f"dropped PostgreSQL database {name}")
 
 
+def backend_pids(database_url: str) -> Callable[[], list[int]]:
+    """For PostgreSQL: a function listing the server processes serving that database (the
+    workers' pooled connections); for SQLite, which runs inside the workers: nothing."""
+    if not database_url.startswith("postgres"):
+        return list
+    import psycopg
+
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    name = urlsplit(url).path.lstrip("/")
+
+    def pids() -> list[int]:
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    return pids
+
+
 def upgrade(env: dict[str, str]) -> None:
     subprocess.run(
         [FLASK, "--app", "wsgi", "db", "upgrade"],
@@ -164,8 +184,40 @@ def scan(event_id: int, code: str, rng: random.Random, device: str) -> load.Requ
     return load.json_post(f"/api/v1/events/{event_id}/checkins", payload, code)
 
 
+@dataclass
+class Meter:
+    """CPU used while a phase runs: gunicorn's workers, the database server's backends (for
+    PostgreSQL: the processes serving the bench's database), and the load generator. Per
+    request, these do not depend on how busy the rest of the machine is, unlike the timings."""
+
+    workers: Callable[[], list[int]]
+    backends: Callable[[], list[int]]
+
+    def measure(self, work: Callable[[], load.RunResult]) -> tuple[load.RunResult, dict[str, Any]]:
+        workers, backends = self.workers(), self.backends()
+        before = (cpu_seconds(workers), cpu_seconds(backends), _own_cpu(), os.getloadavg()[0])
+        result = work()
+        backends_after = sorted(set(backends) | set(self.backends()))
+        after = (cpu_seconds(workers), cpu_seconds(backends_after), _own_cpu())
+        n = max(result.completed, 1)
+        return result, {
+            "cpu_ms_per_request": {
+                "app": round((after[0] - before[0]) * 1000 / n, 2),
+                "database": round((after[1] - before[1]) * 1000 / n, 2) if backends_after else None,
+                "load_generator": round((after[2] - before[2]) * 1000 / n, 2),
+            },
+            "loadavg_before": round(before[3], 2),
+            "loadavg_after": round(os.getloadavg()[0], 2),
+        }
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def checkin_phases(
-    port: int, plan: Plan, event_id: int, tickets: list[str], token: str
+    port: int, plan: Plan, event_id: int, tickets: list[str], token: str, meter: Meter
 ) -> dict[str, Any]:
     """Warm-up, then concurrency 1, 8, 32 on new tickets, duplicates, unknown codes."""
     headers = {
@@ -184,55 +236,49 @@ def checkin_phases(
     def new_scans(n: int, device: str) -> list[load.Request]:
         return [scan(event_id, code, rng, device) for code in take(n)]
 
-    runs: list[tuple[str, int, list[load.Request], tuple[int, ...]]] = [
-        ("warmup", 4, new_scans(plan.warmup, "warmup"), (201,)),
-        ("new_c1", 1, new_scans(plan.c1, "gate-c1"), (201,)),
-        ("new_c8", 8, new_scans(plan.c8, "gate-c8"), (201,)),
-        ("new_c32", 32, new_scans(plan.c32, "gate-c32"), (201,)),
-    ]
-    for name, concurrency, requests, expected in runs:
+    def phase(name: str, concurrency: int, requests: list[load.Request], expected: int) -> None:
         log(f"check-ins {name}: {len(requests)} requests at concurrency {concurrency}")
-        load_before = os.getloadavg()[0]
-        result = load.run(port, requests, concurrency, plan.phase_seconds, headers)
+        result, cpu = meter.measure(
+            lambda: load.run(port, requests, concurrency, plan.phase_seconds, headers)
+        )
         successes.update(result.keys_with(201))
-        phases[name] = result.summary(expected) | _loads(load_before)
+        phases[name] = result.summary((expected,)) | cpu
+
+    phase("warmup", 4, new_scans(plan.warmup, "warmup"), 201)
+    phase("new_c1", 1, new_scans(plan.c1, "gate-c1"), 201)
+    phase("new_c8", 8, new_scans(plan.c8, "gate-c8"), 201)
+    phase("new_c32", 32, new_scans(plan.c32, "gate-c32"), 201)
     done = sorted(successes)
     rng.shuffle(done)
     duplicates = [scan(event_id, code, rng, "gate-dup") for code in done[: plan.duplicates]]
-    log(f"check-ins duplicates: {len(duplicates)} requests at concurrency 8")
-    load_before = os.getloadavg()[0]
-    result = load.run(port, duplicates, 8, plan.phase_seconds, headers)
-    phases["duplicate_c8"] = result.summary((200,)) | _loads(load_before)
+    phase("duplicate_c8", 8, duplicates, 200)
     invalid = [
         scan(event_id, secrets.token_urlsafe(16), rng, "gate-bad") for _ in range(plan.invalid)
     ]
-    log(f"check-ins unknown codes: {len(invalid)} requests at concurrency 8")
-    load_before = os.getloadavg()[0]
-    result = load.run(port, invalid, 8, plan.phase_seconds, headers)
-    phases["invalid_c8"] = result.summary((404,)) | _loads(load_before)
-    phases["_successes"] = done
+    phase("invalid_c8", 8, invalid, 404)
+    phases["_successes"] = sorted(successes)
     return phases
 
 
-def _loads(before: float) -> dict[str, float]:
-    """The 1-minute load average before and after a phase (other work on the machine)."""
-    return {"loadavg_before": round(before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}
-
-
-def timed_gets(port: int, path: str, count: int, headers: dict[str, str]) -> dict[str, Any]:
-    samples = load.sequential(port, path, count, 60.0, headers)
-    ok = [s for s in samples if s.status == 200]
+def timed_gets(
+    port: int, path: str, count: int, headers: dict[str, str], meter: Meter
+) -> dict[str, Any]:
+    """``count`` GETs one after the other on one keep-alive connection."""
+    result, cpu = meter.measure(
+        lambda: load.run(port, [load.Request("GET", path)] * count, 1, 60.0, headers)
+    )
+    ok = [s for s in result.samples if s.status == 200]
     ttfb = sorted(s.ttfb for s in ok)
     total = sorted(s.seconds for s in ok)
     return {
-        "requests": len(samples),
-        "statuses": dict(sorted(Counter(str(s.status) for s in samples).items())),
+        "requests": result.completed,
+        "statuses": result.statuses(),
         "bytes": max((s.size for s in ok), default=0),
         "p50_ms": load.median_ms(total),
         "p95_ms": load.ms(load.percentile(total, 95)),
         "ttfb_p50_ms": load.median_ms(ttfb),
         "ttfb_p95_ms": load.ms(load.percentile(ttfb, 95)),
-    }
+    } | cpu
 
 
 def http_exports(port: int, event_id: int, plan: Plan, token: str) -> dict[str, Any]:
@@ -317,7 +363,8 @@ def bench_database(
         "memory_after_start": server.worker_memory(),
     }
     try:
-        phases = checkin_phases(server.port, plan, big, tickets, seed["token"])
+        meter = Meter(server.worker_pids, backend_pids(database_url))
+        phases = checkin_phases(server.port, plan, big, tickets, seed["token"], meter)
         successes = phases.pop("_successes")
         stored = task(env, "checked-in", "--event", str(big))
         out["checkins"] = phases
@@ -331,13 +378,15 @@ def bench_database(
         headers = {"Authorization": f"Bearer {seed['token']}", "Accept": "application/json"}
         log(f"{label}: attendance JSON and the door page")
         out["attendance"] = timed_gets(
-            server.port, f"/api/v1/events/{big}/attendance", plan.attendance_gets, headers
+            server.port, f"/api/v1/events/{big}/attendance", plan.attendance_gets, headers, meter
         )
         out["attendance"]["checked_in"] = stored["rows"]
         from tracker.checkin.door import poster_code
 
         door_path = f"/door/{poster_code(secret, big)}"
-        out["door"] = timed_gets(server.port, door_path, plan.door_gets, {"Accept": "text/html"})
+        out["door"] = timed_gets(
+            server.port, door_path, plan.door_gets, {"Accept": "text/html"}, meter
+        )
         out["door"]["path"] = "/door/<poster code>"
 
         out["exports"] = {}

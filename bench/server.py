@@ -101,6 +101,19 @@ class Server:
             self.process.wait(5)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (gone ones count 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def memory_of(pid: int) -> dict[str, float]:
     values = {"rss_mb": 0.0, "hwm_mb": 0.0}
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from tracker.extensions import db
 
@@ -85,6 +85,28 @@ def _handle_http(exc: HTTPException) -> Any:
     return render_template("error.html", status=status, message=exc.description), status
 
 
+def _retry_after(exc: TooManyRequests) -> int:
+    """Seconds until the limit's window is surely over (Flask-Limiter puts it on the error)."""
+    limit = getattr(getattr(exc, "limit", None), "limit", None)
+    return int(limit.get_expiry()) if limit is not None else 60
+
+
+def _handle_too_many(exc: TooManyRequests) -> Any:
+    """A rate limit was hit (login, API tokens, the door): say to wait, not which limit."""
+    custom = getattr(getattr(exc, "limit", None), "error_message", None)
+    message = (
+        exc.description
+        if custom
+        else _("Too many attempts from your connection. Wait a minute and try again.")
+    )
+    if wants_json():
+        response, _status = error_response(429, "too_many_requests", message)
+    else:
+        response = make_response(render_template("error.html", status=429, message=message))
+    response.headers["Retry-After"] = str(_retry_after(exc))
+    return response, 429
+
+
 def _handle_csrf(exc: CSRFError) -> Any:
     message = _("The form expired or was sent twice. Reload the page and try again.")
     if wants_json():
@@ -103,5 +125,6 @@ def _handle_unexpected(exc: Exception) -> Any:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(TooManyRequests, _handle_too_many)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(500, _handle_unexpected)

@@ -205,7 +205,16 @@ def test_on_postgresql_the_commands_print_pg_dump_and_pg_restore(make_app, tmp_p
     not os.environ.get("TEST_DATABASE_URL") or not shutil.which("pg_dump"),
     reason="needs PostgreSQL (TEST_DATABASE_URL) and pg_dump",
 )
-def test_the_printed_pg_dump_command_makes_a_backup_pg_restore_reads(app, tmp_path):
+def test_the_printed_pg_dump_command_makes_a_backup_pg_restore_reads(
+    make_app, fresh_database_url, tmp_path
+):
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        upgrade()
+        db.session.execute(text("INSERT INTO venues (name, created_at) VALUES ('Aula', now())"))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
     result = _cli(app, "backup", str(tmp_path / "tracker.dump"))
     line = next(row.strip() for row in result.output.splitlines() if "pg_dump" in row)
     subprocess.run(shlex.split(line), check=True, timeout=60)
@@ -216,5 +225,13 @@ def test_the_printed_pg_dump_command_makes_a_backup_pg_restore_reads(app, tmp_pa
         text=True,
         timeout=60,
     ).stdout
-    assert "TABLE DATA public participants" in listing
+    assert "TABLE DATA public venues" in listing
     assert "TABLE DATA public alembic_version" in listing
+    data = subprocess.run(
+        ["pg_restore", "--data-only", "--table=venues", "--file=-", str(tmp_path / "tracker.dump")],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "Aula" in data

@@ -128,18 +128,19 @@ def undo_check_in(event_id: int, participant_id: int) -> Response:
     return jsonify(status="undone", participant_id=participant_id)
 
 
+def _split(table: dict[str, figures.Split]) -> dict[str, dict[str, int]]:
+    return {k: {"registered": s.registered, "checked_in": s.checked_in} for k, s in table.items()}
+
+
 def attendance_json(event: Event, data: figures.Attendance) -> dict[str, Any]:
     tz = event.timezone
-    split = lambda table: {  # noqa: E731 - a one-line shape, used twice
-        key: {"registered": s.registered, "checked_in": s.checked_in} for key, s in table.items()
-    }
     return {
         "event_id": event.id,
         "registered": data.registered,
         "checked_in": data.checked_in,
         "walk_ins": data.walk_ins,
-        "by_agency": split(data.by_agency),
-        "by_category": split(data.by_category),
+        "by_agency": _split(data.by_agency),
+        "by_category": _split(data.by_category),
         "by_method": data.by_method,
         "tumbler": data.tumbler,
         "arrivals": [{"from": iso(start, tz), "count": n} for start, n in data.arrivals],

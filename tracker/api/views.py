@@ -15,7 +15,7 @@ from wtforms import ValidationError
 from tracker.access import public
 from tracker.api import checkins, compliance, events, summaries
 from tracker.api.openapi import build_spec
-from tracker.extensions import csrf
+from tracker.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -24,6 +24,18 @@ for _child in (events.bp, checkins.bp, compliance.bp, summaries.bp):
     csrf.exempt(_child)  # Flask-WTF matches the exact blueprint, not its parent
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+#: Calls answered 401 (no token, or a wrong, revoked or expired one), per client address and
+#: across all of /api/v1: slows down token guessing. Calls with a good token never count; but
+#: once an address is over the limit, all its API calls get 429 until the minute is over.
+REFUSED_CALLS_LIMIT = "30 per minute"
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
+limiter.shared_limit(REFUSED_CALLS_LIMIT, scope="api-refused", deduct_when=_refused)(bp)
 
 
 @bp.before_request

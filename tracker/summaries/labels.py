@@ -84,7 +84,7 @@ MSGIDS = (
     N_("Nobody has checked in."),
     N_("Not signed off"),
     N_("Note"),
-    N_("Open"),
+    N_("Not answered"),
     N_("Organiser"),
     N_("Organiser unit"),
     N_("Page"),
@@ -136,7 +136,7 @@ MSGIDS = (
 def summary_labels() -> Labels:
     """Every word the summary's and the report's files use, in the current language."""
     statuses = {key.value: str(text) for key, text in STATUS_LABELS.items()}
-    statuses["open"] = gettext("Open")
+    statuses["open"] = gettext("Not answered")
     return Labels(
         lang=current_language(),
         text={msgid: gettext(msgid) for msgid in MSGIDS},

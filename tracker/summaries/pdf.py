@@ -256,7 +256,7 @@ def _score_text(score: Any, labels: Labels) -> str:
     if score.percent is None:
         return labels["No required item answered yet"]
     counts = labels.format(REQUIRED_COMPLIANT, ok=score.compliant, n=score.applicable)
-    extra = f"; {labels['Open']}: {score.open}" if score.open else ""
+    extra = f"; {labels['Not answered']}: {score.open}" if score.open else ""
     return f"{score.percent}% · {counts}{extra}"
 
 
