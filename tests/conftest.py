@@ -60,8 +60,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+def make_app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Flask]]:
+    """Apps on the suite's database; their connection pools are closed when the session ends
+    (an unclosed PostgreSQL connection is a ResourceWarning, and warnings are errors)."""
     uploads = tmp_path_factory.mktemp("uploads")
+    made: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
         config = {
@@ -74,11 +79,16 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Cal
             "UPLOAD_FOLDER": str(uploads),
         }
         config.update(overrides)
-        made = create_app(config)
-        made.test_client_class = IsolatedClient
-        return made
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        made.append(app)
+        return app
 
-    return make
+    yield make
+    for app in made:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture(scope="session")

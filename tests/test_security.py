@@ -219,6 +219,7 @@ def test_production_session_cookie_is_secure_httponly_and_lax(make_app, users):
         },
     )
     assert response.status_code == 302
+    _dispose(production)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert {"secure", "httponly", "samesite=lax"} <= flags
@@ -242,8 +243,20 @@ def limited(make_app, app):
     settings of the app made last; the fixture makes a fresh one after the test too, so no
     Redis storage is left behind for the next test that turns limits on.
     """
-    yield make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-    make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    made = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    yield made
+    _dispose(made)
+    _reset_limiter(make_app)
+
+
+def _dispose(app) -> None:
+    """Close the app's pooled connections (PostgreSQL warns about ones left to the GC)."""
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _reset_limiter(make_app) -> None:
+    _dispose(make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://"))
 
 
 def _wrong_login(client, address: str):
@@ -364,8 +377,8 @@ def test_servers_share_the_login_counter_through_redis(make_app, app, database_u
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
     }
+    here = make_app(**settings)
     try:
-        here = make_app(**settings)
         client = here.test_client()
         first = [_wrong_login(client, address).status_code for _ in range(6)]
         other = subprocess.run(
@@ -384,6 +397,7 @@ def test_servers_share_the_login_counter_through_redis(make_app, app, database_u
         )
         second = json.loads(other.stdout.strip().splitlines()[-1])
     finally:
-        make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+        _dispose(here)
+        _reset_limiter(make_app)
     assert first == [200] * 6
     assert second == [200] * 4 + [429]  # the other server counted this one's six

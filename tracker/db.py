@@ -16,6 +16,7 @@ from flask import Flask, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import db
 
@@ -23,6 +24,8 @@ from tracker.extensions import db
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "sqlite_begin_immediate"
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The largest id a row can have (INTEGER on PostgreSQL; SQLite allows more, we never reach it).
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -85,8 +88,21 @@ def begin_write() -> None:
         db.session.connection(execution_options={_IMMEDIATE: True})
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded by the databases' INTEGER: a larger number names no row
+    and answers 404, instead of overflowing the database driver into a 500."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_db(app: Flask) -> None:
-    """Bind Flask-SQLAlchemy and take the write lock early in requests that change data."""
+    """Bind Flask-SQLAlchemy and take the write lock early in requests that change data.
+
+    Also bounds integer URL parts to MAX_ID (before any blueprint adds its routes).
+    """
+    app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

@@ -64,3 +64,9 @@ def make_event(
     )
     db.session.commit()
     return event, registered
+
+
+def dispose(app) -> None:  # noqa: ANN001 - a Flask app
+    """Close a second app's pooled connections (PostgreSQL warns about ones left to the GC)."""
+    with app.app_context():
+        db.engine.dispose()

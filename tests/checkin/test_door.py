@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import make_event
+from tests.checkin.helpers import dispose, make_event
 from tests.conftest import log_in
 from tracker.checkin import door
 from tracker.checkin.models import CheckIn, Scan
@@ -303,6 +303,7 @@ def limited_app(make_app, app) -> Iterator[Flask]:
     was = limiter.enabled
     limited = make_app(RATELIMIT_ENABLED=True, DOOR_LOOKUP_LIMIT="3 per minute")
     yield limited
+    dispose(limited)
     limiter.reset()
     limiter.enabled = was
 
@@ -321,9 +322,10 @@ def test_phone_and_email_lookups_are_rate_limited(limited_app, users):
     assert by_ticket.status_code == 200
 
 
-def test_door_page_needs_no_cookie_even_with_csrf_on(make_app, app, users):
+def test_door_page_needs_no_cookie_even_with_csrf_on(make_app, app, users, request):
     """Some phones' browsers refuse cookies: the door works without one (the pass suffices)."""
     strict = make_app(WTF_CSRF_ENABLED=True)
+    request.addfinalizer(lambda: dispose(strict))
     event, (wayan, *_rest) = make_event()
     client = strict.test_client(use_cookies=False)
     page, door_pass = _open_door(client, event)

@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.checkin.helpers import make_event
+from tests.checkin.helpers import dispose, make_event
 from tests.conftest import log_in
 from tracker.audit import AuditEntry
 from tracker.checkin import tickets
@@ -209,10 +209,11 @@ def test_ticket_qr_routes_decode(tabanan, client):
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
 
 
-def test_base_url_is_used_in_the_qr(make_app, app, users):
+def test_base_url_is_used_in_the_qr(make_app, app, users, request):
     start = datetime(2030, 7, 23, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
     _event, (wayan, *_rest) = make_event(starts_at=start, now=start)
     behind_proxy = make_app(BASE_URL="https://hadir.tabanankab.go.id")
+    request.addfinalizer(lambda: dispose(behind_proxy))
     png = behind_proxy.test_client().get(f"/t/{wayan.ticket_code}/qr.png")
     assert decode(Image.open(io.BytesIO(png.data))) == [
         f"https://hadir.tabanankab.go.id/t/{wayan.ticket_code}"

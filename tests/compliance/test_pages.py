@@ -341,5 +341,7 @@ def test_each_item_form_carries_a_working_csrf_token(make_app, users, checklist)
         content_type="multipart/form-data",
     )  # fmt: skip
     assert sent.status_code == 302
+    with guarded.app_context():
+        db.engine.dispose()  # its own connection pool: close it, do not leave it to the GC
     saved = _fresh(ChecklistItem, item.id)
     assert saved.status == "compliant" and len(saved.photos) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +16,9 @@ from tracker.events.models import Event, EventStatus, Participant, Venue
 from tracker.extensions import db
 
 TITLE_MAX, UNIT_MAX = 300, 300
+#: The times an event may have, in UTC: anything outside is a typing slip.
+TIME_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+_TIME_FIELDS = ("starts_at", "ends_at", "checkin_opens_at", "checkin_closes_at")
 
 
 @dataclass
@@ -94,12 +97,28 @@ def _check_event(data: EventInput) -> dict[str, str]:
     return errors
 
 
+def _utc_times(data: EventInput, tz: ZoneInfo) -> None:
+    """Put the event's times in UTC. Raises ValidationFailed for a time outside TIME_RANGE:
+    a slip of the year (0226, 20266) that would otherwise be stored and then break every page
+    that shows the event in its zone (a datetime cannot go past year 9999)."""
+    errors = {}
+    for name in _TIME_FIELDS:
+        try:
+            value = as_utc(getattr(data, name), tz)
+        except OverflowError:
+            value = None
+            errors[name] = _("Check the year.")
+        if value is not None and not TIME_RANGE[0] <= value < TIME_RANGE[1]:
+            errors[name] = _("Check the year.")
+        setattr(data, name, value)
+    if errors:
+        raise ValidationFailed(_("The event has errors."), errors)
+
+
 def _normalised(data: EventInput) -> EventInput:
     """The input with times in UTC and lines trimmed. Raises ValidationFailed."""
     tz = check_timezone(data.timezone)
-    data.starts_at, data.ends_at = as_utc(data.starts_at, tz), as_utc(data.ends_at, tz)
-    data.checkin_opens_at = as_utc(data.checkin_opens_at, tz)
-    data.checkin_closes_at = as_utc(data.checkin_closes_at, tz)
+    _utc_times(data, tz)
     data.topics, data.speakers = _clean_lines(data.topics), _clean_lines(data.speakers)
     errors = _check_event(data)
     if errors:

@@ -18,7 +18,6 @@ from tracker.summaries import charts, reports
 from tracker.summaries.data import Report, Summary
 from tracker.summaries.downloads import report_file, report_from_args, summary_file
 from tracker.summaries.figures import build_summary
-from tracker.summaries.labels import METHOD_LABELS
 from tracker.summaries.narrative import narratives
 from tracker.summaries.text import clock, local, number
 
@@ -49,7 +48,6 @@ def show(event_id: int) -> str:
         arrivals_svg=arrivals_svg,
         ITEM_STATUS=STATUS_LABELS,
         STREAM_LABELS=STREAM_LABELS,
-        METHOD_LABELS=METHOD_LABELS,
         num=_number,
         bucket_minutes=BUCKET_MINUTES,
     )
