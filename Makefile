@@ -60,5 +60,13 @@ bench: install
 	$(BIN)/python -m bench $(if $(filter-out 0,$(QUICK)),--quick) $(if $(WORKERS),--workers $(WORKERS)) \
 		$(if $(THREADS),--threads $(THREADS)) $(if $(WORKER_CLASS),--worker-class $(WORKER_CLASS))
 
+# The long fuzzing run (the suite runs a few fixed examples of each; see tests/fuzz/profiles.py):
+# schemathesis against /api/v1/openapi.json, Hypothesis against the importer and check-in.
+# FUZZ_EXAMPLES per test (and per API operation), fresh randomness; add TEST_DATABASE_URL=... for
+# PostgreSQL. About 15 minutes at 500.
+FUZZ_EXAMPLES ?= 500
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:cacheprovider $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

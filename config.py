@@ -76,6 +76,10 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # How many reverse proxies (nginx, Caddy, a load balancer) stand in front of the app:
+        # their X-Forwarded-For/-Proto are then believed, so rate limits count each client and
+        # not the proxy. 0: headers ignored (anyone could forge them to dodge the limits).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": production,

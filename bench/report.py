@@ -305,7 +305,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Benchmark of {env['started_at']} ({'quick' if env['quick'] else 'full'} run, "
         f"{env['seconds']:.0f} s): {env['cpus']} CPUs, Python {env['python']}, gunicorn "
-        f"{env['workers']} workers x {env['worker_class']} ({env['threads']} threads).",
+        f"{env['workers']} workers x {env['worker_class']}"
+        + (f" ({env['threads']} threads)." if env["worker_class"] == "gthread" else "."),
         "",
         "| Database | Measurement | Target | Value | Result |",
         "| --- | --- | --- | --- | --- |",
@@ -316,3 +317,131 @@ def markdown(results: dict[str, Any]) -> str:
     counts = {k: sum(1 for r in rows if r["result"] == k) for k in (PASS, MISS, NA)}
     lines += ["", f"{counts[PASS]} PASS, {counts[MISS]} MISS, {counts[NA]} N/A.", ""]
     return "\n".join(lines)
+
+
+# --- a compact comparison of runs, for docs/performance.md ---------------------------------
+
+
+def _short(run: dict[str, Any], key: str, cores: int) -> str:  # noqa: C901 - one small branch per row
+    """One cell of the comparison: the value and its verdict, briefly."""
+    phases = run.get("checkins", {})
+    exports = run.get("exports", {})
+
+    def verdict(ok: bool | None) -> str:
+        return f" **{_verdict(ok)}**"
+
+    def export(fmt: str, size: int, limit: float) -> str:
+        e = exports.get(f"{fmt}_{size}")
+        if not e or not e.get("available"):
+            return "n/a"
+        ok = e["status"] == 200 and e["seconds"] < limit
+        return f"{e['seconds']:.2f} s (CPU {e['cpu_seconds']:.2f} s)" + verdict(ok)
+
+    c1, c8, c32 = phases.get("new_c1"), phases.get("new_c8"), phases.get("new_c32")
+    if key == "c1" and c1:
+        return f"{c1['p50_ms']:.1f} ms" + verdict(c1["p50_ms"] < CHECKIN_P50_C1_MS)
+    if key == "c8_rps" and c8:
+        top = ceiling(c8, cores)
+        return f"{c8['rps']:.0f}/s (ceiling {top:.0f}/s)" + verdict(c8["rps"] >= CHECKIN_RPS_C8)
+    if key == "c8_p99" and c8:
+        return f"{c8['p99_ms']:,.0f} ms" + verdict(c8["p99_ms"] < CHECKIN_P99_C8_MS)
+    if key == "c8_errors" and c8:
+        return f"{c8['errors']} of {c8['completed']:,}" + verdict(c8["errors"] == 0)
+    if key == "c32" and c32:
+        return f"{c32['errors']} of {c32['completed']:,}, {c32['rps']:.0f}/s" + verdict(
+            c32["errors"] == 0
+        )
+    if key == "cpu" and c8:
+        cpu = c8["cpu_ms_per_request"]
+        db = f" + database {cpu['database']:.1f}" if cpu["database"] is not None else ""
+        return f"app {cpu['app']:.1f}{db} ms"
+    if key == "lost" and run.get("lost"):
+        lost = run["lost"]
+        ok = lost["rows"] == lost["answered_201"] and lost["missing"] == lost["extra"] == 0
+        return f"{lost['rows']:,} = {lost['answered_201']:,}" + verdict(ok)
+    if key == "answers":
+        dup, bad = phases.get("duplicate_c8"), phases.get("invalid_c8")
+        if dup and bad:
+            return "yes" + verdict(dup["errors"] == 0 and bad["errors"] == 0)
+    if key == "attendance" and run.get("attendance"):
+        att = run["attendance"]
+        return f"{att['p50_ms']:.0f} ms" + verdict(att["p50_ms"] < ATTENDANCE_MS)
+    if key == "door" and run.get("door"):
+        door = run["door"]
+        ok = door["bytes"] < DOOR_BYTES and door["ttfb_p50_ms"] < DOOR_TTFB_MS
+        return f"{door['bytes'] / 1024:.1f} KB, {door['ttfb_p50_ms']:.1f} ms" + verdict(ok)
+    if key == "csv":
+        return export("csv", 20_000, 1.0)
+    if key == "xlsx":
+        return export("xlsx", 20_000, 5.0)
+    if key == "pdf":
+        return export("pdf", 20_000, 30.0)
+    if key == "pdf_small":
+        return export("pdf", 2_000, 5.0)
+    if key == "export_mb" and exports:
+        worst = max(e["peak_mb"] for e in exports.values() if e.get("available"))
+        return f"{worst:.0f} MB" + verdict(worst < EXPORT_PEAK_MB)
+    if key == "import" and run.get("import"):
+        imp = run["import"]
+        return f"{imp['seconds']:.1f} s (CPU {imp['cpu_seconds']:.1f} s)" + verdict(
+            imp["seconds"] < IMPORT_SECONDS
+        )
+    if key == "workers" and run.get("server", {}).get("memory_at_end"):
+        worst = max(m["rss_mb"] for m in run["server"]["memory_at_end"])
+        return f"max {worst:.0f} MB" + verdict(worst < WORKER_RSS_MB)
+    if key == "seed":
+        seed = run["seed"]
+        return f"{seed['seed_seconds']:.1f} s (CPU {seed['seed_cpu_seconds']:.1f} s)"
+    if key == "load" and run.get("machine_before"):
+        return f"{run['machine_before']['loadavg'][0]:.1f}"
+    return "n/a"
+
+
+COMPARED = (
+    ("load", "Machine load average when the run started (2 cores)", "—"),
+    ("c1", "Check-in, concurrency 1: median", "< 5 ms"),
+    ("c8_rps", "Check-in, concurrency 8: throughput", ">= 400/s"),
+    ("c8_p99", "Check-in, concurrency 8: p99", "< 50 ms"),
+    ("c8_errors", "Check-in, concurrency 8: errors", "0"),
+    ("c32", "Check-in, concurrency 32: errors", "0"),
+    ("lost", "Check-in rows = tickets answered 201", "equal"),
+    ("answers", "Duplicates answered 200, unknown codes 404", "all"),
+    ("cpu", "CPU per check-in (concurrency 8)", "—"),
+    ("attendance", "Attendance JSON, 20,000 participants: median", "< 50 ms"),
+    ("door", "Door page: size, time to first byte", "< 30 KB, < 20 ms"),
+    ("csv", "Summary CSV, 20,000", "< 1 s"),
+    ("xlsx", "Summary XLSX, 20,000", "< 5 s"),
+    ("pdf", "Summary PDF, 20,000", "< 30 s"),
+    ("pdf_small", "Summary PDF, 2,000", "< 5 s"),
+    ("export_mb", "Peak memory of any export's process", "< 300 MB"),
+    ("import", "Import of a 20,000-row XLSX", "< 10 s"),
+    ("workers", "Worker resident memory after the bench", "< 150 MB"),
+    ("seed", "Registering 20,000 through the services", "—"),
+)
+
+
+def comparison(files: list[str]) -> str:
+    """One column per (run, database) of the given result files."""
+    import json
+    from pathlib import Path
+
+    columns: list[tuple[str, dict[str, Any], int]] = []
+    for name in files:
+        results = json.loads(Path(name).read_text())
+        env = results["environment"]
+        for database, run in results["runs"].items():
+            kind = "quick" if env["quick"] else "full"
+            title = f"{database}, {env['workers']} × {env['worker_class']} ({kind})"
+            columns.append((title, run, env["cpus"] or 1))
+    head = "| Measurement | Target | " + " | ".join(t for t, _, _ in columns) + " |"
+    lines = [head, "| --- | --- |" + " --- |" * len(columns)]
+    for key, label, target in COMPARED:
+        cells = [_short(run, key, cores) for _, run, cores in columns]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(comparison(sys.argv[1:]))

@@ -7,6 +7,7 @@ This walks every registered route with every method. A route added without @publ
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Rule as UrlRule
 
 from tracker.access import rule_for
@@ -33,7 +34,7 @@ def _routes(app) -> list[tuple[UrlRule, str]]:
 def _url(rule: UrlRule) -> str:
     values = {}
     for name, converter in rule._converters.items():  # noqa: SLF001 - werkzeug has no public API
-        kind = "int" if type(converter).__name__ == "IntegerConverter" else "default"
+        kind = "int" if isinstance(converter, IntegerConverter) else "default"
         values[name] = PARAMS[kind]
     return rule.build(values, append_unknown=False)[1]
 

@@ -288,6 +288,39 @@ def test_the_eleventh_failed_login_in_a_minute_gets_a_429_page(limited, users):
     assert _wrong_login(client, _address()).status_code == 200
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(make_app, app, users):
+    behind = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", TRUSTED_PROXIES=1)
+    client, proxy, guesser, colleague = behind.test_client(), _address(), _address(), _address()
+
+    def attempt(who: str):
+        return client.post(
+            "/login",
+            data={"email": "organiser@diskominfo.test", "password": "salah-sandi"},
+            environ_base={"REMOTE_ADDR": proxy},
+            headers={"X-Forwarded-For": who},
+        )
+
+    assert [attempt(guesser).status_code for _ in range(10)] == [200] * 10
+    assert attempt(guesser).status_code == 429
+    assert attempt(colleague).status_code == 200  # same proxy, another person
+    _dispose(behind)
+    _reset_limiter(make_app)
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_dodge_the_limit(limited, users):
+    client, address = limited.test_client(), _address()
+    statuses = [
+        client.post(
+            "/login",
+            data={"email": "organiser@diskominfo.test", "password": "salah-sandi"},
+            environ_base={"REMOTE_ADDR": address},
+            headers={"X-Forwarded-For": _address()},  # a new "address" every time
+        ).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+
+
 def _limit_count() -> int:
     return int(REFUSED_CALLS_LIMIT.split()[0])
 

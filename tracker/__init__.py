@@ -97,10 +97,11 @@ def _register_hooks(app: Flask) -> None:
     from tracker.access import register_access
     from tracker.errors import register_error_handlers
     from tracker.guard import register_input_guard
-    from tracker.web import register_security_headers, register_template_helpers
+    from tracker.web import register_security_headers, register_template_helpers, trust_proxies
 
     register_access(app)
     register_input_guard(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    trust_proxies(app)

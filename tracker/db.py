@@ -24,7 +24,7 @@ from tracker.extensions import db
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "sqlite_begin_immediate"
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-#: The largest id a row can have (INTEGER on PostgreSQL; SQLite allows more, we never reach it).
+#: The largest id a row can have (INTEGER on PostgreSQL): the bound for ids in request bodies.
 MAX_ID = 2**31 - 1
 
 
@@ -89,18 +89,17 @@ def begin_write() -> None:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs, bounded by the databases' INTEGER: a larger number names no row
-    and answers 404, instead of overflowing the database driver into a 500."""
+    """``<int:...>`` in URLs, at most 9 digits: a longer number is taken for no id, so the route
+    does not match (404), instead of overflowing PostgreSQL's INTEGER (a 500). A pattern, not
+    ``max=``: werkzeug answers a failed ``max`` with 405 when the path has other methods."""
 
-    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(url_map, *args, **kwargs)
+    regex = r"\d{1,9}"
 
 
 def register_db(app: Flask) -> None:
     """Bind Flask-SQLAlchemy and take the write lock early in requests that change data.
 
-    Also bounds integer URL parts to MAX_ID (before any blueprint adds its routes).
+    Also installs IdConverter for ``<int:...>`` (before any blueprint adds its routes).
     """
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)

@@ -66,7 +66,8 @@ def _request_texts() -> Iterator[str]:
 
 
 def _refuse_what_no_view_can_take() -> None:
-    if any(NUL in text for text in _request_texts()):
+    # A multipart part may come without a name: werkzeug then gives None, not a string.
+    if any(isinstance(text, str) and NUL in text for text in _request_texts()):
         raise ForbiddenCharacter(
             _("The request contains a NUL character (U+0000); remove it and send it again.")
         )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.access import public
 from tracker.auth.roles import Role, role_rank
@@ -66,6 +67,14 @@ def _security_headers(response: Response) -> Response:
 
 def register_security_headers(app: Flask) -> None:
     app.after_request(_security_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto from TRUSTED_PROXIES proxies in front of the app (the
+    client's address is what the rate limits count; the scheme makes external URLs https)."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _can(role: str) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.checkin.helpers import make_event
 from tracker.audit import AuditEntry
 from tracker.checkin.models import CheckIn, Scan
+from tracker.checkin.services import ScanInput, check_in
 from tracker.db import utcnow
 from tracker.events.participants import reissue_ticket
 from tracker.extensions import db
@@ -377,3 +378,49 @@ def test_every_checkin_route_is_in_the_openapi_description(app, api):
     ]:
         assert method in spec["paths"][path]
     assert "CheckInIn" in spec["components"]["schemas"]
+
+
+def test_text_no_database_can_store_is_refused_never_a_500(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    code = wayan.ticket_code
+    for raw in (
+        '{"code": "' + code + '", "gate": "Pintu\\u0000A"}',
+        '{"code": "' + code + '", "device": "\\ud800"}',
+        '{"code": "\\ud800\\u0000"}',
+    ):
+        answer = staff.post(_url(event), data=raw, headers={"Content-Type": "application/json"})
+        assert answer.status_code in (400, 422), raw
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_the_service_drops_what_no_database_can_store(door):
+    """The door page and other callers reach the service without the API's checks."""
+    event, (wayan, *_rest) = door
+    scan = ScanInput(code=wayan.ticket_code, gate="Pintu\x00A", device="\ud800HP", nonce="\x00n")
+    outcome = check_in(event, scan, None, utcnow())
+    db.session.commit()
+    assert outcome.gate == "PintuA"
+    assert db.session.scalar(select(CheckIn.device)) == "?HP"
+    assert db.session.scalar(select(Scan.nonce)) == "n"
+
+
+def test_a_device_clock_reset_to_1970_does_not_lose_the_scan(door, api):
+    event, (wayan, luh, _made) = door
+    staff = api("staff")
+    reset = staff.post(
+        _url(event), json={"code": wayan.ticket_code, "scanned_at": "1970-01-01T00:00:05Z"}
+    )
+    assert reset.status_code == 201  # the server's time stands in for the broken clock
+    assert abs(db.session.scalar(select(CheckIn.checked_in_at)) - utcnow()) < timedelta(minutes=1)
+    ancient = staff.post(
+        _url(event), json={"code": luh.ticket_code, "scanned_at": "0001-01-01T00:00:00+14:00"}
+    )
+    assert ancient.status_code == 201
+    # A scan shortly before the door opened keeps its time, and is refused.
+    opens, _closes = event.checkin_window()
+    early = staff.post(
+        _url(event),
+        json={"code": luh.ticket_code, "scanned_at": (opens - timedelta(hours=1)).isoformat()},
+    )
+    assert early.status_code == 409 and early.json["status"] == "not_open"

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 #: Examples per test for the long run; 0 means the suite's short run.
 LONG = int(os.environ.get("FUZZ_EXAMPLES", "0") or 0)
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
 settings.register_profile(
-    "tracker-ci", deadline=None, derandomize=True, database=None, suppress_health_check=_QUIET
+    "tracker-ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_QUIET,
+    # No shrinking in the suite: a failure is reported as found (schemathesis prints it as a
+    # curl command), and a known failure does not cost minutes; make fuzz shrinks.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 settings.register_profile(
     "tracker-fuzz",

@@ -12,10 +12,14 @@ random ones. A failure prints the request as a curl command.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import schemathesis
+from flask import Flask
+from flask_migrate import upgrade
 from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -28,8 +32,9 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import select
 
 from tests.fuzz.profiles import LONG, examples
+from tests.reliability.databases import new_database
 from tracker.api.openapi import build_spec
-from tracker.auth.services import issue_token
+from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
 from tracker.events.demo import make_demo
 from tracker.events.models import Participant
@@ -45,40 +50,63 @@ CHECKS = [
 ]
 
 
-def _operations() -> list[tuple[str, str]]:
+#: Failures found here in other features' code, reported with the request that reproduces
+#: them (tests/test_bad_input.py holds each as a strict xfail). Remove the entry with the fix.
+#: Not strict here: whether the suite's few fixed examples hit the bug can change.
+KNOWN = {
+    "GET /api/v1/checklist-templates/{key}": (
+        "500: ?version=9223372036854775808 overflows the database integer (OverflowError)"
+    ),
+    "POST /api/v1/events/{event_id}/checkins": (
+        "500 for participant_id beyond the database integer or a scanned_at in year 1; and the "
+        "404 for an unknown event is the error body, where the description promises 'status'"
+    ),
+}
+
+
+def _operations() -> list:
     """Every (method, path) the description lists, read at collection time (no database)."""
     from tracker.api import views  # noqa: F401 - registers every module's paths
 
-    paths = build_spec()["paths"]
-    return [(method.upper(), path) for path, ops in paths.items() for method in ops]
-
-
-@pytest.fixture(scope="module")
-def api_schema(app):
-    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    loaded.config.generation.update(deterministic=not LONG)
-    return loaded
+    found = []
+    for path, operations in build_spec()["paths"].items():
+        for method in operations:
+            label = f"{method.upper()} {path}"
+            marks = [pytest.mark.xfail(reason=KNOWN[label])] if label in KNOWN else []
+            found.append(pytest.param(method.upper(), path, id=label, marks=marks))
+    return found
 
 
 @dataclass
 class World:
+    app: Flask
+    schema: Any
     headers: dict[str, str]
     ids: dict[str, int]
 
 
-@pytest.fixture
-def world(app, users) -> World:
-    demo = make_demo(utcnow())
-    db.session.commit()
-    people = db.session.scalars(
-        select(Participant).where(Participant.event_id == demo.event.id).order_by(Participant.id)
-    ).all()
-    token = issue_token(users.organiser, "fuzz")
-    db.session.commit()
-    ids = {"event_id": demo.event.id}
-    if people:
-        ids["participant_id"] = people[0].id
-    return World({"Authorization": f"Bearer {token}"}, ids)
+@pytest.fixture(scope="module")
+def world(make_app, database_url, tmp_path_factory) -> Iterator[World]:
+    """An app on a database of its own, with the demo event and an organiser's token, made
+    once for every operation: fuzzed writes pile up there, never in the suite's database."""
+    with new_database(database_url, tmp_path_factory.mktemp("fuzz")) as url:
+        app = make_app(SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            upgrade()
+            organiser = create_user("fuzz@diskominfo.test", "correct horse battery", "organiser")
+            event = make_demo(utcnow()).event
+            person = db.session.scalars(
+                select(Participant).where(Participant.event_id == event.id)
+            ).first()
+            ids = {"event_id": event.id, "participant_id": person.id}
+            headers = {"Authorization": f"Bearer {issue_token(organiser, 'fuzz')}"}
+            db.session.commit()
+            db.session.remove()
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+        schema.config.generation.update(deterministic=not LONG)
+        yield World(app, schema, headers, ids)
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _aim(case, world: World) -> None:
@@ -99,9 +127,9 @@ def _cases(operation) -> st.SearchStrategy:
     return st.one_of(strategies)
 
 
-@pytest.mark.parametrize(("method", "path"), _operations(), ids=" ".join)
-def test_the_api_keeps_its_description(api_schema, world, method, path):
-    operation = api_schema[path][method]
+@pytest.mark.parametrize(("method", "path"), _operations())
+def test_the_api_keeps_its_description(world, method, path):
+    operation = world.schema[path][method]
 
     @examples(IN_SUITE)
     @given(case=_cases(operation))
@@ -109,6 +137,5 @@ def test_the_api_keeps_its_description(api_schema, world, method, path):
         _aim(case, world)
         # Each request in a context of its own, as in production (see tests/conftest.py).
         contextvars.Context().run(case.call_and_validate, headers=world.headers, checks=CHECKS)
-        db.session.rollback()  # end this test's read snapshot, so the next case sees writes
 
     send()

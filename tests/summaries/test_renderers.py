@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,14 @@ def test_xlsx_has_the_five_sheets_and_everyone():
     facts = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert facts["Registered"] == 10 and facts["Checked in"] == 8
     assert facts["Tumbler: yes"] == summary.sustainability.tumbler.yes
+
+
+def test_xlsx_and_pdf_drop_control_characters_a_name_may_carry():
+    rows = [replace(r, name="I Wayan\x01 Sudarsana\x0b", agency="Dinas\x1f") for r in fake_rows(3)]
+    book = load_workbook(io.BytesIO(summary_xlsx(fake_summary(3), rows, ENGLISH)))
+    assert book["Participants"]["B2"].value == "I Wayan Sudarsana"
+    pdf = summary_pdf(fake_summary(3), [r for r in rows if r.checked_in_at], ENGLISH)
+    assert "Sudarsana" in PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
 
 
 def test_pdf_lists_only_the_people_who_came():

@@ -6,6 +6,7 @@ registered /api/v1 route is described here, so the description stays true as the
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -60,6 +61,7 @@ def errors(*codes: int) -> dict[str, Any]:
         409: "Conflict",
         413: "Body too large",
         422: "Invalid fields",
+        429: "Too many calls without a valid token; wait a minute (see Retry-After)",
     }
     return {str(c): answer(texts[c], ref("Error")) for c in codes}
 
@@ -180,6 +182,18 @@ def _core_paths() -> dict[str, dict[str, Any]]:
     }
 
 
+def _with_common_errors(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Answers any call may get: 400 (a NUL character or JSON nested too deeply, refused by
+    tracker.guard) and 429 (too many calls without a valid token). Operations that describe
+    their own 400 keep it."""
+    paths = copy.deepcopy(paths)  # EXTRA_PATHS belongs to the modules that filled it
+    for operations in paths.values():
+        for operation in operations.values():
+            for code, description in errors(400, 429).items():
+                operation["responses"].setdefault(code, description)
+    return paths
+
+
 def build_spec() -> dict[str, Any]:
     _, definitions = models_json_schema(
         [(m, "validation") for m in [*_MODELS, *EXTRA_MODELS]], ref_template=_REF
@@ -188,7 +202,7 @@ def build_spec() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "tracker API", "version": "1"},
-        "paths": {**_core_paths(), **EXTRA_PATHS},
+        "paths": _with_common_errors({**_core_paths(), **EXTRA_PATHS}),
         "components": {
             "schemas": components,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tracker.db import MAX_ID
+
 Status = Literal["draft", "open", "closed"]
 CategoryName = Literal["participant", "speaker", "committee", "press"]
 Basis = Literal["public_service", "consent"]
@@ -34,7 +36,7 @@ class EventIn(Strict):
     ends_at: datetime
     timezone: str = Field(default="Asia/Makassar", max_length=64)
     venue: VenueIn | None = None
-    venue_id: int | None = Field(default=None, gt=0)
+    venue_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     topics: list[str] = Field(default_factory=list, max_length=100)
     speakers: list[str] = Field(default_factory=list, max_length=100)
     livestream_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
@@ -57,7 +59,7 @@ class EventPatch(Strict):
     ends_at: datetime | None = None
     timezone: str | None = Field(default=None, max_length=64)
     venue: VenueIn | None = None
-    venue_id: int | None = Field(default=None, gt=0)
+    venue_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     topics: list[str] | None = Field(default=None, max_length=100)
     speakers: list[str] | None = Field(default=None, max_length=100)
     livestream_url: str | None = Field(default=None, max_length=500, pattern=r"^(https?://\S+)?$")

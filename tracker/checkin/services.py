@@ -18,7 +18,7 @@ Correctness rests on the database, not on a read-then-write in Python:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -36,6 +36,8 @@ from tracker.extensions import db
 #: earlier (an offline device syncing later) takes the check-in over; otherwise both gates
 #: could show green for one ticket, each with a clock a few milliseconds apart.
 SAME_MOMENT = timedelta(seconds=2)
+#: A device time this long before the door opens is a wrong clock, not a scan time.
+BROKEN_CLOCK = timedelta(days=1)
 #: How many characters of a scanned code the log keeps: enough to trace, too few to use.
 CODE_PREFIX_LENGTH = 6
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,43}$")
@@ -102,9 +104,23 @@ def ticket_code_from(raw: str) -> str | None:
     return text if _CODE_RE.match(text) else None
 
 
-def effective_time(scanned_at: datetime | None, now: datetime) -> datetime:
-    """The scan's own time, but never later than now (a device clock running fast)."""
+def plain(text: str | None, limit: int) -> str:
+    """Text a database can store: no NUL (PostgreSQL refuses it), no lone surrogates (JSON
+    can carry "\\ud800", which no database can encode), at most ``limit`` characters."""
+    clean = (text or "").replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return clean.strip()[:limit]
+
+
+def effective_time(scanned_at: datetime | None, now: datetime, event: Event) -> datetime:
+    """The scan's own time, but never later than now (a device clock running fast).
+
+    A time long before the event's door opened is a broken clock (a phone reset to 1970), not
+    a scan: the server's time is the best there is then. A scan shortly before the door opens
+    keeps its time, and is refused as "not open".
+    """
     if scanned_at is None or scanned_at.tzinfo is None:
+        return now
+    if scanned_at < event.checkin_window()[0] - BROKEN_CLOCK:
         return now
     return min(scanned_at, now)
 
@@ -145,15 +161,25 @@ def check_in(event: Event, scan: ScanInput, actor: object | None, now: datetime)
     Never raises for a bad ticket: the answer says invalid / wrong_event / not_open, so the
     caller can log it and answer the device. Flushes; the caller commits.
     """
+    scan = _cleaned(scan)
     if scan.nonce:
         earlier = _replay(event, scan.nonce)
         if earlier is not None:
             return earlier
-    at = effective_time(scan.scanned_at, now)
+    at = effective_time(scan.scanned_at, now, event)
     found = _find(scan)
     outcome = _decide(event, scan, found, actor, at, now)
     logged = _log(event, scan, outcome, found, actor, at, now)
     return outcome if logged is None else logged
+
+
+def _cleaned(scan: ScanInput) -> ScanInput:
+    return replace(
+        scan,
+        gate=plain(scan.gate, 50),
+        device=plain(scan.device, 64),
+        nonce=plain(scan.nonce, 64) or None,
+    )
 
 
 def _find(scan: ScanInput) -> _Found | None:
@@ -317,7 +343,8 @@ def _log(
 def _code_prefix(scan: ScanInput) -> str:
     if scan.participant_id is not None or not scan.code:
         return ""
-    return (ticket_code_from(scan.code) or scan.code.strip())[:CODE_PREFIX_LENGTH]
+    code = ticket_code_from(scan.code) or plain(scan.code, CODE_PREFIX_LENGTH)
+    return code[:CODE_PREFIX_LENGTH]
 
 
 def _replay(event: Event, nonce: str) -> ScanOutcome | None:

@@ -370,7 +370,7 @@ def _attendance_list(
     return out + tables
 
 
-_LIST_WIDTHS = [11 * mm, 46 * mm, 46 * mm, 33 * mm, 24 * mm, FRAME_WIDTH - 160 * mm]
+_LIST_WIDTHS = [10 * mm, 46 * mm, 54 * mm, 30 * mm, 20 * mm, FRAME_WIDTH - 160 * mm]
 
 
 def _list_tables(

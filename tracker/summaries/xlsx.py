@@ -4,7 +4,8 @@ Sheets, in order: summary, participants (everyone registered, with the check-in'
 method, gate and tumbler answer), by agency, checklists, waste. openpyxl's write-only mode
 streams each row to a temporary file instead of keeping every cell object, so 20,000
 participants cost little memory. Every text cell goes through ``safe_cell``: a name such as
-``=HYPERLINK(...)`` stays text in Excel. Times are real spreadsheet date-times in the event's
+``=HYPERLINK(...)`` stays text in Excel; control characters, which XML cannot carry, are
+dropped. Times are real spreadsheet date-times in the event's
 zone (spreadsheets have no zones; the header names it). Pure: no Flask.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -39,7 +41,7 @@ def _sheet(book: Workbook, title: str, widths: Sequence[int] = ()) -> WriteOnlyW
 def _header(sheet: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
     cells = []
     for name in names:
-        cell = WriteOnlyCell(sheet, value=safe_cell(name))
+        cell = WriteOnlyCell(sheet, value=_text(name))
         cell.font = Font(bold=True)
         cells.append(cell)
     return cells
@@ -53,9 +55,17 @@ def _when(sheet: WriteOnlyWorksheet, value: datetime | None, tz: str) -> Any:
     return cell
 
 
+def _text(value: Any) -> Any:
+    """Text a spreadsheet can hold and will not run: control characters (U+0001 and the like,
+    which the API accepts in a name and XML 1.0 cannot carry) removed, formulas made inert.
+    Numbers, dates and styled cells pass as they are."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_cell(value)
+
+
 def _safe(values: Iterable[Any]) -> list[Any]:
-    """Every text made inert for a spreadsheet; numbers, dates and styled cells pass as they are."""
-    return [safe_cell(v) for v in values]
+    return [_text(v) for v in values]
 
 
 def _save(book: Workbook) -> bytes:
@@ -80,7 +90,7 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     tz, why = event.timezone, summary.assumptions
     t, score = data.tumbler, data.compliance
     rate = None if t.rate is None else round(100 * t.rate, 1)
-    title = WriteOnlyCell(sheet, value=safe_cell(event.title))  # styled: made safe by hand
+    title = WriteOnlyCell(sheet, value=_text(event.title))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     facts: list[tuple[str, Any, str]] = [
