@@ -63,7 +63,7 @@ bench: install
 # The long fuzzing run (the suite runs a few fixed examples of each; see tests/fuzz/profiles.py):
 # schemathesis against /api/v1/openapi.json, Hypothesis against the importer and check-in.
 # FUZZ_EXAMPLES per test (and per API operation), fresh randomness; add TEST_DATABASE_URL=... for
-# PostgreSQL. About 15 minutes at 500.
+# PostgreSQL. About 20 minutes at 500 (SQLite, on a busy machine).
 FUZZ_EXAMPLES ?= 500
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:cacheprovider $(PYTEST_ARGS)

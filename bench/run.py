@@ -116,7 +116,7 @@ def postgres_database(server_url: str) -> Iterator[str]:
     import psycopg
 
     name = f"bench_{datetime.now(UTC):%Y%m%d_%H%M%S}_{os.getpid()}"
-    admin = _with_database(server_url, "postgres").replace("postgresql+psycopg://", "postgresql://")
+    admin = _admin_url(server_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     log(f"created PostgreSQL database {name}")
@@ -126,6 +126,21 @@ def postgres_database(server_url: str) -> Iterator[str]:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         log(f"dropped PostgreSQL database {name}")
+
+
+def _admin_url(server_url: str) -> str:
+    """Where to run CREATE / DROP DATABASE: the URL's own database if it can be opened (it is
+    only connected to, never changed), else the server's ``postgres`` database."""
+    import psycopg
+
+    url = server_url.replace("postgresql+psycopg://", "postgresql://")
+    if urlsplit(url).path.strip("/"):
+        try:
+            psycopg.connect(url, connect_timeout=10).close()
+            return url
+        except psycopg.OperationalError:
+            pass
+    return _with_database(url, "postgres")
 
 
 def backend_pids(database_url: str) -> Callable[[], list[int]]:

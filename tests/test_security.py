@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Rule as UrlRule
 
 from tests.conftest import PASSWORD, log_in
@@ -168,7 +169,7 @@ def test_no_page_the_app_renders_has_what_the_csp_blocks(app, users):
     for rule in _get_routes(app):
         args = {}
         for name, converter in rule._converters.items():  # noqa: SLF001 - no public API
-            if type(converter).__name__ == "IntegerConverter":
+            if isinstance(converter, IntegerConverter):
                 args[name] = person_id if "participant" in name else event_id
             else:
                 args[name] = code

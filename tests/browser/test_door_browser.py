@@ -28,6 +28,8 @@ def test_participant_checks_in_with_their_phone_number(new_page, live_server, ap
     page.locator("form[data-form=checkin] button[type=submit]").click()
     answer = page.locator("[data-status]")
     answer.wait_for()
+    # Let the page finish loading: a stylesheet cut off mid-send leaves an open file behind.
+    page.wait_for_load_state("networkidle")
     assert answer.get_attribute("data-status") == "checked_in"
     assert answer.locator("[data-name]").inner_text() == "I Wayan Sudarsana"
     assert "Ni Luh Ariani" not in page.content()
@@ -56,6 +58,8 @@ def test_walk_in_registers_at_the_door(new_page, live_server, app, users):
     form.locator("button[type=submit]").click()
     answer = page.locator("[data-status]")
     answer.wait_for()
+    # Let the page finish loading: a stylesheet cut off mid-send leaves an open file behind.
+    page.wait_for_load_state("networkidle")
     assert answer.get_attribute("data-status") == "checked_in"
     assert answer.locator("[data-name]").inner_text() == "Komang Ayu Lestari"
     db.session.rollback()

@@ -57,10 +57,6 @@ KNOWN = {
     "GET /api/v1/checklist-templates/{key}": (
         "500: ?version=9223372036854775808 overflows the database integer (OverflowError)"
     ),
-    "POST /api/v1/events/{event_id}/checkins": (
-        "500 for participant_id beyond the database integer or a scanned_at in year 1; and the "
-        "404 for an unknown event is the error body, where the description promises 'status'"
-    ),
 }
 
 

@@ -25,7 +25,7 @@ from tracker.auth.roles import Role
 from tracker.checkin import attendance as figures
 from tracker.checkin import services
 from tracker.checkin.models import ScanResult
-from tracker.db import utcnow
+from tracker.db import MAX_ID, utcnow
 from tracker.events.models import Event
 from tracker.events.services import get_event
 from tracker.extensions import db
@@ -41,7 +41,7 @@ class CheckInIn(Strict):
     """
 
     code: str | None = Field(default=None, min_length=1, max_length=500)
-    participant_id: int | None = Field(default=None, gt=0)
+    participant_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     brought_tumbler: bool | None = None
     gate: str = Field(default="", max_length=50)
     device: str = Field(default="", max_length=64)
@@ -233,7 +233,10 @@ openapi.EXTRA_PATHS.update(
                     "200": openapi.answer(
                         "already_checked_in, or a retry's first answer", _SCAN_ANSWER
                     ),
-                    "404": openapi.answer("invalid: unknown ticket", _SCAN_ANSWER),
+                    "404": openapi.answer(
+                        "invalid: unknown ticket (or an unknown event: the usual error body)",
+                        {"anyOf": [_SCAN_ANSWER, openapi.ref("Error")]},
+                    ),
                     "409": openapi.answer("wrong_event or not_open", _SCAN_ANSWER),
                     **openapi.errors(400, 401, 403, 422),
                 },

@@ -1,5 +1,6 @@
-"""Check-in pages for organisers and staff: the live board, the door screen, and the files to
-print or send (door poster, ticket sheet, ticket links), plus re-issuing a lost ticket."""
+"""Check-in pages for organisers and staff: the live board, the list of check-ins (with undo),
+the door screen, the files to print or send (door poster, ticket sheet, ticket links), and
+re-issuing a lost ticket."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``flask backup PATH`` and ``flask restore PATH``: a consistent copy of the database and back.
 
 SQLite is copied by the commands themselves (see tracker.ops.backup). For PostgreSQL they print
-the pg_dump / pg_restore command lines for the configured database and exit with status 2,
+the pg_dump / pg_restore command lines for the configured database and exit with status 3,
 because no copy was made: a cron job that runs ``flask backup`` on PostgreSQL must fail loudly.
 """
 
@@ -23,7 +23,8 @@ from tracker.ops.backup import (
     sqlite_file,
 )
 
-#: Exit status when the command only printed what to run (PostgreSQL): no copy was made. (2 is click's usage error.)
+#: Exit status when the command only printed what to run (PostgreSQL): no copy was made.
+#: Not 2, which is click's answer to a usage error.
 NOT_DONE = 3
 
 
