@@ -331,8 +331,7 @@ def test_reported_a_participant_id_too_large_in_a_scan(api):
     assert response.status_code in (404, 422)
 
 
-@pytest.mark.xfail(strict=True, reason="compliance: ?version beyond the database integer")
-def test_reported_a_template_version_too_large(api):
+def test_a_template_version_too_large_is_refused(api):
     response = api("staff").get(
         "/api/v1/checklist-templates/pergub-bali-97-2018?version=" + "9" * 20
     )

@@ -53,11 +53,7 @@ CHECKS = [
 #: Failures found here in other features' code, reported with the request that reproduces
 #: them (tests/test_bad_input.py holds each as a strict xfail). Remove the entry with the fix.
 #: Not strict here: whether the suite's few fixed examples hit the bug can change.
-KNOWN = {
-    "GET /api/v1/checklist-templates/{key}": (
-        "500: ?version=9223372036854775808 overflows the database integer (OverflowError)"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _operations() -> list:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.access import requires
-from tracker.api.common import iso, json_body, parse
+from tracker.api.common import iso, json_body, parse, query_int
 from tracker.api.compliance_schemas import (
     AttachIn,
     ItemPatch,
@@ -30,7 +30,7 @@ from tracker.compliance.models import (
     EventChecklist,
     WasteEntry,
 )
-from tracker.db import utcnow
+from tracker.db import MAX_ID, utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.services import get_event
 from tracker.extensions import db
@@ -227,9 +227,9 @@ def list_templates() -> Response:
 @requires(Role.STAFF)
 def get_template(key: str) -> Response:
     version = request.args.get("version")
-    if version is not None and not version.isdigit():
-        raise ValidationFailed(_("version must be a whole number."), {"version": _("Invalid.")})
-    template = templates.get_template(key, int(version) if version else None)
+    if version is not None:
+        version = query_int("version", 1, 1, MAX_ID)
+    template = templates.get_template(key, version)
     body = template_json(template)
     body["versions"] = [t.version for t in templates.template_versions(key)]
     return jsonify(body)
