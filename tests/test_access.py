@@ -10,9 +10,9 @@ import pytest
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Rule as UrlRule
 
+from tests.conftest import log_in
 from tracker.access import rule_for
 from tracker.auth.roles import role_rank
-from tests.conftest import log_in
 
 #: Public routes whose answer is, by design, the login page.
 SEND_TO_LOGIN = {"auth.login", "auth.logout", "web.index"}

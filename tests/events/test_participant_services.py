@@ -152,8 +152,8 @@ def test_without_contacts_the_same_name_and_agency_is_the_same_person(app):
     register_participants(event, [person], utcnow())
     with pytest.raises(DuplicateParticipant):
         register_participants(event, [person], utcnow())
-    data = ("Nama;Instansi\r\nI Wayan Sudarsana;Kecamatan Kediri\r\n"
-            "I Made Baru;Kecamatan Kediri\r\nI Made Baru;Kecamatan Kediri\r\n").encode()
+    data = (b"Nama;Instansi\r\nI Wayan Sudarsana;Kecamatan Kediri\r\n"
+            b"I Made Baru;Kecamatan Kediri\r\nI Made Baru;Kecamatan Kediri\r\n")
     plan = imports.read_plan(event, "p.csv", data)
     assert [row for row, _ in plan.to_create] == [3]
     assert [d.row for d in plan.duplicates] == [2, 4]
