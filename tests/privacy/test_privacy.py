@@ -263,3 +263,12 @@ def test_no_national_id_number_anywhere(app):
         text = template.read_text().lower()
         assert 'name="nik"' not in text and 'name="ktp"' not in text, template
     assert inspect(Participant)  # the model was inspected, not skipped
+
+
+def test_ticket_and_door_pages_show_the_notice_in_both_languages_with_the_contact(client, app):
+    event = make_event(privacy_contact="ppid@tabanankab.go.id")
+    [person] = add_people(event, 1)
+    page = client.get(f"/t/{person.ticket_code}").get_data(as_text=True)
+    assert 'lang="id"' in page and 'lang="en"' in page
+    assert page.count("ppid@tabanankab.go.id") == 2
+    assert f"/t/{person.ticket_code}/data" in page
