@@ -148,6 +148,8 @@ class Participant(db.Model):
         ),
         CheckConstraint("legal_basis IN ('public_service', 'consent')", name="legal_basis"),
         Index("ix_participants_event_name", "event_id", "name"),
+        # The board's and the summaries' GROUP BY agency / category (bench/FINDINGS.md).
+        Index("ix_participants_event_agency_category", "event_id", "agency", "category"),
         # Without a phone or an e-mail, the same name in the same agency is the same person.
         Index(
             "uq_participants_event_name_agency_nocontact", "event_id", "name", "agency",
