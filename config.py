@@ -67,10 +67,11 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     """
     mode = env.get("TRACKER_ENV", PRODUCTION)
     production = mode not in (DEVELOPMENT, TESTING)
+    url = database_url(env.get("DATABASE_URL"), instance_path)
     return {
         "ENV_NAME": mode,
         "SECRET_KEY": _secret_key(env, PRODUCTION if production else mode, instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_DATABASE_URI": url,
         "TIMEZONE": _timezone(env.get("TIMEZONE", "Asia/Makassar")),
         "PORT": int(env.get("PORT", "5000")),
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
@@ -91,5 +92,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open all morning at the door still posts
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A database server may restart under a pooled connection; a SQLite file cannot, and
+        # the ping would cost every request a statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
     }

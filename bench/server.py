@@ -46,6 +46,7 @@ class Server:
             "--backlog", "256",
             "--timeout", "60",
             "--keep-alive", "5",
+            *(["--worker-tmp-dir", "/dev/shm"] if Path("/dev/shm").is_dir() else []),
             "--error-logfile", "-",
             "wsgi:app",
         ]  # fmt: skip

@@ -37,8 +37,12 @@ def test_defaults(tmp_path):
 
 
 def test_environment_overrides(tmp_path):
-    env = {"TRACKER_ENV": "development", "TIMEZONE": "Asia/Jakarta", "PORT": "8080",
-           "DATABASE_URL": "postgres://u@db/x"}
+    env = {
+        "TRACKER_ENV": "development",
+        "TIMEZONE": "Asia/Jakarta",
+        "PORT": "8080",
+        "DATABASE_URL": "postgres://u@db/x",
+    }
     config = load_config(env, str(tmp_path))
     assert config["TIMEZONE"] == "Asia/Jakarta"
     assert config["PORT"] == 8080
@@ -65,6 +69,11 @@ def test_sqlite_runs_with_wal_and_a_busy_timeout(app):
 
 def test_factory_does_not_touch_the_database(tmp_path):
     missing = tmp_path / "nowhere" / "db.sqlite"
-    create_app({"TRACKER_ENV": "testing", "SECRET_KEY": "x",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    create_app(
+        {
+            "TRACKER_ENV": "testing",
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}",
+        }
+    )
     assert not missing.exists()

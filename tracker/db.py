@@ -9,10 +9,15 @@ the lock in WAL mode: SQLite answers it "database is locked" at once.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -23,6 +28,8 @@ from tracker.extensions import db
 #: How long a SQLite writer waits for the lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "sqlite_begin_immediate"
+_LATE = "sqlite_begin_late"
+F = TypeVar("F", bound=Callable[..., Any])
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: The largest id a row can have (INTEGER on PostgreSQL): the bound for ids in request bodies.
 MAX_ID = 2**31 - 1
@@ -52,6 +59,82 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+#: Which thread holds each lock file in this process (see WriterQueueConnection).
+_QUEUE_HOLDERS: dict[str, int] = {}
+
+
+class WriterQueueConnection(sqlite3.Connection):
+    """pysqlite's connection, whose writers queue on a lock file before they ask SQLite.
+
+    SQLite makes a second writer poll for its lock, sleeping 1, 2, 5, 10 ... 100 ms between
+    tries, so under a burst of scans the lock sits free while writers sleep. Here a writer
+    first takes ``flock`` on ``<database>-writers`` (each connection has its own file
+    description, so the kernel queues workers, processes and threads alike, and wakes the next
+    one the moment the lock is let go), and lets go right after its COMMIT or ROLLBACK.
+
+    A writer waits as long as the transaction ahead of it takes (gunicorn's worker timeout
+    bounds a stuck one). A thread that holds the lock through another connection (a test's own
+    session beside a request it makes) does not queue behind itself: SQLite's busy timeout
+    decides then, as it does for processes that do not use the file (the sqlite3 shell).
+    """
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._queue_path = ""
+        self._queue_fd: int | None = None
+        self._queued = False
+        path = os.fsdecode(database)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            self._queue_path = os.path.abspath(path) + "-writers"
+            self._queue_fd = os.open(self._queue_path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def queue_for_write(self) -> None:
+        """Wait for this app's other writers (the lock is held until commit or rollback)."""
+        if self._queue_fd is None or self._queued:
+            return
+        me = threading.get_ident()
+        if _QUEUE_HOLDERS.get(self._queue_path) == me:
+            return
+        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
+        self._queued = True
+        _QUEUE_HOLDERS[self._queue_path] = me
+
+    def _leave_queue(self) -> None:
+        if self._queued:
+            self._queued = False
+            _QUEUE_HOLDERS.pop(self._queue_path, None)
+            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._leave_queue()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave_queue()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave_queue()
+            if self._queue_fd is not None:
+                os.close(self._queue_fd)
+                self._queue_fd = None
+
+
+def _begin_immediate(conn: Any) -> None:
+    """BEGIN IMMEDIATE, after queueing behind this app's other writers."""
+    driver = conn.connection.driver_connection
+    if isinstance(driver, WriterQueueConnection):
+        driver.queue_for_write()
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred and late).
     dbapi_connection.isolation_level = None
@@ -64,8 +147,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Any) -> None:
-    immediate = conn.get_execution_options().get(_IMMEDIATE)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get(_LATE):
+        return  # reads run as they come (each one consistent); begin_write() sends the BEGIN
+    if options.get(_IMMEDIATE):
+        _begin_immediate(conn)
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -77,15 +165,41 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def begin_write() -> None:
-    """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE; others: no-op).
+    """Make the session's transaction a writer (SQLite: BEGIN IMMEDIATE; others: no-op).
 
-    Called before anything else touches the session in a request that will write, so the
-    request waits its turn for the lock instead of failing halfway through.
+    Requests that change data call it, through ``register_db``'s hook, before anything else
+    touches the session, so they wait their turn for the lock instead of failing halfway. A
+    view marked ``@writes_late`` calls it itself, after its reads: on SQLite those ran outside
+    a transaction, and the write lock every worker queues for is held for the writes alone.
+    In a transaction that began otherwise (a command, a test) it changes nothing.
     """
-    if db.session().in_transaction():
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
         return
-    if db.engine.dialect.name == "sqlite":
-        db.session.connection(execution_options={_IMMEDIATE: True})
+    if not session.in_transaction():
+        session.connection(execution_options={_IMMEDIATE: True})
+        return
+    connection = session.connection()
+    options = connection.get_execution_options()
+    if options.get(_LATE) and not options.get(_IMMEDIATE):
+        _begin_immediate(connection)
+        connection.execution_options(**{_IMMEDIATE: True})
+
+
+def writes_late(view: F) -> F:
+    """Mark a view that reads first and calls ``begin_write()`` itself before it writes.
+
+    For the busiest writes (a scan at the door): on SQLite, the lock that serialises every
+    writer is then held for a few statements instead of the whole request.
+    """
+    view.writes_late = True  # type: ignore[attr-defined]
+    return view
+
+
+def view_writes_late() -> bool:
+    """Whether the current request's view is marked ``@writes_late``."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes_late", False))
 
 
 class IdConverter(IntegerConverter):
@@ -102,11 +216,21 @@ def register_db(app: Flask) -> None:
     Also installs IdConverter for ``<int:...>`` (before any blueprint adds its routes).
     """
     app.url_map.converters["int"] = IdConverter
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options["connect_args"] = {
+            "factory": WriterQueueConnection,
+            **options.get("connect_args", {}),
+        }
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
 
     @app.before_request
     def _begin_write_transaction() -> None:
-        if request.method in _UNSAFE_METHODS:
+        if request.method not in _UNSAFE_METHODS:
+            return
+        if not view_writes_late():
             begin_write()
+        elif db.session.get_bind().dialect.name == "sqlite":
+            db.session.connection(execution_options={_LATE: True})

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from tracker.errors import DomainError
 
 NUL = "\x00"
+_JSON_NUL = b"\\u0000"
 _FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -59,10 +60,14 @@ def _request_texts() -> Iterator[str]:
             yield value
     if request.is_json:
         try:
-            payload = request.get_json(silent=True)
+            payload = request.get_json(silent=True)  # parsed once: the view gets it from cache
         except RecursionError:
             raise JsonTooDeep(_("The JSON body is nested too deeply.")) from None
-        yield from _texts(payload)
+        # UTF-8 JSON can only carry a NUL escaped; only a body with one (or with NUL bytes, as
+        # UTF-16 and UTF-32 have) is worth walking.
+        body = request.get_data(cache=True)
+        if _JSON_NUL in body or b"\x00" in body:
+            yield from _texts(payload)
 
 
 def _refuse_what_no_view_can_take() -> None:

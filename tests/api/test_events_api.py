@@ -13,11 +13,18 @@ DATA = Path(__file__).parent.parent / "data"
 EVENT = {
     "title": "Pelatihan Pengelolaan Media Sosial",
     "organiser_unit": "Diskominfo Kabupaten Tabanan",
-    "starts_at": "2025-07-22T09:00:00", "ends_at": "2025-07-22T15:00:00",
+    "starts_at": "2025-07-22T09:00:00",
+    "ends_at": "2025-07-22T15:00:00",
     "timezone": "Asia/Makassar",
-    "venue": {"name": "Kantor Diskominfo Tabanan", "address": "Jl. Pahlawan 19",
-              "room": "Ruang Rapat Diskominfo", "capacity": 60},
-    "expected_participants": 40, "allow_walk_ins": True, "status": "open",
+    "venue": {
+        "name": "Kantor Diskominfo Tabanan",
+        "address": "Jl. Pahlawan 19",
+        "room": "Ruang Rapat Diskominfo",
+        "capacity": 60,
+    },
+    "expected_participants": 40,
+    "allow_walk_ins": True,
+    "status": "open",
 }
 
 
@@ -44,28 +51,33 @@ def test_create_event_and_read_it_back(api):
 
 def test_patch_changes_only_what_is_sent(api):
     event_id = api("organiser").post("/api/v1/events", json=EVENT).get_json()["id"]
-    patched = api("organiser").patch(f"/api/v1/events/{event_id}",
-                                     json={"status": "closed", "expected_participants": 38})
+    patched = api("organiser").patch(
+        f"/api/v1/events/{event_id}", json={"status": "closed", "expected_participants": 38}
+    )
     assert patched.status_code == 200
     body = patched.get_json()
     assert (body["status"], body["expected_participants"]) == ("closed", 38)
     assert body["title"] == EVENT["title"]
-    bad = api("organiser").patch(f"/api/v1/events/{event_id}",
-                                 json={"ends_at": "2025-07-21T09:00:00"})
+    bad = api("organiser").patch(
+        f"/api/v1/events/{event_id}", json={"ends_at": "2025-07-21T09:00:00"}
+    )
     assert "ends_at" in _error(bad, 422, "validation_error")["fields"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({**EVENT, "starts_at": "22/07/2025 09:00"}, "starts_at"),
-    ({**EVENT, "starts_at": "2025-02-30T09:00:00"}, "starts_at"),
-    ({**EVENT, "expected_participants": "empat puluh"}, "expected_participants"),
-    ({**EVENT, "status": "cancelled"}, "status"),
-    ({**EVENT, "title": ""}, "title"),
-    ({**EVENT, "unknown_field": 1}, "unknown_field"),
-    ({**EVENT, "venue": {"name": "X", "capacity": -5}}, "venue.capacity"),
-    ({**EVENT, "timezone": "Bali/Denpasar"}, "timezone"),
-    ({**EVENT, "ends_at": "2025-07-22T08:00:00"}, "ends_at"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({**EVENT, "starts_at": "22/07/2025 09:00"}, "starts_at"),
+        ({**EVENT, "starts_at": "2025-02-30T09:00:00"}, "starts_at"),
+        ({**EVENT, "expected_participants": "empat puluh"}, "expected_participants"),
+        ({**EVENT, "status": "cancelled"}, "status"),
+        ({**EVENT, "title": ""}, "title"),
+        ({**EVENT, "unknown_field": 1}, "unknown_field"),
+        ({**EVENT, "venue": {"name": "X", "capacity": -5}}, "venue.capacity"),
+        ({**EVENT, "timezone": "Bali/Denpasar"}, "timezone"),
+        ({**EVENT, "ends_at": "2025-07-22T08:00:00"}, "ends_at"),
+    ],
+)
 def test_bad_events_get_422_with_the_field(api, body, field):
     error = _error(api("organiser").post("/api/v1/events", json=body), 422, "validation_error")
     assert field in error["fields"]
@@ -73,16 +85,22 @@ def test_bad_events_get_422_with_the_field(api, body, field):
 
 def test_malformed_json_and_wrong_content_type(api):
     client = api("organiser")
-    _error(client.post("/api/v1/events", data="{not json",
-                       headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    _error(
+        client.post(
+            "/api/v1/events", data="{not json", headers={"Content-Type": "application/json"}
+        ),
+        400,
+        "invalid_json",
+    )
     _error(client.post("/api/v1/events", data="title=x"), 400, "invalid_json")
     _error(client.post("/api/v1/events", json=[1, 2]), 422, "validation_error")
 
 
 def test_huge_bodies_are_refused_as_json(api, app):
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = api("organiser").post("/api/v1/events", data=big,
-                                     headers={"Content-Type": "application/json"})
+    response = api("organiser").post(
+        "/api/v1/events", data=big, headers={"Content-Type": "application/json"}
+    )
     _error(response, 413, "request_entity_too_large")
 
 
@@ -99,9 +117,14 @@ def test_roles_and_tokens(api):
 
 # --- participants -------------------------------------------------------------------------
 
-PERSON = {"name": "Ni Made Ari Widayani", "agency": "Dinas Kesehatan Kabupaten Tabanan",
-          "position": "Pranata Humas", "category": "participant",
-          "email": "ari@tabanankab.go.id", "phone": "0812-3456-7890"}
+PERSON = {
+    "name": "Ni Made Ari Widayani",
+    "agency": "Dinas Kesehatan Kabupaten Tabanan",
+    "position": "Pranata Humas",
+    "category": "participant",
+    "email": "ari@tabanankab.go.id",
+    "phone": "0812-3456-7890",
+}
 
 
 def test_register_one_participant(api, app):
@@ -118,16 +141,18 @@ def test_register_one_participant(api, app):
 
 def test_a_list_with_an_invalid_entry_saves_nothing(api):
     event = make_event()
-    people = [PERSON, {**PERSON, "name": "B", "email": "b@x.go.id", "phone": "12345"},
-              {"name": "C", "category": "tamu"}]
+    people = [
+        PERSON,
+        {**PERSON, "name": "B", "email": "b@x.go.id", "phone": "12345"},
+        {"name": "C", "category": "tamu"},
+    ]
     response = api("organiser").post(f"/api/v1/events/{event.id}/participants", json=people)
     error = _error(response, 422, "validation_error")
     assert "2.category" in error["fields"]
     listed = api("organiser").get(f"/api/v1/events/{event.id}/participants").get_json()
     assert listed["count"] == 0
     # The phone is checked by the service once the shape is right.
-    response = api("organiser").post(f"/api/v1/events/{event.id}/participants",
-                                     json=people[:2])
+    response = api("organiser").post(f"/api/v1/events/{event.id}/participants", json=people[:2])
     assert _error(response, 422, "validation_error")["fields"]["1"]["phone"]
 
 
@@ -149,8 +174,11 @@ def _upload(client, event, name, dry_run=False):
     data = {"file": ((DATA / name).open("rb"), name)}
     if dry_run:
         data["dry_run"] = "true"
-    return client.post(f"/api/v1/events/{event.id}/participants/import", data=data,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/events/{event.id}/participants/import",
+        data=data,
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.mark.parametrize("name", ["peserta_rusak.csv", "peserta_rusak.xlsx"])
@@ -173,8 +201,9 @@ def test_import_reports_every_bad_row_and_saves_the_good_ones(api, name):
 
 def test_import_of_a_file_that_is_no_spreadsheet(api):
     event = make_event()
-    error = _error(_upload(api("organiser"), event, "bukan_spreadsheet.xlsx"), 422,
-                   "validation_error")
+    error = _error(
+        _upload(api("organiser"), event, "bukan_spreadsheet.xlsx"), 422, "validation_error"
+    )
     assert "file" in error["fields"]
     missing = api("organiser").post(f"/api/v1/events/{event.id}/participants/import", data={})
     assert "file" in _error(missing, 422, "validation_error")["fields"]

@@ -16,8 +16,9 @@ from tracker.extensions import db
 
 
 def test_login_with_the_right_password(client, users):
-    response = client.post("/login", data={"email": "Organiser@Diskominfo.test ",
-                                           "password": PASSWORD})
+    response = client.post(
+        "/login", data={"email": "Organiser@Diskominfo.test ", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/events").status_code == 200
 
@@ -89,16 +90,21 @@ def test_forms_refuse_posts_without_the_csrf_token(csrf_client, users):
 def test_forms_accept_posts_with_the_csrf_token(csrf_client, users):
     page = csrf_client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = csrf_client.post("/login", data={"email": users.staff.email, "password": PASSWORD,
-                                                "csrf_token": token})
+    response = csrf_client.post(
+        "/login", data={"email": users.staff.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert csrf_client.get("/events").status_code == 200
 
 
 def test_api_calls_with_the_session_cookie_need_the_csrf_header(csrf_client, users):
     log_in(csrf_client, users.organiser)
-    body = {"title": "T", "organiser_unit": "U", "starts_at": "2026-07-22T09:00",
-            "ends_at": "2026-07-22T15:00"}
+    body = {
+        "title": "T",
+        "organiser_unit": "U",
+        "starts_at": "2026-07-22T09:00",
+        "ends_at": "2026-07-22T15:00",
+    }
     refused = csrf_client.post("/api/v1/events", json=body)
     assert refused.status_code == 400
     assert refused.get_json()["error"]["code"] == "csrf_failed"
@@ -107,10 +113,15 @@ def test_api_calls_with_the_session_cookie_need_the_csrf_header(csrf_client, use
 def test_api_calls_with_a_token_need_no_csrf(csrf_client, users):
     token = services.issue_token(users.organiser)
     db.session.commit()
-    body = {"title": "T", "organiser_unit": "U", "starts_at": "2026-07-22T09:00",
-            "ends_at": "2026-07-22T15:00"}
-    response = csrf_client.post("/api/v1/events", json=body,
-                                headers={"Authorization": f"Bearer {token}"})
+    body = {
+        "title": "T",
+        "organiser_unit": "U",
+        "starts_at": "2026-07-22T09:00",
+        "ends_at": "2026-07-22T15:00",
+    }
+    response = csrf_client.post(
+        "/api/v1/events", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 201
 
 
@@ -141,8 +152,17 @@ def test_a_made_up_token_is_refused(client, users):
 
 def test_cli_user_create_and_token(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["user", "create", "kabid@tabanankab.go.id", "--role",
-                                 "organiser", "--password", "rahasia-sekali"])
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "kabid@tabanankab.go.id",
+            "--role",
+            "organiser",
+            "--password",
+            "rahasia-sekali",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "kabid@tabanankab.go.id"))
     assert user.role == "organiser"
@@ -154,16 +174,27 @@ def test_cli_user_create_and_token(app):
 
 def test_cli_user_create_prompts_for_the_password(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["user", "create", "staf@tabanankab.go.id", "--role", "staff"],
-                           input="rahasia-sekali\nrahasia-sekali\n")
+    result = runner.invoke(
+        args=["user", "create", "staf@tabanankab.go.id", "--role", "staff"],
+        input="rahasia-sekali\nrahasia-sekali\n",
+    )
     assert result.exit_code == 0, result.output
     assert services.authenticate("staf@tabanankab.go.id", "rahasia-sekali") is not None
 
 
 def test_cli_reports_errors_without_a_traceback(app, users):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["user", "create", users.staff.email, "--role", "staff",
-                                 "--password", "rahasia-sekali"])
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            users.staff.email,
+            "--role",
+            "staff",
+            "--password",
+            "rahasia-sekali",
+        ]
+    )
     assert result.exit_code == 1
     assert users.staff.email in result.output and "Traceback" not in result.output
     result = runner.invoke(args=["user", "token", "nobody@x.test"])

@@ -87,8 +87,20 @@ def test_simultaneous_retries_of_one_scan_get_one_answer(app, users):
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
 
 
+def _after_the_read(monkeypatch, meanwhile) -> None:
+    """Run ``meanwhile(found)`` between the scan's read and its writes."""
+    real_found = services._found
+
+    def found_then(row, offset):
+        found = real_found(row, offset)
+        meanwhile(found)
+        return found
+
+    monkeypatch.setattr(services, "_found", found_then)
+
+
 def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypatch):
-    """The SAVEPOINT path, made certain: the check-in exists but this request did not see it."""
+    """The ON CONFLICT path, made certain: the check-in exists but this request did not see it."""
     event, (wayan, *_rest) = make_event()
     first = services.check_in(
         event, services.ScanInput(code=wayan.ticket_code, gate="A"), None, utcnow()
@@ -96,14 +108,10 @@ def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypat
     db.session.commit()
     assert first.result == "checked_in"
 
-    real_find = services._find
-
-    def stale_find(scan):  # what a request read just before the other one committed
-        found = real_find(scan)
+    def stale(found):  # what a request read just before the other one committed
         found.checkin_id = found.checked_in_at = found.brought_tumbler = None
-        return found
 
-    monkeypatch.setattr(services, "_find", stale_find)
+    _after_the_read(monkeypatch, stale)
     second = services.check_in(
         event, services.ScanInput(code=wayan.ticket_code, gate="B"), None, utcnow()
     )
@@ -114,3 +122,23 @@ def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypat
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
     results = db.session.scalars(select(Scan.result).order_by(Scan.id)).all()
     assert results == ["checked_in", "already_checked_in"]  # the loser's scan survived
+
+
+def test_a_check_in_undone_after_the_read_is_made_again(app, users, monkeypatch):
+    """The other way round: the read saw a check-in that an organiser undid before the write."""
+    event, (wayan, *_rest) = make_event()
+    services.check_in(event, services.ScanInput(code=wayan.ticket_code, gate="A"), None, utcnow())
+    db.session.commit()
+    _after_the_read(
+        monkeypatch, lambda _found: services.undo_check_in(event, wayan.id, None, utcnow())
+    )
+    again = services.check_in(
+        event, services.ScanInput(code=wayan.ticket_code, gate="B"), None, utcnow()
+    )
+    db.session.commit()
+
+    assert again.result == "checked_in"
+    assert again.gate == "B"
+    assert db.session.scalars(select(CheckIn.gate)).all() == ["B"]
+    results = db.session.scalars(select(Scan.result).order_by(Scan.id)).all()
+    assert results == ["checked_in", "checked_in"]  # the log row says what happened

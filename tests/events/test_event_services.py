@@ -17,9 +17,13 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 def _input(**changes) -> EventInput:
-    values = dict(title="Lokakarya SOHIB Berkelas", organiser_unit="Ditjen KPM Kemkomdigi",
-                  starts_at=datetime(2026, 7, 22, 9, 0), ends_at=datetime(2026, 7, 22, 15, 0),
-                  timezone="Asia/Makassar")
+    values = dict(
+        title="Lokakarya SOHIB Berkelas",
+        organiser_unit="Ditjen KPM Kemkomdigi",
+        starts_at=datetime(2026, 7, 22, 9, 0),
+        ends_at=datetime(2026, 7, 22, 15, 0),
+        timezone="Asia/Makassar",
+    )
     values.update(changes)
     return EventInput(**values)
 
@@ -32,8 +36,7 @@ def test_naive_times_are_read_in_the_event_zone_and_stored_in_utc(app):
 
 def test_times_with_an_offset_keep_it(app):
     start = datetime(2026, 7, 22, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # 09:00 WIB
-    event = services.create_event(_input(starts_at=start, ends_at=start + timedelta(hours=2)),
-                                  None)
+    event = services.create_event(_input(starts_at=start, ends_at=start + timedelta(hours=2)), None)
     assert event.starts_at == datetime(2026, 7, 22, 2, 0, tzinfo=UTC)
 
 
@@ -44,15 +47,23 @@ def test_the_check_in_window_defaults_to_two_hours_before_until_the_end(app):
     assert closes == event.ends_at
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"title": "  "}, "title"),
-    ({"organiser_unit": ""}, "organiser_unit"),
-    ({"ends_at": datetime(2026, 7, 22, 8, 0)}, "ends_at"),
-    ({"status": "cancelled"}, "status"),
-    ({"expected_participants": -1}, "expected_participants"),
-    ({"checkin_opens_at": datetime(2026, 7, 22, 10), "checkin_closes_at":
-      datetime(2026, 7, 22, 9)}, "checkin_closes_at"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"title": "  "}, "title"),
+        ({"organiser_unit": ""}, "organiser_unit"),
+        ({"ends_at": datetime(2026, 7, 22, 8, 0)}, "ends_at"),
+        ({"status": "cancelled"}, "status"),
+        ({"expected_participants": -1}, "expected_participants"),
+        (
+            {
+                "checkin_opens_at": datetime(2026, 7, 22, 10),
+                "checkin_closes_at": datetime(2026, 7, 22, 9),
+            },
+            "checkin_closes_at",
+        ),
+    ],
+)
 def test_invalid_events_are_refused_with_the_field_named(app, changes, field):
     with pytest.raises(ValidationFailed) as exc:
         services.create_event(_input(**changes), None)
@@ -78,7 +89,8 @@ def test_venues_are_reused_by_name_room_and_address(app):
 
 def test_topics_and_speakers_are_trimmed_lines(app):
     event = services.create_event(
-        _input(topics=[" Desain visual dengan Canva ", "", "Keamanan digital"]), None)
+        _input(topics=[" Desain visual dengan Canva ", "", "Keamanan digital"]), None
+    )
     assert event.topics == ["Desain visual dengan Canva", "Keamanan digital"]
 
 

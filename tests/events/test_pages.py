@@ -16,11 +16,18 @@ from tracker.extensions import db
 DATA = Path(__file__).parent.parent / "data"
 
 EVENT_FORM = {
-    "title": "Pelatihan Pengelolaan Media Sosial", "organiser_unit": "Diskominfo Kab. Tabanan",
-    "starts_at": "2025-07-22T09:00", "ends_at": "2025-07-22T15:00", "timezone": "Asia/Makassar",
-    "venue_id": "0", "new_venue_name": "Kantor Diskominfo Tabanan", "new_venue_room": "Ruang Rapat",
-    "topics": "Strategi komunikasi\r\nDesain visual dengan Canva\r\n", "speakers": "",
-    "status": "open", "expected_participants": "40",
+    "title": "Pelatihan Pengelolaan Media Sosial",
+    "organiser_unit": "Diskominfo Kab. Tabanan",
+    "starts_at": "2025-07-22T09:00",
+    "ends_at": "2025-07-22T15:00",
+    "timezone": "Asia/Makassar",
+    "venue_id": "0",
+    "new_venue_name": "Kantor Diskominfo Tabanan",
+    "new_venue_room": "Ruang Rapat",
+    "topics": "Strategi komunikasi\r\nDesain visual dengan Canva\r\n",
+    "speakers": "",
+    "status": "open",
+    "expected_participants": "40",
 }
 
 
@@ -66,8 +73,13 @@ def test_add_participant_with_errors_then_fixed(client, users):
     event = make_event()
     log_in(client, users.organiser)
     url = f"/events/{event.id}/participants/new"
-    person = {"name": "Ni Made Ari Widayani", "agency": "Dinas Kesehatan", "category":
-              "participant", "phone": "0812", "legal_basis": "public_service"}
+    person = {
+        "name": "Ni Made Ari Widayani",
+        "agency": "Dinas Kesehatan",
+        "category": "participant",
+        "phone": "0812",
+        "legal_basis": "public_service",
+    }
     bad = client.post(url, data=person)
     assert bad.status_code == 200 and b'id="phone-error"' in bad.data
     assert _count(event.id) == 0
@@ -89,9 +101,11 @@ def test_import_preview_then_confirm(client, users):
     event = make_event()
     log_in(client, users.organiser)
     with (DATA / "peserta_rusak.xlsx").open("rb") as handle:
-        response = client.post(f"/events/{event.id}/participants/import",
-                               data={"file": (handle, "peserta_rusak.xlsx")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/events/{event.id}/participants/import",
+            data={"file": (handle, "peserta_rusak.xlsx")},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 302
     preview_url = response.headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
@@ -108,16 +122,19 @@ def test_import_of_a_non_spreadsheet_is_a_form_error(client, users):
     event = make_event()
     log_in(client, users.organiser)
     with (DATA / "bukan_spreadsheet.xlsx").open("rb") as handle:
-        response = client.post(f"/events/{event.id}/participants/import",
-                               data={"file": (handle, "bukan_spreadsheet.xlsx")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/events/{event.id}/participants/import",
+            data={"file": (handle, "bukan_spreadsheet.xlsx")},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 200 and b'id="file-error"' in response.data
 
 
 def test_another_organisers_pending_import_is_not_visible(client, users):
     event = make_event()
-    pending = ParticipantImport(event_id=event.id, user_id=users.admin.id, filename="x.csv",
-                                content=b"Nama\nA\n")
+    pending = ParticipantImport(
+        event_id=event.id, user_id=users.admin.id, filename="x.csv", content=b"Nama\nA\n"
+    )
     db.session.add(pending)
     db.session.commit()
     log_in(client, users.organiser)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
@@ -21,11 +20,12 @@ from tracker.access import requires
 from tracker.api import openapi
 from tracker.api.common import iso, json_body, parse
 from tracker.api.schemas import Strict
+from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import attendance as figures
 from tracker.checkin import services
 from tracker.checkin.models import ScanResult
-from tracker.db import MAX_ID, utcnow
+from tracker.db import MAX_ID, utcnow, writes_late
 from tracker.events.models import Event
 from tracker.events.services import get_event
 from tracker.extensions import db
@@ -74,12 +74,12 @@ def person_json(person: services.Person | None) -> dict[str, Any] | None:
     }
 
 
-def outcome_json(event: Event, outcome: services.ScanOutcome) -> dict[str, Any]:
+def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]:
     body: dict[str, Any] = {"status": outcome.result.value}
     if outcome.person is not None:
         body["participant"] = person_json(outcome.person)
     if outcome.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY):
-        body["checked_in_at"] = iso(outcome.checked_in_at, event.timezone)
+        body["checked_in_at"] = iso(outcome.checked_in_at, timezone)
         body["gate"] = outcome.gate
     else:
         body["error"] = {
@@ -92,10 +92,7 @@ def outcome_json(event: Event, outcome: services.ScanOutcome) -> dict[str, Any]:
     return body
 
 
-def _scan_input(event: Event, body: CheckInIn) -> services.ScanInput:
-    scanned_at = body.scanned_at
-    if scanned_at is not None and scanned_at.tzinfo is None:
-        scanned_at = scanned_at.replace(tzinfo=ZoneInfo(event.timezone))
+def _scan_input(body: CheckInIn) -> services.ScanInput:
     return services.ScanInput(
         code=body.code,
         participant_id=body.participant_id,
@@ -104,17 +101,19 @@ def _scan_input(event: Event, body: CheckInIn) -> services.ScanInput:
         device=body.device,
         method=body.method,
         nonce=body.nonce,
-        scanned_at=scanned_at,
+        scanned_at=body.scanned_at,  # without an offset: read in the event's zone
     )
 
 
 @bp.post("/events/<int:event_id>/checkins")
 @requires(Role.STAFF)
+@writes_late
 def check_in(event_id: int) -> tuple[Response, int]:
-    event = get_event(event_id)
     body = parse(CheckInIn, json_body())
-    outcome = services.check_in(event, _scan_input(event, body), current_user, utcnow())
-    answer = outcome_json(event, outcome)  # before the commit expires ``event`` (no reload)
+    now = utcnow()
+    door, outcome = services.check_in_by_event_id(event_id, _scan_input(body), current_user, now)
+    note_late_token_use(now)
+    answer = outcome_json(door.timezone, outcome)
     db.session.commit()
     return jsonify(answer), outcome.http_status
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
 
-from tracker.auth.models import User
-from tracker.auth.services import user_for_token
-from tracker.db import utcnow
+from tracker.auth.models import Principal, User
+from tracker.auth.services import live_token, note_token_use
+from tracker.db import utcnow, view_writes_late
 from tracker.extensions import db, login_manager
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -20,15 +22,30 @@ def _load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(request: Request) -> User | None:
+def _load_user_from_token(request: Request) -> Principal | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = user_for_token(token.strip(), utcnow(), touch=request.method in _WRITE_METHODS)
-    if user is not None:
-        g.token_auth = True  # the API skips the CSRF check for token calls, not cookie calls
-    return user
+    use = live_token(token.strip())
+    if use is None:
+        return None
+    g.token_auth = True  # the API skips the CSRF check for token calls, not cookie calls
+    now = utcnow()
+    # A request that writes anyway notes the token's use (coarsely); a read never writes.
+    if request.method in _WRITE_METHODS and use.due(now):
+        if view_writes_late():
+            g.token_use_due = use.token_id  # by note_late_token_use(), with the view's writes
+        else:
+            note_token_use(use.token_id, now)
+    return use.user
+
+
+def note_late_token_use(now: datetime) -> None:
+    """In a ``@writes_late`` view, once it writes: the token's last use, if it is due."""
+    token_id = g.pop("token_use_due", None)
+    if token_id is not None:
+        note_token_use(token_id, now)
 
 
 def register_login(app: Flask) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.auth.models import ApiToken, User
+from tracker.auth.models import ApiToken, Principal, User
 from tracker.auth.roles import Role
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.contact import ContactError, normalise_email
@@ -97,23 +97,60 @@ def issue_token(user: User, label: str = "") -> str:
     return token
 
 
-def user_for_token(token: str, now: datetime, touch: bool = False) -> User | None:
-    """The active user a live token belongs to, or None.
+@dataclass(frozen=True)
+class TokenUse:
+    """A live token's account, and what is needed to note the token's use."""
+
+    user: Principal
+    token_id: int
+    last_used_at: datetime | None
+
+    def due(self, now: datetime) -> bool:
+        """Whether the last use is old enough to be written again (coarsely)."""
+        return self.last_used_at is None or now - self.last_used_at > LAST_USED_RESOLUTION
+
+
+_USERS, _TOKENS = User.__table__.c, ApiToken.__table__.c
+#: Built once, plain columns: every API call runs it.
+_TOKEN_QUERY = (
+    select(_USERS.id, _USERS.email, _USERS.name, _USERS.role, _TOKENS.id, _TOKENS.last_used_at)
+    .join_from(ApiToken.__table__, User.__table__, _TOKENS.user_id == _USERS.id)
+    .where(
+        _TOKENS.token_hash == bindparam("token_hash"),
+        _TOKENS.revoked.is_(False),
+        _USERS.active.is_(True),
+    )
+)
+
+
+def live_token(token: str) -> TokenUse | None:
+    """The token's use, or None when it is unknown, revoked or its user inactive."""
+    row = db.session.connection().execute(_TOKEN_QUERY, {"token_hash": _hash_token(token)}).first()
+    if row is None:
+        return None
+    user_id, email, name, role, token_id, last_used_at = row
+    return TokenUse(Principal(user_id, email, name, role), token_id, last_used_at)
+
+
+def note_token_use(token_id: int, now: datetime) -> None:
+    """Write a token's last use (one UPDATE)."""
+    db.session.execute(
+        update(ApiToken.__table__).where(ApiToken.id == token_id).values(last_used_at=now)
+    )
+
+
+def user_for_token(token: str, now: datetime, touch: bool = False) -> Principal | None:
+    """The active account a live token belongs to, or None.
 
     With ``touch`` (requests that write anyway) the token's last use is noted, coarsely; a
     read-only request never writes for it, so reads never wait for SQLite's write lock.
     """
-    row = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))  # token and user in one query, every API request
-        .where(ApiToken.token_hash == _hash_token(token))
-    )
-    if row is None or row.revoked or not row.user.active:
+    use = live_token(token)
+    if use is None:
         return None
-    stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
-    if touch and stale:
-        row.last_used_at = now
-    return row.user
+    if touch and use.due(now):
+        note_token_use(use.token_id, now)
+    return use.user
 
 
 def revoke_tokens(user: User, now: datetime) -> int:

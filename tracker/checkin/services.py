@@ -7,8 +7,8 @@ code's unique index), one insert for the check-in, one for the scan log.
 Correctness rests on the database, not on a read-then-write in Python:
 
 - ``checkins.participant_id`` is unique. Two gates that scan one ticket at the same moment both
-  try to insert; the loser's insert fails inside a SAVEPOINT, is rolled back alone, and becomes
-  "already checked in" while its scan is still logged.
+  try to insert (``ON CONFLICT DO NOTHING``); the loser's insert writes nothing, and its scan
+  becomes "already checked in" and is still logged.
 - ``scans (event_id, nonce)`` is unique. A device retrying a scan (the answer was lost when the
   Wi-Fi dropped) gets the first answer back; two retries racing each other end the same way.
 - "The earliest scan wins" is a conditional UPDATE (``WHERE checked_in_at > :t``), so two late
@@ -20,15 +20,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, false, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 
 from tracker import audit
 from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
+from tracker.db import begin_write
 from tracker.errors import NotFound
-from tracker.events.models import Event, EventStatus, Participant
+from tracker.events.models import DoorWindow, Event, EventStatus, Participant
 from tracker.extensions import db
 
 #: Two scans this close together happened at the same moment (two gates, one ticket): the one
@@ -111,21 +116,50 @@ def plain(text: str | None, limit: int) -> str:
     return clean.strip()[:limit]
 
 
-def effective_time(scanned_at: datetime | None, now: datetime, event: Event) -> datetime:
+@dataclass(frozen=True)
+class Door(DoorWindow):
+    """What a scan needs to know of its event (read with the scan's one query, no ORM object)."""
+
+    id: int
+    timezone: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    checkin_opens_at: datetime | None
+    checkin_closes_at: datetime | None
+    archived_at: datetime | None
+
+    @classmethod
+    def of(cls, event: Event) -> Door:
+        return cls(
+            event.id,
+            event.timezone,
+            event.status,
+            event.starts_at,
+            event.ends_at,
+            event.checkin_opens_at,
+            event.checkin_closes_at,
+            event.archived_at,
+        )
+
+
+def effective_time(scanned_at: datetime | None, now: datetime, event: Event | Door) -> datetime:
     """The scan's own time, but never later than now (a device clock running fast).
 
-    A time long before the event's door opened is a broken clock (a phone reset to 1970), not
-    a scan: the server's time is the best there is then. A scan shortly before the door opens
-    keeps its time, and is refused as "not open".
+    A time without a zone is read in the event's. A time long before the event's door opened is
+    a broken clock (a phone reset to 1970), not a scan: the server's time is the best there is
+    then. A scan shortly before the door opens keeps its time, and is refused as "not open".
     """
-    if scanned_at is None or scanned_at.tzinfo is None:
+    if scanned_at is None:
         return now
+    if scanned_at.tzinfo is None:
+        scanned_at = scanned_at.replace(tzinfo=ZoneInfo(event.timezone))
     if scanned_at < event.checkin_window()[0] - BROKEN_CLOCK:
         return now
     return min(scanned_at, now)
 
 
-def is_open(event: Event, at: datetime) -> bool:
+def is_open(event: Event | Door, at: datetime) -> bool:
     """Whether the door takes check-ins at ``at``: status open, not archived, in the window."""
     if event.status != EventStatus.OPEN or event.is_archived:
         return False
@@ -135,8 +169,21 @@ def is_open(event: Event, at: datetime) -> bool:
 
 # --- the scan ---------------------------------------------------------------------------------
 #
-# Plain column selects and Core INSERT / UPDATE statements: no ORM objects on this path, whose
-# unit-of-work bookkeeping would cost more than the SQL itself.
+# The busiest path in the application, so it is kept to one read and two writes: one query for
+# the event, the participant the ticket names and their check-in; then the scan's log row and
+# the check-in. Core statements built once (neither their construction nor their cache key is
+# paid per scan), run on the session's connection: no ORM objects and no SAVEPOINTs. A race on
+# a unique key is settled by ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: no row back means
+# another request got there first.
+#
+# The read comes before ``begin_write()``: in a request that began writing already that changes
+# nothing; in a ``@writes_late`` view on SQLite it means the one write lock every worker queues
+# for is held for the two INSERTs and the COMMIT, not the whole request.
+#
+# The log row is written first, with the answer the read promises: its nonce is how a retry is
+# recognised (the same nonce is refused, and the first scan's answer is given back, before the
+# retry can change anything). When the check-in then turns out otherwise (another gate got there
+# between the read and the write), the log row is corrected.
 
 
 @dataclass
@@ -151,26 +198,154 @@ class _Found:
     brought_tumbler: bool | None
 
 
+_DOOR_COLUMNS = (
+    Event.id,
+    Event.timezone,
+    Event.status,
+    Event.starts_at,
+    Event.ends_at,
+    Event.checkin_opens_at,
+    Event.checkin_closes_at,
+    Event.archived_at,
+)
 _PERSON_COLUMNS = (Participant.id, Participant.name, Participant.agency, Participant.category)
 _CHECKIN_COLUMNS = (CheckIn.id, CheckIn.checked_in_at, CheckIn.gate, CheckIn.brought_tumbler)
+_FOUND_COLUMNS = (*_PERSON_COLUMNS, Participant.event_id, *_CHECKIN_COLUMNS)
 
 
-def check_in(event: Event, scan: ScanInput, actor: object | None, now: datetime) -> ScanOutcome:
-    """Check a participant in by ticket code or id; every call but a replay logs one Scan.
+def _door_and(match: Any) -> Any:
+    """The event by id and, joined to it whatever event it is from, the participant ``match``
+    names with their check-in: one row when the event exists, the participant's columns NULL
+    when nobody matches."""
+    return (
+        select(*_DOOR_COLUMNS, *_FOUND_COLUMNS)
+        .select_from(Event)
+        .outerjoin(Participant, match)
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Event.id == bindparam("event_id"))
+    )
+
+
+_DOOR_BY_CODE = _door_and(Participant.ticket_code == bindparam("code"))
+_DOOR_BY_ID = _door_and(Participant.id == bindparam("participant_id"))
+_DOOR_ONLY = _door_and(false())
+_FIND = select(*_FOUND_COLUMNS).outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+_FIND_BY_CODE = _FIND.where(Participant.ticket_code == bindparam("code"))
+_FIND_BY_ID = _FIND.where(Participant.id == bindparam("participant_id"))
+_RELOAD = select(*_CHECKIN_COLUMNS).where(CheckIn.participant_id == bindparam("participant_id"))
+_REPLAY = (
+    select(
+        Scan.result,
+        Scan.scanned_at,
+        Scan.gate,
+        *_PERSON_COLUMNS,
+        Participant.event_id,
+        CheckIn.checked_in_at,
+        CheckIn.gate,
+    )
+    .outerjoin(Participant, Participant.id == Scan.participant_id)
+    .outerjoin(CheckIn, CheckIn.participant_id == Scan.participant_id)
+    .where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
+)
+_SET_TUMBLER = (
+    update(CheckIn.__table__)
+    .where(CheckIn.id == bindparam("checkin_id"), CheckIn.brought_tumbler.is_(None))
+    .values(brought_tumbler=bindparam("tumbler"))
+)
+_SET_RESULT = (
+    update(Scan.__table__).where(Scan.id == bindparam("scan_id")).values(result=bindparam("result"))
+)
+_DIALECT_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+_INSERTS: dict[str, tuple[Any, Any]] = {}
+
+
+def _inserts(dialect: str) -> tuple[Any, Any]:
+    """The check-in and the scan-log INSERTs for a database, each ON CONFLICT DO NOTHING."""
+    if dialect not in _INSERTS:
+        make = _DIALECT_INSERTS[dialect]
+        _INSERTS[dialect] = (
+            make(CheckIn.__table__)
+            .on_conflict_do_nothing(index_elements=["participant_id"])
+            .returning(CheckIn.id),
+            make(Scan.__table__)
+            .on_conflict_do_nothing(index_elements=["event_id", "nonce"])
+            .returning(Scan.id),
+        )
+    return _INSERTS[dialect]
+
+
+@dataclass
+class _Scan:
+    """What the write phase needs, read before it (ORM objects expire when it begins)."""
+
+    scan: ScanInput
+    event_id: int
+    staff_id: int | None
+    at: datetime
+    now: datetime
+
+    def how(self) -> dict[str, object]:
+        """The columns a check-in and its scan's log row share: how, where and by whom."""
+        return {
+            "method": self.scan.method,
+            "gate": self.scan.gate,
+            "device": self.scan.device,
+            "staff_id": self.staff_id,
+            "brought_tumbler": self.scan.brought_tumbler,
+            "nonce": self.scan.nonce,
+        }
+
+
+def check_in(
+    event: Event | Door, scan: ScanInput, actor: object | None, now: datetime
+) -> ScanOutcome:
+    """Check a participant in by ticket code or id; every call but a retry logs one Scan.
 
     Never raises for a bad ticket: the answer says invalid / wrong_event / not_open, so the
-    caller can log it and answer the device. Flushes; the caller commits.
+    caller can log it and answer the device. Calls ``begin_write()`` between its read and its
+    writes; the caller commits.
     """
+    door = event if isinstance(event, Door) else Door.of(event)
     scan = _cleaned(scan)
-    if scan.nonce:
-        earlier = _replay(event, scan.nonce)
-        if earlier is not None:
-            return earlier
-    at = effective_time(scan.scanned_at, now, event)
-    found = _find(scan)
-    outcome = _decide(event, scan, found, actor, at, now)
-    logged = _log(event, scan, outcome, found, actor, at, now)
-    return outcome if logged is None else logged
+    found = _found(db.session.connection().execute(*_find_query(scan, None)).first(), 0)
+    return _scan(door, scan, found, getattr(actor, "id", None), now)
+
+
+def check_in_by_event_id(
+    event_id: int, scan: ScanInput, actor: object | None, now: datetime
+) -> tuple[Door, ScanOutcome]:
+    """``check_in`` for a request that names the event by id: the event, the participant and
+    their check-in in one query. Raises NotFound for an unknown event."""
+    scan = _cleaned(scan)
+    row = db.session.connection().execute(*_find_query(scan, event_id)).first()
+    if row is None:
+        raise NotFound(_("No event with id %(id)s.", id=event_id))
+    door = Door(*row[: len(_DOOR_COLUMNS)])
+    found = _found(row, len(_DOOR_COLUMNS))
+    return door, _scan(door, scan, found, getattr(actor, "id", None), now)
+
+
+def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, Any]]:
+    """The statement that finds the participant the scan names (with the event, given its id)."""
+    if scan.participant_id is not None:
+        key, value = "participant_id", scan.participant_id
+    else:
+        key, value = "code", ticket_code_from(scan.code or "")
+    if event_id is None:
+        if value is None:
+            return _FIND_BY_ID, {"participant_id": 0}  # ids start at 1: nobody
+        return (_FIND_BY_ID if key == "participant_id" else _FIND_BY_CODE), {key: value}
+    if value is None:
+        return _DOOR_ONLY, {"event_id": event_id}
+    query = _DOOR_BY_ID if key == "participant_id" else _DOOR_BY_CODE
+    return query, {"event_id": event_id, key: value}
+
+
+def _found(row: Any, offset: int) -> _Found | None:
+    if row is None or row[offset] is None:
+        return None
+    pid, name, agency, category, event_id, checkin_id, at, gate, tumbler = row[offset:]
+    return _Found(Person(pid, name, agency, category), event_id, checkin_id, at, gate, tumbler)
 
 
 def _cleaned(scan: ScanInput) -> ScanInput:
@@ -182,162 +357,137 @@ def _cleaned(scan: ScanInput) -> ScanInput:
     )
 
 
-def _find(scan: ScanInput) -> _Found | None:
-    """The participant the scan names and their check-in, in one query."""
-    query = select(*_PERSON_COLUMNS, Participant.event_id, *_CHECKIN_COLUMNS).outerjoin(
-        CheckIn, CheckIn.participant_id == Participant.id
-    )
-    if scan.participant_id is not None:
-        query = query.where(Participant.id == scan.participant_id)
-    else:
-        code = ticket_code_from(scan.code or "")
-        if code is None:
-            return None
-        query = query.where(Participant.ticket_code == code)
-    row = db.session.execute(query).first()
-    if row is None:
-        return None
-    pid, name, agency, category, event_id, checkin_id, at, gate, tumbler = row
-    return _Found(Person(pid, name, agency, category), event_id, checkin_id, at, gate, tumbler)
-
-
-def _decide(
-    event: Event,
-    scan: ScanInput,
-    found: _Found | None,
-    actor: object | None,
-    at: datetime,
-    now: datetime,
+def _scan(
+    door: Door, scan: ScanInput, found: _Found | None, staff_id: int | None, now: datetime
 ) -> ScanOutcome:
-    if not is_open(event, at):
+    """Decide with what was read, then write: the log row first (a retry stops there), then
+    the check-in."""
+    facts = _Scan(scan, door.id, staff_id, effective_time(scan.scanned_at, now, door), now)
+    refused = _refusal(door, scan, found, facts.at)
+    if refused is not None:
+        promised = refused
+    elif found is not None and found.checkin_id is None:
+        promised = ScanOutcome(ScanResult.CHECKED_IN, found.person, facts.at, scan.gate)
+    else:
+        promised = ScanOutcome(ScanResult.ALREADY)
+    begin_write()
+    connection = db.session.connection()
+    scan_id = _log(connection, facts, promised, found)
+    if scan_id is None:  # the same nonce came before: this is a retry
+        earlier = _replay(connection, facts.event_id, scan.nonce or "")
+        if earlier is None:  # pragma: no cover - the constraint failed for another reason
+            raise RuntimeError("scan log insert refused without a scan holding its nonce")
+        return earlier
+    if refused is not None:
+        return refused
+    assert found is not None
+    outcome = _admit(connection, facts, found)
+    if outcome.result != promised.result:
+        connection.execute(_SET_RESULT, {"scan_id": scan_id, "result": outcome.result.value})
+    return outcome
+
+
+def _refusal(door: Door, scan: ScanInput, found: _Found | None, at: datetime) -> ScanOutcome | None:
+    """Why the scan cannot check anyone in, or None when it names a participant of this event."""
+    if not is_open(door, at):
         return ScanOutcome(ScanResult.NOT_OPEN)
     if found is None:
         return ScanOutcome(ScanResult.INVALID)
-    if found.event_id != event.id:
+    if found.event_id != door.id:
         if scan.participant_id is not None:  # an id from another event is just unknown here
             return ScanOutcome(ScanResult.INVALID)
         return ScanOutcome(ScanResult.WRONG_EVENT, found.person, ticket_event_id=found.event_id)
-    if found.checkin_id is None and _insert(event, scan, found, actor, at, now):
-        return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
-    return _second_scan(scan, found, actor, at)
+    return None
 
 
-def _insert(
-    event: Event, scan: ScanInput, found: _Found, actor: object | None, at: datetime, now: datetime
-) -> bool:
-    """Insert the check-in. False when another request got there first (``found`` then holds
-    that check-in): the SAVEPOINT rolls back this insert alone, the rest of the work stays."""
-    try:
-        with db.session.begin_nested():
-            db.session.execute(
-                insert(CheckIn).values(
-                    event_id=event.id,
-                    participant_id=found.person.id,
-                    checked_in_at=at,
-                    recorded_at=now,
-                    method=scan.method,
-                    gate=scan.gate,
-                    device=scan.device,
-                    staff_id=getattr(actor, "id", None),
-                    brought_tumbler=scan.brought_tumbler,
-                    nonce=scan.nonce,
-                )
-            )
-    except IntegrityError:
+def _admit(connection: Connection, facts: _Scan, found: _Found) -> ScanOutcome:
+    """Insert the check-in; a ticket already in (or in since the read) is a second scan."""
+    scan = facts.scan
+    if found.checkin_id is None:
+        inserted = connection.execute(
+            _inserts(connection.dialect.name)[0],
+            {
+                "event_id": facts.event_id,
+                "participant_id": found.person.id,
+                "checked_in_at": facts.at,
+                "recorded_at": facts.now,
+                **facts.how(),
+            },
+        ).first()
+        if inserted is not None:
+            return ScanOutcome(ScanResult.CHECKED_IN, found.person, facts.at, scan.gate)
         # Another gate won the race; its row is committed (PostgreSQL waited for it).
-        if not _reload(found):  # pragma: no cover - the constraint failed for another reason
-            raise
-        return False
-    return True
+        if not _reload(connection, found):  # pragma: no cover - undone in the same instant
+            return ScanOutcome(ScanResult.INVALID)
+    elif not _reload(connection, found):  # undone since the read: check in anew
+        found.checkin_id = None
+        return _admit(connection, facts, found)
+    return _second_scan(connection, facts, found)
 
 
-def _reload(found: _Found) -> bool:
+def _reload(connection: Connection, found: _Found) -> bool:
     """Read the participant's check-in again into ``found``; False if there is none."""
-    row = db.session.execute(
-        select(*_CHECKIN_COLUMNS).where(CheckIn.participant_id == found.person.id)
-    ).first()
+    row = connection.execute(_RELOAD, {"participant_id": found.person.id}).first()
     if row is None:
         return False
     found.checkin_id, found.checked_in_at, found.gate, found.brought_tumbler = row
     return True
 
 
-def _second_scan(scan: ScanInput, found: _Found, actor: object | None, at: datetime) -> ScanOutcome:
+def _second_scan(connection: Connection, facts: _Scan, found: _Found) -> ScanOutcome:
     """A ticket that is checked in already: an earlier offline scan takes over, else a duplicate."""
     assert found.checked_in_at is not None and found.checkin_id is not None
-    if at < found.checked_in_at - SAME_MOMENT and _take_earlier(found, scan, actor, at):
+    scan, at = facts.scan, facts.at
+    if at < found.checked_in_at - SAME_MOMENT and _take_earlier(connection, facts, found):
         return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
     if scan.brought_tumbler is not None and found.brought_tumbler is None:
-        db.session.execute(
-            update(CheckIn)
-            .where(CheckIn.id == found.checkin_id, CheckIn.brought_tumbler.is_(None))
-            .values(brought_tumbler=scan.brought_tumbler)
-            .execution_options(synchronize_session=False)
+        connection.execute(
+            _SET_TUMBLER, {"checkin_id": found.checkin_id, "tumbler": scan.brought_tumbler}
         )
     return ScanOutcome(ScanResult.ALREADY, found.person, found.checked_in_at, found.gate)
 
 
-def _take_earlier(found: _Found, scan: ScanInput, actor: object | None, at: datetime) -> bool:
+def _take_earlier(connection: Connection, facts: _Scan, found: _Found) -> bool:
     """Move the check-in to this earlier scan; False if a still earlier one got there first."""
+    scan, at = facts.scan, facts.at
     values: dict[str, object] = {
         "checked_in_at": at,
         "gate": scan.gate,
         "device": scan.device,
         "method": scan.method,
-        "staff_id": getattr(actor, "id", None),
+        "staff_id": facts.staff_id,
         "nonce": scan.nonce,
     }
     if scan.brought_tumbler is not None:
         values["brought_tumbler"] = scan.brought_tumbler
-    result = db.session.execute(
-        update(CheckIn)
+    result = connection.execute(
+        update(CheckIn.__table__)
         .where(CheckIn.id == found.checkin_id, CheckIn.checked_in_at > at)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount:
         return True
-    _reload(found)
+    _reload(connection, found)
     return False
 
 
 def _log(
-    event: Event,
-    scan: ScanInput,
-    outcome: ScanOutcome,
-    found: _Found | None,
-    actor: object | None,
-    at: datetime,
-    now: datetime,
-) -> ScanOutcome | None:
-    """Log the scan; when its nonce turns out to be taken, the first scan's answer instead."""
-    statement = insert(Scan).values(
-        event_id=event.id,
-        participant_id=found.person.id if found is not None else None,
-        result=outcome.result.value,
-        code_prefix=_code_prefix(scan),
-        method=scan.method,
-        gate=scan.gate,
-        device=scan.device,
-        staff_id=getattr(actor, "id", None),
-        brought_tumbler=scan.brought_tumbler,
-        nonce=scan.nonce or None,
-        scanned_at=at,
-        recorded_at=now,
-    )
-    if not scan.nonce:
-        db.session.execute(statement)
-        return None
-    try:
-        with db.session.begin_nested():
-            db.session.execute(statement)
-    except IntegrityError:
-        # The same scan, sent twice at once (a retry racing its original): the first one stands.
-        earlier = _replay(event, scan.nonce)
-        if earlier is None:  # pragma: no cover - the constraint failed for another reason
-            raise
-        return earlier
-    return None
+    connection: Connection, facts: _Scan, promised: ScanOutcome, found: _Found | None
+) -> int | None:
+    """Log the scan; None when its nonce is taken (a retry), else the log row's id."""
+    scan = facts.scan
+    return connection.execute(
+        _inserts(connection.dialect.name)[1],
+        {
+            "event_id": facts.event_id,
+            "participant_id": found.person.id if found is not None else None,
+            "result": promised.result.value,
+            "code_prefix": _code_prefix(scan),
+            "scanned_at": facts.at,
+            "recorded_at": facts.now,
+            **facts.how(),
+        },
+    ).scalar()
 
 
 def _code_prefix(scan: ScanInput) -> str:
@@ -347,22 +497,9 @@ def _code_prefix(scan: ScanInput) -> str:
     return code[:CODE_PREFIX_LENGTH]
 
 
-def _replay(event: Event, nonce: str) -> ScanOutcome | None:
+def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | None:
     """The answer given to the first scan with this nonce, rebuilt from its log row (one query)."""
-    row = db.session.execute(
-        select(
-            Scan.result,
-            Scan.scanned_at,
-            Scan.gate,
-            *_PERSON_COLUMNS,
-            Participant.event_id,
-            CheckIn.checked_in_at,
-            CheckIn.gate,
-        )
-        .outerjoin(Participant, Participant.id == Scan.participant_id)
-        .outerjoin(CheckIn, CheckIn.participant_id == Scan.participant_id)
-        .where(Scan.event_id == event.id, Scan.nonce == nonce)
-    ).first()
+    row = connection.execute(_REPLAY, {"event_id": event_id, "nonce": nonce}).first()
     if row is None:
         return None
     result, scanned_at, gate, pid, name, agency, category, ticket_event, now_at, now_gate = row

@@ -83,7 +83,23 @@ class Venue(db.Model):
         return ", ".join(part for part in (self.room, self.name) if part)
 
 
-class Event(db.Model):
+class DoorWindow:
+    """When the door takes check-ins: for an Event, and for the check-in's lean copy of one.
+
+    Needs ``starts_at``, ``ends_at``, ``checkin_opens_at``, ``checkin_closes_at`` and
+    ``archived_at`` on the class that mixes it in.
+    """
+
+    def checkin_window(self) -> tuple[datetime, datetime]:
+        opens = self.checkin_opens_at or self.starts_at - DEFAULT_DOORS_OPEN  # type: ignore[attr-defined]
+        return opens, self.checkin_closes_at or self.ends_at  # type: ignore[attr-defined]
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None  # type: ignore[attr-defined]
+
+
+class Event(DoorWindow, db.Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
@@ -128,14 +144,6 @@ class Event(db.Model):
 
     venue: Mapped[Venue | None] = relationship()
 
-    def checkin_window(self) -> tuple[datetime, datetime]:
-        opens = self.checkin_opens_at or self.starts_at - DEFAULT_DOORS_OPEN
-        return opens, self.checkin_closes_at or self.ends_at
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
 
 class Participant(db.Model):
     __tablename__ = "participants"
@@ -152,7 +160,10 @@ class Participant(db.Model):
         Index("ix_participants_event_agency_category", "event_id", "agency", "category"),
         # Without a phone or an e-mail, the same name in the same agency is the same person.
         Index(
-            "uq_participants_event_name_agency_nocontact", "event_id", "name", "agency",
+            "uq_participants_event_name_agency_nocontact",
+            "event_id",
+            "name",
+            "agency",
             unique=True,
             sqlite_where=text("email IS NULL AND phone IS NULL"),
             postgresql_where=text("email IS NULL AND phone IS NULL"),
