@@ -7,6 +7,7 @@ the API and the post-event summary all take their numbers from ``attendance()``,
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -106,8 +107,11 @@ def _bucket() -> ColumnElement[Any]:
     """The check-in time as a bucket number (seconds since 1970 // bucket), per database."""
     seconds = BUCKET_MINUTES * 60
     if db.engine.dialect.name == "sqlite":
+        if sqlite3.sqlite_version_info >= (3, 38):  # unixepoch(): twice as fast as strftime
+            return func.unixepoch(CheckIn.checked_in_at) / seconds
         return cast(func.strftime("%s", CheckIn.checked_in_at), Integer) / seconds
-    return cast(func.floor(func.extract("epoch", CheckIn.checked_in_at) / seconds), Integer)
+    # date_part() is double precision; EXTRACT() is numeric, whose division is slower.
+    return cast(func.floor(func.date_part("epoch", CheckIn.checked_in_at) / seconds), Integer)
 
 
 def arrivals(event: Event) -> list[tuple[datetime, int]]:

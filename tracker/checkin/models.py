@@ -39,6 +39,8 @@ class CheckIn(db.Model):
         UniqueConstraint("participant_id", name="uq_checkins_participant_id"),
         CheckConstraint("method IN ('scanner', 'door', 'manual', 'walk_in')", name="method"),
         Index("ix_checkins_event_id_checked_in_at", "event_id", "checked_in_at"),
+        # The board's count by method and tumbler answer, from the index alone (FINDINGS.md).
+        Index("ix_checkins_event_method_tumbler", "event_id", "method", "brought_tumbler"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
