@@ -227,11 +227,17 @@ def export(event_id: int, fmt: str, token: str) -> dict[str, Any]:
 
 
 def roster_xlsx(rows: int) -> bytes:
-    """An organiser's spreadsheet: a title row, Indonesian headings, phones as numbers."""
+    """An organiser's spreadsheet: a title row, Indonesian headings, phones as numbers.
+
+    Written as Excel, LibreOffice and Google Sheets write one: text in the shared-strings table
+    and the sheet's size in its <dimension>. (openpyxl's write-only mode writes neither, and
+    reading that costs about twice as much: bench/FINDINGS.md.)
+    """
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Peserta")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Peserta"
     sheet.append(["Daftar Peserta Rapat Koordinasi"])
     sheet.append(["No", "Nama Lengkap", "Instansi", "Jabatan", "Kategori", "Email", "No HP/WA"])
     rng = random.Random(rows)
