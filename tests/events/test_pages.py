@@ -139,3 +139,50 @@ def test_another_organisers_pending_import_is_not_visible(client, users):
     db.session.commit()
     log_in(client, users.organiser)
     assert client.get(f"/events/{event.id}/participants/import/{pending.id}").status_code == 404
+
+
+def _new_event_form(client) -> dict[str, str]:
+    page = client.get("/events/new").get_data(as_text=True)
+    key = re.search(r'name="submission" type="hidden" value="([^"]+)"', page)
+    assert key, "the new-event form carries its one-time key"
+    return {**EVENT_FORM, "submission": key.group(1)}
+
+
+def test_posting_the_new_event_form_twice_makes_one_event(client, users):
+    log_in(client, users.organiser)
+    form = _new_event_form(client)
+    first = client.post("/events/new", data=form)
+    again = client.post("/events/new", data=form)  # a double click, or the browser resending
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    another = client.post("/events/new", data=_new_event_form(client))  # a new form: a new event
+    assert another.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 2
+
+
+def test_two_posts_of_one_form_at_the_same_moment_make_one_event(app, users):
+    import threading
+
+    clients = [app.test_client() for _ in range(4)]
+    for each in clients:
+        log_in(each, users.organiser)
+    form = _new_event_form(clients[0])
+    barrier = threading.Barrier(len(clients))
+    answers: list[object] = [None] * len(clients)
+
+    def post(index: int) -> None:
+        barrier.wait(timeout=10)
+        answers[index] = clients[index].post("/events/new", data=form).headers.get("Location")
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    event_id = db.session.scalar(select(Event.id))
+    assert answers == [f"/events/{event_id}"] * len(clients)

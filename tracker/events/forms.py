@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -40,6 +41,8 @@ def _lines(text: str | None) -> list[str]:
 
 
 class EventForm(FlaskForm):
+    #: The new-event form's one-time key (see services.create_event).
+    submission = HiddenField(validators=[Optional(), Length(max=43)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     organiser_unit = StringField(
         _l("Organising unit"),

@@ -141,6 +141,9 @@ class Event(DoorWindow, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The one-time key of the form that made the event: the same form posted again (a double
+    #: click, a resent request) finds this event instead of making a second one.
+    submission: Mapped[str | None] = mapped_column(String(43), unique=True)
 
     venue: Mapped[Venue | None] = relationship()
 

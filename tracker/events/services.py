@@ -181,13 +181,24 @@ def _apply(event: Event, data: EventInput) -> None:
             setattr(event, name, getattr(data, name))
 
 
-def create_event(data: EventInput, actor: User | None) -> Event:
-    """Raises ValidationFailed (bad times, unknown zone, missing title) or NotFound (venue)."""
-    event = Event(created_by_id=actor.id if actor else None)
+def create_event(data: EventInput, actor: User | None, submission: str | None = None) -> Event:
+    """Raises ValidationFailed (bad times, unknown zone, missing title) or NotFound (venue).
+
+    ``submission`` is the form's one-time key: the database keeps it unique, so a second post
+    of one form fails on commit (IntegrityError) and ``event_for_submission`` finds the first.
+    """
+    event = Event(created_by_id=actor.id if actor else None, submission=submission or None)
     _apply(event, _normalised(data))
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def event_for_submission(submission: str | None) -> Event | None:
+    """The event a new-event form with this one-time key made already, if any."""
+    if not submission:
+        return None
+    return db.session.scalar(select(Event).where(Event.submission == submission))
 
 
 def update_event(event: Event, data: EventInput) -> Event:

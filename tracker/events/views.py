@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker.access import requires
@@ -44,24 +47,45 @@ def _event_form(event: Event | None) -> EventForm:
     form.venue_id.choices = choices(
         [(0, _("(none)"))] + [(v.id, v.label()) for v in services.list_venues()]
     )
-    if event is not None and request.method == "GET":
-        fill_event_form(form, event)
+    if request.method == "GET":
+        if event is not None:
+            fill_event_form(form, event)
+        else:
+            form.submission.data = secrets.token_urlsafe(24)
     return form
+
+
+def _made_already(form: EventForm) -> Response | None:
+    """The event this very form made before (a double click): shown instead of a second one."""
+    made = services.event_for_submission(form.submission.data)
+    if made is None:
+        return None
+    flash(_("This event was saved already."), "info")
+    return redirect(url_for("events.show", event_id=made.id))
 
 
 def _save_event(event: Event | None, template: str) -> str | Response:
     form = _event_form(event)
     if form.validate_on_submit():
+        if event is None and (made := _made_already(form)) is not None:
+            return made
         try:
             data = event_input_from_form(form)
             if event is None:
-                event = services.create_event(data, current_user)
+                event = services.create_event(data, current_user, form.submission.data)
             else:
                 services.update_event(event, data)
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        else:
             db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        except IntegrityError:
+            # The same form, posted twice at once: the other request saved it first.
+            db.session.rollback()
+            if (made := _made_already(form)) is None:
+                raise
+            return made
+        else:
             flash(_("Event saved."), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(template, form=form, event=event)
