@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import csv
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,7 +63,9 @@ def test_renderers_import_neither_flask_nor_the_database(module):
 
 
 def _csv_rows(summary, sep=",") -> list[list[str]]:
-    data = b"".join(attendance_csv(summary, fake_rows(summary.attendance.registered), ENGLISH, sep))
+    data = b"".join(
+        attendance_csv(summary.event, fake_rows(summary.attendance.registered), ENGLISH, sep)
+    )
     assert data.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=sep))
 
@@ -88,9 +89,22 @@ def test_csv_semicolon_for_indonesian_excel():
     assert rows[1][1] == "Peserta 00000" and len(rows[0]) == 10
 
 
+def test_csv_makes_every_text_cell_safe_the_words_too():
+    """The words are made safe once per export and the participant's text once per row: a
+    translation or a category that reads as a formula is neutralised like a name."""
+    words = Labels("en", {"Yes": "=Yes", "No": "+No"}, categories={"participant": "@P"})
+    hostile = dict(name="=HYPERLINK(1)", agency="-1+2", position="@SUM(A1)", gate="\tA")
+    rows = [r._replace(**hostile) for r in fake_rows(5)]
+    data = b"".join(attendance_csv(fake_summary(5).event, rows, words)).decode("utf-8-sig")
+    body = list(csv.reader(io.StringIO(data)))[1:]
+    assert body[0][1:6] == ["'=HYPERLINK(1)", "'-1+2", "'@SUM(A1)", "'@P", "'=Yes"]
+    assert body[0][8:] == ["'\tA", "'=Yes"] and body[2][9] == "'+No"
+    assert body[4][5] == "'+No" and body[4][9] == ""
+
+
 def test_csv_streams_in_chunks():
     summary = fake_summary(CHUNK_ROWS * 2 + 5)
-    chunks = list(attendance_csv(summary, fake_rows(CHUNK_ROWS * 2 + 5), ENGLISH))
+    chunks = list(attendance_csv(summary.event, fake_rows(CHUNK_ROWS * 2 + 5), ENGLISH))
     assert len(chunks) == 3
     assert b"".join(chunks).count(b"\r\n") == CHUNK_ROWS * 2 + 5 + 1
 
@@ -108,7 +122,7 @@ def test_xlsx_has_the_five_sheets_and_everyone():
 
 
 def test_xlsx_and_pdf_drop_control_characters_a_name_may_carry():
-    rows = [replace(r, name="I Wayan\x01 Sudarsana\x0b", agency="Dinas\x1f") for r in fake_rows(3)]
+    rows = [r._replace(name="I Wayan\x01 Sudarsana\x0b", agency="Dinas\x1f") for r in fake_rows(3)]
     book = load_workbook(io.BytesIO(summary_xlsx(fake_summary(3), rows, ENGLISH)))
     assert book["Participants"]["B2"].value == "I Wayan Sudarsana"
     pdf = summary_pdf(fake_summary(3), [r for r in rows if r.checked_in_at], ENGLISH)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
@@ -21,13 +20,14 @@ from tracker import audit
 from tracker.db import begin_write, utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
+from tracker.events.services import participant_counts
 from tracker.extensions import db
 from tracker.i18n import localtime
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
-from tracker.summaries.data import Report, Summary
-from tracker.summaries.figures import attendance_rows, build_summary
+from tracker.summaries.data import Report
+from tracker.summaries.figures import attendance_rows, build_summary, event_facts
 from tracker.summaries.labels import summary_labels
 from tracker.summaries.pdf import summary_pdf
 from tracker.summaries.report_pdf import report_pdf
@@ -72,7 +72,7 @@ def _load_photo(key: str) -> bytes | None:
         return None
 
 
-def _log_export(summary: Summary, fmt: str, actor: Any, rows: int) -> None:
+def _log_export(event: Event, fmt: str, actor: Any, rows: int) -> None:
     """Write and commit the audit entry. A GET has only read so far: its read transaction is
     ended first, so that on SQLite the write takes the lock at BEGIN and waits its turn
     instead of failing with "database is locked" (see tracker.db)."""
@@ -82,9 +82,9 @@ def _log_export(summary: Summary, fmt: str, actor: Any, rows: int) -> None:
         f"export.summary_{fmt}",
         now=utcnow(),
         actor=actor,
-        event_id=summary.event.id,
+        event_id=event.id,
         subject_type="event",
-        subject_id=summary.event.id,
+        subject_id=event.id,
         details={"format": fmt, "rows": rows},
     )
     db.session.commit()
@@ -92,15 +92,10 @@ def _log_export(summary: Summary, fmt: str, actor: Any, rows: int) -> None:
 
 def summary_file(event: Event, fmt: str, actor: Any) -> Response:
     """The summary as pdf, xlsx or csv, logged as an export of personal data."""
-    summary, labels = build_summary(event), summary_labels()
     name = f"summary-{event.id}-{slug(event.title)}.{fmt}"
     if fmt == "csv":
-        delimiter = separator()
-        _log_export(summary, fmt, actor, summary.attendance.registered)
-        chunks: Iterator[bytes] = csv_render.attendance_csv(
-            summary, attendance_rows(event), labels, delimiter
-        )
-        return _file(stream_with_context(chunks), fmt, name)
+        return _csv_file(event, actor, name)
+    summary, labels = build_summary(event), summary_labels()
     if fmt == "xlsx":
         body = summary_xlsx(summary, attendance_rows(event), labels)
         rows = summary.attendance.registered
@@ -108,8 +103,19 @@ def summary_file(event: Event, fmt: str, actor: Any) -> Response:
         present = attendance_rows(event, present_only=True)
         body = summary_pdf(summary, present, labels, photo=_load_photo)
         rows = summary.attendance.checked_in
-    _log_export(summary, fmt, actor, rows)
+    _log_export(event, fmt, actor, rows)
     return _file(body, fmt, name)
+
+
+def _csv_file(event: Event, actor: Any, name: str) -> Response:
+    """The attendance list needs the event's facts and its rows, not the summary's figures
+    (about a fifth of the CSV's time for 20,000 people): the audit entry counts with one
+    query instead."""
+    delimiter, facts = separator(), event_facts(event)
+    _log_export(event, "csv", actor, participant_counts(event)["total"])
+    rows = attendance_rows(event)
+    chunks = csv_render.attendance_csv(facts, rows, summary_labels(), delimiter)
+    return _file(stream_with_context(chunks), "csv", name)
 
 
 def report_file(report: Report, fmt: str) -> Response:
