@@ -121,6 +121,17 @@ def test_xlsx_has_the_five_sheets_and_everyone():
     assert facts["Tumbler: yes"] == summary.sustainability.tumbler.yes
 
 
+def test_xlsx_participants_have_safe_words_and_blank_empty_cells():
+    words = Labels("en", {"Yes": "=Yes", "No": "+No"}, categories={"participant": "@P"})
+    rows = [r._replace(agency="-1+2") if r.number == 1 else r for r in fake_rows(5)]
+    book = load_workbook(io.BytesIO(summary_xlsx(fake_summary(5), rows, words)))
+    people = list(book["Participants"].iter_rows(values_only=True))
+    assert people[1][2:6] == ("'-1+2", "Pranata Humas", "'@P", "'=Yes")
+    assert people[1][6].strftime("%Y-%m-%d %H:%M") == "2025-07-22 08:30"
+    assert people[3][2] is None  # an empty agency is a blank cell
+    assert people[5][5:] == ("'+No", None, None, None, None)  # did not come
+
+
 def test_xlsx_and_pdf_drop_control_characters_a_name_may_carry():
     rows = [r._replace(name="I Wayan\x01 Sudarsana\x0b", agency="Dinas\x1f") for r in fake_rows(3)]
     book = load_workbook(io.BytesIO(summary_xlsx(fake_summary(3), rows, ENGLISH)))
