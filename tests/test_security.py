@@ -372,6 +372,32 @@ def test_calls_with_a_good_token_never_count_against_the_limit(limited, users):
     assert statuses == {200}
 
 
+def test_a_good_token_behind_the_guessers_address_is_not_refused(limited, users):
+    """Everyone on a venue's Wi-Fi shares one public address: a guesser there must not lock
+    the door's devices out."""
+    token = issue_token(users.staff)
+    db.session.commit()
+    client, venue = limited.test_client(), _address()
+    for i in range(_limit_count() + 1):
+        client.get(
+            "/api/v1/events",
+            headers={"Authorization": f"Bearer trk_guess{i}"},
+            environ_base={"REMOTE_ADDR": venue},
+        )
+    guess = client.get(
+        "/api/v1/events",
+        headers={"Authorization": "Bearer trk_one-more"},
+        environ_base={"REMOTE_ADDR": venue},
+    )
+    door = client.get(
+        "/api/v1/events",
+        headers={"Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": venue},
+    )
+    assert guess.status_code == 429
+    assert door.status_code == 200
+
+
 def _redis_reachable() -> bool:
     import redis
 
