@@ -5,17 +5,19 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from reportlab.platypus import SimpleDocTemplate
 
 from tests.summaries.fake import fake_rows, fake_summary
 from tracker.summaries import charts, pdfbase
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
 from tracker.summaries.data import Labels
-from tracker.summaries.pdf import summary_pdf
+from tracker.summaries.pdf import CHUNK, summary_pdf
 from tracker.summaries.xlsx import summary_xlsx
 
 ENGLISH = Labels("en", {})
@@ -148,6 +150,46 @@ def test_pdf_lists_only_the_people_who_came():
     assert "Peserta 00000" in text and "Peserta 00003" in text
     assert "Peserta 00004" not in text  # absent: counted, not listed
     assert "2 registered participants did not check in" in text
+
+
+def test_pdf_list_longer_than_a_table_names_everyone_once_in_order_under_a_header():
+    n = 2 * CHUNK + 100  # four fifths came: three tables of the list, over several pages
+    rows = list(fake_rows(n, present_only=True))
+    pdf = summary_pdf(fake_summary(n), iter(rows), ENGLISH)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    listing = [page for page in pages if "Peserta " in page]
+    assert len(listing) > 3
+    header = ("No.", "Name", "Agency", "Position", "Check-in", "(WITA)", "Tumbler")
+    assert all(all(word in page for word in header) for page in listing)
+    assert re.findall(r"Peserta \d{5}", "".join(listing)) == [r.name for r in rows]
+
+
+def test_later_makes_its_flowables_only_when_the_layout_reaches_them():
+    made: list[int] = []
+    seen_at_page: dict[int, int] = {}
+
+    def lines():
+        for i in range(400):
+            made.append(i)
+            yield pdfbase.para(f"Line {i}")
+
+    def footer(page: int) -> str:
+        seen_at_page[page] = len(made)
+        return f"Page {page}"
+
+    buffer = io.BytesIO()
+    doc, on_page = pdfbase.document(buffer, "Later", footer)
+    doc.build([pdfbase.Later(lines())], onFirstPage=on_page, onLaterPages=on_page)
+    text = "".join(page.extract_text() for page in PdfReader(buffer).pages)
+    assert re.findall(r"Line \d+", text) == [f"Line {i}" for i in range(400)]
+    assert len(made) == 400 and len(seen_at_page) > 3
+    assert seen_at_page[2] < 100  # page 2 began with a page's worth made, not all 400
+
+
+def test_later_outside_its_document_fails_instead_of_dropping_its_flowables():
+    story = [pdfbase.Later(iter([pdfbase.para("lost")]))]
+    with pytest.raises(TypeError, match="document"):
+        SimpleDocTemplate(io.BytesIO()).build(story)
 
 
 def test_pdf_of_an_event_with_nothing_yet():

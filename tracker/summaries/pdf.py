@@ -23,6 +23,7 @@ from tracker.summaries import text
 from tracker.summaries.data import AttendanceRow, ChecklistFacts, ItemFacts, Labels, Summary
 from tracker.summaries.pdfbase import (
     FRAME_WIDTH,
+    Later,
     bar_chart,
     document,
     fit,
@@ -364,10 +365,13 @@ def _attendance_list(
     if absent:
         out.append(para(labels.format(ABSENT, n=absent), s.small))
     present = (row for row in rows if row.checked_in_at is not None)
-    tables = list(_list_tables(summary, present, labels))
-    if not tables:
+    tables = _list_tables(summary, present, labels)
+    first = next(tables, None)
+    if first is None:
         return [*out, para(labels["Nobody has checked in."], s.body)]
-    return out + tables
+    # The rest made as the layout reaches them, the rows read as they are needed: a few
+    # tables in memory at a time whatever the number of people.
+    return [*out, first, Later(tables)]
 
 
 _LIST_WIDTHS = [10 * mm, 46 * mm, 54 * mm, 30 * mm, 20 * mm, FRAME_WIDTH - 160 * mm]

@@ -11,7 +11,7 @@ Pure: no Flask.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -27,7 +27,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 BRAND = colors.HexColor("#0b5c8a")
@@ -119,7 +119,8 @@ def _char_widths(font: str) -> tuple[dict[int, float], float] | None:
     face = getattr(pdfmetrics.getFont(font), "face", None)
     if face is None or not hasattr(face, "charWidths"):
         return None
-    return dict(face.charWidths), float(face.defaultWidth)
+    # reportlab's own table, only read here: a copy kept 1.2 MB more per font for good.
+    return face.charWidths, float(face.defaultWidth)
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -131,7 +132,12 @@ def text_width(text: str, font: str, size: float) -> float:
     return sum(table_.get(ord(c), default) for c in text) * size / 1000
 
 
-@lru_cache(maxsize=50_000)
+#: Entries kept by ``wrapped``: enough for every agency and position of a big event; the names
+#: (nearly all different) pass through instead of staying in the worker after the export.
+WRAPPED_CACHE = 4096
+
+
+@lru_cache(maxsize=WRAPPED_CACHE)
 def wrapped(text: str, width: float, font: str, size: float) -> str:
     """``text`` broken into lines no wider than ``width`` points (a long word is cut).
 
@@ -256,11 +262,43 @@ def _step(top: float) -> float:
     return max(1.0, round(top / 6))
 
 
+class Later(Flowable):
+    """Flowables made only when the layout reaches them, in a document from ``document()``.
+
+    platypus takes a list and keeps every flowable in it until it is drawn; a list of 13,000
+    people as tables, each cell with its own style object, is 40-50 MB held at once (and kept
+    by the worker's allocator afterwards). In their place this stands in the story and the
+    document takes the next flowable from it each time it comes to the front.
+    """
+
+    def __init__(self, flowables: Iterable[Flowable]) -> None:
+        super().__init__()
+        self.pending = iter(flowables)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # Only reached in a document that does not know it: its flowables would be lost.
+        raise TypeError("Later works only in a document made by pdfbase.document()")
+
+
+class _Document(SimpleDocTemplate):
+    def filterFlowables(self, flowables: list[Any]) -> None:  # noqa: N802 - platypus's hook
+        """Before platypus lays out the front of the story: a ``Later`` there gives its next
+        flowable, placed in front of it, or, spent, is dropped (platypus skips a None)."""
+        first = flowables[0]
+        if isinstance(first, Later):
+            following = next(first.pending, None)
+            if following is None:
+                flowables[0] = None
+            else:
+                flowables.insert(0, following)
+
+
 def document(
     buffer: Any, title: str, footer: Callable[[int], str]
 ) -> tuple[SimpleDocTemplate, Callable[..., None]]:
-    """An A4 document and the page callback that writes ``footer(page_number)`` on each page."""
-    doc = SimpleDocTemplate(
+    """An A4 document and the page callback that writes ``footer(page_number)`` on each page.
+    The story may hold ``Later`` flowables."""
+    doc = _Document(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
