@@ -16,12 +16,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('submission', sa.String(length=43), nullable=True))
-        batch_op.create_unique_constraint('uq_events_submission', ['submission'])
+    # A column and a unique index, not a unique constraint: SQLite would rebuild the table
+    # for a constraint, and dropping the old events table would cascade to every participant.
+    op.add_column('events', sa.Column('submission', sa.String(length=43), nullable=True))
+    op.create_index('uq_events_submission', 'events', ['submission'], unique=True)
 
 
 def downgrade():
+    op.drop_index('uq_events_submission', table_name='events')
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_events_submission', type_='unique')
         batch_op.drop_column('submission')

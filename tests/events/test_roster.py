@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -373,8 +374,11 @@ def test_xlsx_with_a_wrong_dimension_is_read_in_full():
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:B3" />' in content
-                content = content.replace(b'<dimension ref="A1:B3" />', b'<dimension ref="A1" />')
+                # openpyxl writes `<dimension ref="A1:B3" />`, or without the space with lxml
+                content, replaced = re.subn(
+                    rb'<dimension ref="A1:B3" ?/>', b'<dimension ref="A1" />', content
+                )
+                assert replaced == 1
             dst.writestr(info, content)
 
     roster = read_roster("p.xlsx", buffer.getvalue())

@@ -108,6 +108,7 @@ class Event(DoorWindow, db.Model):
             "expected_participants IS NULL OR expected_participants >= 0", name="expected"
         ),
         Index("ix_events_starts_at", "starts_at"),
+        Index("uq_events_submission", "submission", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,7 +144,7 @@ class Event(DoorWindow, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: The one-time key of the form that made the event: the same form posted again (a double
     #: click, a resent request) finds this event instead of making a second one.
-    submission: Mapped[str | None] = mapped_column(String(43), unique=True)
+    submission: Mapped[str | None] = mapped_column(String(43))
 
     venue: Mapped[Venue | None] = relationship()
 
