@@ -307,8 +307,9 @@ def check_in(
     """
     door = event if isinstance(event, Door) else Door.of(event)
     scan = _cleaned(scan)
-    found = _found(db.session.connection().execute(*_find_query(scan, None)).first(), 0)
-    return _scan(door, scan, found, getattr(actor, "id", None), now)
+    query = _find_query(scan, None)
+    row = None if query is None else db.session.connection().execute(*query).first()
+    return _scan(door, scan, _found(row, 0), getattr(actor, "id", None), now)
 
 
 def check_in_by_event_id(
@@ -317,7 +318,9 @@ def check_in_by_event_id(
     """``check_in`` for a request that names the event by id: the event, the participant and
     their check-in in one query. Raises NotFound for an unknown event."""
     scan = _cleaned(scan)
-    row = db.session.connection().execute(*_find_query(scan, event_id)).first()
+    query = _find_query(scan, event_id)
+    assert query is not None  # with an event id there is always the event to read
+    row = db.session.connection().execute(*query).first()
     if row is None:
         raise NotFound(_("No event with id %(id)s.", id=event_id))
     door = Door(*row[: len(_DOOR_COLUMNS)])
@@ -325,15 +328,16 @@ def check_in_by_event_id(
     return door, _scan(door, scan, found, getattr(actor, "id", None), now)
 
 
-def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, Any]]:
-    """The statement that finds the participant the scan names (with the event, given its id)."""
+def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, Any]] | None:
+    """The statement that finds the participant the scan names (with the event, given its id);
+    None when there is nothing to read (no event id, and what was scanned cannot be a code)."""
     if scan.participant_id is not None:
         key, value = "participant_id", scan.participant_id
     else:
         key, value = "code", ticket_code_from(scan.code or "")
     if event_id is None:
         if value is None:
-            return _FIND_BY_ID, {"participant_id": 0}  # ids start at 1: nobody
+            return None
         return (_FIND_BY_ID if key == "participant_id" else _FIND_BY_CODE), {key: value}
     if value is None:
         return _DOOR_ONLY, {"event_id": event_id}
