@@ -29,9 +29,13 @@ tracker/translations/%/LC_MESSAGES/messages.mo: tracker/translations/%/LC_MESSAG
 	$(BIN)/pybabel -q compile --use-fuzzy -i $< -o $@
 
 # After adding or changing user-facing strings: refresh the catalogue, then translate the new ones.
+# Sorted and without source locations, so that two branches adding strings rarely touch the
+# same lines of messages.po; the template is a by-product, not committed.
 extract-messages: $(VENV)/.base
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
-	$(BIN)/pybabel -q update -N -i tracker/translations/messages.pot -d tracker/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+		-o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --ignore-obsolete --ignore-pot-creation-date \
+		-i tracker/translations/messages.pot -d tracker/translations
 
 run: install
 	$(FLASK) db upgrade
