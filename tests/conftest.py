@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
+from tests.clock import TUESDAY_NINE
 from tracker import create_app
 from tracker.auth.models import User
 from tracker.auth.services import create_user, issue_token
@@ -110,6 +112,18 @@ def _empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    """Every test runs at TUESDAY_NINE (the clock ticks on from there); ``clock.move_to(...)``
+    or ``clock.shift(...)`` takes it elsewhere. Defined before the other autouse fixtures, so
+    that what they build is built at that moment too. None for tests marked ``wall_clock``."""
+    if request.node.get_closest_marker("wall_clock"):
+        yield None
+        return
+    with time_machine.travel(TUESDAY_NINE, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

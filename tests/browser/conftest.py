@@ -11,6 +11,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,7 +20,14 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.browser
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (``-m "not browser"`` leaves them out)."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,6 +76,12 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def set_browser_clock(context: Any) -> None:
+    """The pages' clock starts where the suite's clock stands (tests/clock.py) and runs on, so
+    the scanner's own idea of "now" (the door window, the scan's time) agrees with the server's."""
+    context.clock.install(time=datetime.now(UTC))
+
+
 @pytest.fixture
 def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     """``new_page(viewport=PHONE, **context_options)``: a page in a fresh browser context."""
@@ -78,6 +92,7 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
             viewport=viewport or {"width": 1280, "height": 900}, **options
         )
         context.set_default_timeout(10_000)
+        set_browser_clock(context)
         contexts.append(context)
         return context.new_page()
 

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_path, log_in_page
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    PHONE,
+    chromium_path,
+    log_in_page,
+    set_browser_clock,
+)
 from tests.browser.scanner_support import (
     answer,
     checkins_of,
@@ -53,6 +59,7 @@ def test_camera_reads_a_ticket_qr_and_checks_in(camera_browser, live_server, use
 
     camera = camera_browser(video)
     context = camera.new_context(viewport=PHONE)
+    set_browser_clock(context)
     context.grant_permissions(["camera"], origin=live_server)
     context.set_default_timeout(15_000)
     page = context.new_page()

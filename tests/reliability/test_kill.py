@@ -34,7 +34,8 @@ from tracker.events.participants import ParticipantInput, register_participants
 from tracker.events.services import EventInput, create_event
 from tracker.extensions import db
 
-pytestmark = pytest.mark.slow
+#: gunicorn runs in its own processes, at the real time: the event is built around it.
+pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
