@@ -37,11 +37,16 @@ extract-messages: $(VENV)/.base
 	$(BIN)/pybabel -q update -N --ignore-obsolete --ignore-pot-creation-date \
 		-i tracker/translations/messages.pot -d tracker/translations
 
+# The server and the job queue's worker (messages, certificates) together; Ctrl+C stops both.
+# The worker runs in the background of this shell, which stops it when the server ends.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) with the job worker (Ctrl+C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker; exit 0' INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT); \
+	kill $$worker 2>/dev/null; wait $$worker
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -81,6 +81,18 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         # their X-Forwarded-For/-Proto are then believed, so rate limits count each client and
         # not the proxy. 0: headers ignored (anyone could forge them to dodge the limits).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # The job queue (tracker/jobs.py): a SQLite file in the instance folder by default.
+        "QUEUE_URL": env.get("QUEUE_URL") or "sqlite:///" + str(Path(instance_path) / "queue.db"),
+        # Messages (tracker/messages): e-mail through any SMTP server, WhatsApp through the
+        # WhatsApp Business Platform (Cloud API); without them only wa.me links are offered.
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", ""),
+        "MAIL_RATE_PER_MINUTE": int(env.get("MAIL_RATE_PER_MINUTE", "60")),
+        "WHATSAPP_TOKEN": env.get("WHATSAPP_TOKEN", ""),
+        "WHATSAPP_PHONE_NUMBER_ID": env.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        "WHATSAPP_API_URL": env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
+        "WHATSAPP_TEMPLATE": env.get("WHATSAPP_TEMPLATE", ""),
+        "WHATSAPP_RATE_PER_MINUTE": int(env.get("WHATSAPP_RATE_PER_MINUTE", "600")),
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": production,

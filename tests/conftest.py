@@ -81,6 +81,8 @@ def make_app(
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "UPLOAD_FOLDER": str(uploads),
+            # Jobs wait in memory until a test runs them (jobs fixture): no worker, no file.
+            "QUEUE_URL": "memory://",
         }
         config.update(overrides)
         app = create_app(config)

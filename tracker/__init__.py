@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(env, app.instance_path))
     app.config.update(config or {})
     _register_extensions(app)
+    _register_jobs(app)
     _register_blueprints(app)
     _register_commands(app)
     _register_hooks(app)
@@ -50,6 +51,13 @@ def _register_extensions(app: Flask) -> None:
     register_i18n(app)
 
 
+def _register_jobs(app: Flask) -> None:
+    from tracker.jobs import register_queue
+    from tracker.messages.jobs import register_message_jobs
+
+    register_message_jobs(register_queue(app))
+
+
 def _register_blueprints(app: Flask) -> None:
     from tracker import audit  # noqa: F401 - registers the audit log's table
     from tracker.admin.views import bp as admin_bp
@@ -63,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.compliance.views import bp as compliance_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
+    from tracker.messages.views import bp as messages_bp
     from tracker.privacy.views import bp as privacy_bp
     from tracker.summaries.views import bp as summaries_bp
     from tracker.web import bp as web_bp
@@ -76,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (checkin_bp, door_bp, tickets_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(messages_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
+from tracker.checkin.tickets import InvitationText
 from tracker.events.models import CATEGORY_LABELS, Event
 from tracker.i18n import zone, zone_abbreviation
 
@@ -44,3 +45,14 @@ def event_where(event: Event) -> str:
 def category_label(category: str) -> str:
     label = CATEGORY_LABELS.get(category)  # type: ignore[call-overload]
     return str(label) if label is not None else category
+
+
+def invitation_text(event: Event) -> InvitationText:
+    """The event's facts as an invitation names them, in the current language."""
+    return InvitationText(
+        title=event.title,
+        when=event_when(event),
+        where=event_where(event) or event.organiser_unit,
+        organiser=event.organiser_unit,
+        privacy_contact=event.privacy_contact,
+    )

@@ -25,8 +25,13 @@ bp = Blueprint("tickets", __name__)
 TICKET_CACHE = "private, max-age=86400"
 
 
+def ticket_path(code: str) -> str:
+    """The ticket page's path: a message written on the worker adds the site's address."""
+    return f"/t/{code}"
+
+
 def ticket_url(code: str) -> str:
-    return site_url(f"/t/{code}")
+    return site_url(ticket_path(code))
 
 
 def _participant(code: str) -> Participant:

@@ -23,6 +23,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from tracker.exports import csv_bytes
+from tracker.placeholders import fill
 
 # --- QR codes ---------------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return _qr(data).get_matrix()
 
 
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     """Draw the QR code as filled squares with its lower-left corner at (x, y)."""
     matrix = qr_matrix(data)
     cell = size / len(matrix)
@@ -139,7 +140,7 @@ def _draw_card(canvas: Canvas, card: TicketCard, text: SheetText, x: float, y: f
     canvas.setFillColorRGB(0, 0, 0)
     name = _fit_lines(card.name, "Helvetica-Bold", 15, full, 2)
     top = _draw_lines(canvas, name, "Helvetica-Bold", 15, x + PAD, top - 4)
-    _draw_qr(canvas, card.ticket_url, x + CARD_W - PAD - QR_SIZE, y + PAD, QR_SIZE)
+    draw_qr(canvas, card.ticket_url, x + CARD_W - PAD - QR_SIZE, y + PAD, QR_SIZE)
     side = full - QR_SIZE - 4 * mm
     agency = _fit_lines(card.agency, "Helvetica", 9.5, side, 4)
     _draw_lines(canvas, agency, "Helvetica", 9.5, x + PAD, top - 4)
@@ -212,7 +213,7 @@ def door_poster_pdf(text: PosterText, url: str) -> bytes:
     top = _centred_lines(canvas, text.where, "Helvetica", 13, top, width)
     top = _centred_lines(canvas, text.call_to_action, "Helvetica-Bold", 20, top - 6 * mm, width)
     size = min(125 * mm, top - 70 * mm)
-    _draw_qr(canvas, url, (A4[0] - size) / 2, top - 4 * mm - size, size)
+    draw_qr(canvas, url, (A4[0] - size) / 2, top - 4 * mm - size, size)
     top -= size + 8 * mm
     for step in text.steps:
         top = _centred_lines(canvas, step, "Helvetica", 12, top, width)
@@ -235,6 +236,7 @@ class TicketLink:
     phone: str | None  # E.164, +62...
     email: str | None
     ticket_url: str
+    legal_basis: str = "public_service"
 
 
 @dataclass(frozen=True)
@@ -243,21 +245,87 @@ class InvitationText:
     when: str
     where: str
     organiser: str
+    privacy_contact: str = ""
 
 
-#: The message participants receive. It is in Indonesian whatever language the organiser's
-#: screen is in: it goes to the participants, and the tumbler rule is Bali's
-#: (Pergub Bali 97/2018; SE Sekda Provinsi Bali 2/2025).
-WHATSAPP_TEMPLATE = (
-    "Yth. {name},\n"
-    "Anda terdaftar sebagai peserta {title}, {when}, di {where}.\n"
-    "Tiket Anda: {url}\n"
-    "Tunjukkan kode QR pada tiket tersebut di pintu masuk (bisa dibuka tanpa internet "
-    "setelah dibuka sekali).\n"
-    "Mohon membawa tumbler/botol minum sendiri: kegiatan ini bebas plastik sekali pakai "
-    "(Pergub Bali No. 97 Tahun 2018).\n"
-    "Terima kasih.\n{organiser}"
-)
+#: The invitation participants receive, in Indonesian by default whatever language the
+#: organiser's screen is in: it goes to the participants, and the tumbler rule is Bali's
+#: (Pergub Bali 97/2018; SE Sekda Provinsi Bali 2/2025). The ticket-links CSV and the messages
+#: the app sends (tracker/messages) start from this one text; its placeholders are filled by
+#: tracker.placeholders.
+INVITATION = {
+    "id": (
+        "Yth. {name},\n"
+        "Anda terdaftar sebagai peserta {title}, {when}, di {where}.\n"
+        "Tiket Anda: {url}\n"
+        "Tunjukkan kode QR pada tiket tersebut di pintu masuk (bisa dibuka tanpa internet "
+        "setelah dibuka sekali).\n"
+        "Mohon membawa tumbler/botol minum sendiri: kegiatan ini bebas plastik sekali pakai "
+        "(Pergub Bali No. 97 Tahun 2018).\n"
+        "Terima kasih.\n{organiser}"
+    ),
+    "en": (
+        "Dear {name},\n"
+        "You are registered for {title}, {when}, at {where}.\n"
+        "Your ticket: {url}\n"
+        "Show the QR code on that ticket at the door (it opens without internet once it has "
+        "been opened).\n"
+        "Please bring your own tumbler or water bottle: this event is free of single-use "
+        "plastic (Pergub Bali No. 97 Tahun 2018).\n"
+        "Thank you.\n{organiser}"
+    ),
+}
+#: Kept for callers of the first version: the Indonesian invitation.
+WHATSAPP_TEMPLATE = INVITATION["id"]
+
+#: The personal-data notice that goes with every message (UU No. 27 Tahun 2022, PDP): who
+#: processes the data, on which legal basis, and where the person sees, corrects or deletes it.
+NOTICE = {
+    "id": (
+        "Pelindungan data pribadi: {organiser} memproses nama dan kontak Anda hanya untuk "
+        "kegiatan ini, atas dasar {basis} (UU No. 27 Tahun 2022). Lihat, perbaiki atau minta "
+        "hapus data Anda: {data_url}"
+    ),
+    "en": (
+        "Personal data: {organiser} processes your name and contact details only for this "
+        "event, on the basis of {basis} (UU No. 27 Tahun 2022). See, correct or ask us to "
+        "delete your data: {data_url}"
+    ),
+}
+NOTICE_CONTACT = {"id": " Kontak: {contact}.", "en": " Contact: {contact}."}
+#: UU PDP art. 20(2): (a) consent; (e) a public body's duty and powers under the law.
+LEGAL_BASIS_TEXT = {
+    "id": {
+        "public_service": "pelaksanaan tugas dan kewenangan instansi penyelenggara "
+        "(Pasal 20 ayat (2) huruf e)",
+        "consent": "persetujuan Anda (Pasal 20 ayat (2) huruf a)",
+    },
+    "en": {
+        "public_service": "the organising agency's public duty (art. 20(2)(e))",
+        "consent": "your consent (art. 20(2)(a))",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    organiser: str
+    legal_basis: str  # public_service or consent
+    contact: str = ""
+
+
+def personal_data_notice(notice: Notice, data_url: str, language: str = "id") -> str:
+    """The notice in ``language`` (id or en), with the person's own data page."""
+    bases = LEGAL_BASIS_TEXT[language]
+    text = NOTICE[language].format(
+        organiser=notice.organiser,
+        basis=bases.get(notice.legal_basis, bases["public_service"]),
+        data_url=data_url,
+    )
+    if notice.contact:
+        text += NOTICE_CONTACT[language].format(contact=notice.contact)
+    return text
+
 
 LINK_HEADER = (
     "name",
@@ -270,15 +338,30 @@ LINK_HEADER = (
 )
 
 
+def invitation_values(link: TicketLink, text: InvitationText) -> dict[str, str]:
+    """What the invitation's placeholders stand for, for one person."""
+    return {
+        "name": link.name,
+        "agency": link.agency,
+        "title": text.title,
+        "when": text.when,
+        "where": text.where,
+        "url": link.ticket_url,
+        "organiser": text.organiser,
+    }
+
+
 def whatsapp_message(link: TicketLink, text: InvitationText) -> str:
-    return WHATSAPP_TEMPLATE.format(
-        name=link.name,
-        title=text.title,
-        when=text.when,
-        where=text.where,
-        url=link.ticket_url,
-        organiser=text.organiser,
-    )
+    """The Indonesian invitation with the personal-data notice under it."""
+    notice = Notice(text.organiser, link.legal_basis, text.privacy_contact)
+    body = fill(INVITATION["id"], invitation_values(link, text))
+    return body + "\n\n" + personal_data_notice(notice, link.ticket_url + "/data")
+
+
+def wa_me_link(number: str, message: str) -> str:
+    """A link that opens WhatsApp with the message ready to send to ``number`` (digits only):
+    needs no account with any provider, the sender taps Send."""
+    return f"https://wa.me/{number}?text={quote(message)}"
 
 
 def whatsapp_number(phone: str | None) -> str:
@@ -297,7 +380,7 @@ def ticket_links_csv(
     for link in links:
         message = whatsapp_message(link, text)
         number = whatsapp_number(link.phone)
-        wa_link = f"https://wa.me/{number}?text={quote(message)}" if number else ""
+        wa_link = wa_me_link(number, message) if number else ""
         rows.append(
             (link.name, link.agency, number, link.email or "", link.ticket_url, message, wa_link)
         )

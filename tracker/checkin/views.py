@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
 from flask import render_template as render
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -20,7 +21,13 @@ from tracker.auth.roles import Role
 from tracker.checkin import door, tickets
 from tracker.checkin.attendance import attendance, list_check_ins
 from tracker.checkin.services import undo_check_in
-from tracker.checkin.texts import category_label, event_when, event_where, long_time
+from tracker.checkin.texts import (
+    category_label,
+    event_when,
+    event_where,
+    invitation_text,
+    long_time,
+)
 from tracker.checkin.ticket_views import ticket_url
 from tracker.db import utcnow
 from tracker.events.forms import ConfirmForm
@@ -254,15 +261,13 @@ def ticket_links(event_id: int) -> Response:
     event = get_event(event_id)
     people = _selected(event)
     links = [
-        tickets.TicketLink(p.name, p.agency, p.phone, p.email, ticket_url(p.ticket_code))
+        tickets.TicketLink(
+            p.name, p.agency, p.phone, p.email, ticket_url(p.ticket_code), p.legal_basis
+        )
         for p in people
     ]
-    text = tickets.InvitationText(
-        title=event.title,
-        when=event_when(event),
-        where=event_where(event) or event.organiser_unit,
-        organiser=event.organiser_unit,
-    )
+    with force_locale("id"):  # the participants' language, whatever the organiser's screen
+        text = invitation_text(event)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     _log_export(event, "export.ticket_links_csv", len(links))
     return Response(
