@@ -101,10 +101,10 @@ def test_people_without_an_address_are_shown_as_missed(smtp_server, jobs):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("body", "Yth. {nama}", "{nama} does not exist"),
-        ("subject", "Undangan {acara}", "{acara} does not exist"),
-        ("body", "Yth. {name", "missing its pair"),
-        ("body", "{certificate_url}", "{certificate_url} does not exist"),
+        ("body", "Yth. {nama}", "{nama}"),
+        ("subject", "Undangan {acara}", "{acara}"),
+        ("body", "Yth. {name", "{{"),  # "write {{ or }} for a brace itself"
+        ("body", "{certificate_url}", "{certificate_url}"),
     ],
 )
 def test_a_placeholder_that_does_not_exist_is_refused_and_nothing_is_queued(
@@ -114,7 +114,10 @@ def test_a_placeholder_that_does_not_exist_is_refused_and_nothing_is_queued(
     add_people(event, 2)
     with pytest.raises(ValidationFailed) as caught:
         queue(event, "invitation", **{field: value})
-    assert expected in caught.value.fields[field]
+    message = caught.value.fields[field]
+    assert expected in message
+    if expected != "{{":  # an unknown name is answered with the names that exist
+        assert "{name}" in message
     db.session.rollback()
     assert db.session.scalar(select(db.func.count()).select_from(Delivery)) == 0
 
