@@ -52,10 +52,13 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_jobs(app: Flask) -> None:
+    from tracker.certificates.jobs import register_certificate_jobs
     from tracker.jobs import register_queue
     from tracker.messages.jobs import register_message_jobs
 
-    register_message_jobs(register_queue(app))
+    queue = register_queue(app)
+    register_message_jobs(queue)
+    register_certificate_jobs(queue)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -63,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.certificates.public_views import bp as verify_bp
+    from tracker.certificates.views import bp as certificates_bp
     from tracker.checkin.door_views import bp as door_bp
     from tracker.checkin.scanner_views import bp as scanner_bp
     from tracker.checkin.ticket_views import bp as tickets_bp
@@ -85,7 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (checkin_bp, door_bp, tickets_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
-    app.register_blueprint(messages_bp)
+    for blueprint in (messages_bp, certificates_bp, verify_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:

@@ -4,12 +4,15 @@ Shared by the messages (invitations, reminders), the ticket-links CSV and the ce
 body text. Pure functions, no Flask. A placeholder is a name in braces; ``{{`` and ``}}`` are
 literal braces. Anything else (a name that does not exist, ``{0}``, ``{name.attr}``, a lone
 brace) is refused with a message that says what is wrong, before anything is sent or printed.
+The functions are pure; ``field_errors`` words the refusal for a form (Flask-Babel).
 """
 
 from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
+
+from flask_babel import gettext as _
 
 _FORMATTER = string.Formatter()
 
@@ -48,3 +51,25 @@ def fill(text: str, values: Mapping[str, object]) -> str:
         if name is not None:
             parts.append(str(values[name]))
     return "".join(parts)
+
+
+def field_errors(texts: Mapping[str, str], allowed: Iterable[str]) -> dict[str, str]:
+    """For each field whose text has a placeholder that is not ``allowed`` (or a lone brace),
+    what to tell the person, naming the placeholders that exist."""
+    known = tuple(allowed)
+    errors = {}
+    for field, text in texts.items():
+        try:
+            check(text, known)
+        except PlaceholderError as exc:
+            names = ", ".join("{" + name + "}" for name in known)
+            errors[field] = (
+                _(
+                    "%(placeholder)s does not exist; use %(known)s.",
+                    placeholder=str(exc),
+                    known=names,
+                )
+                if exc.placeholder or str(exc) == "{}"
+                else _("A { or } is missing its pair; write {{ or }} for a brace itself.")
+            )
+    return errors

@@ -13,13 +13,13 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from tracker.access import public
-from tracker.api import checkins, compliance, events, summaries
+from tracker.api import certificates, checkins, compliance, events, summaries
 from tracker.api.openapi import build_spec
 from tracker.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-for _child in (events.bp, checkins.bp, compliance.bp, summaries.bp):
+for _child in (events.bp, checkins.bp, compliance.bp, summaries.bp, certificates.bp):
     bp.register_blueprint(_child)
     csrf.exempt(_child)  # Flask-WTF matches the exact blueprint, not its parent
 

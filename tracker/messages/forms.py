@@ -8,9 +8,10 @@ from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, Te
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.events.forms import DATETIME_FORMAT, choices
+from tracker.i18n import LANGUAGES
 from tracker.messages.models import AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS
 
-LANGUAGE_CHOICES = choices([("id", "Bahasa Indonesia"), ("en", "English")])
+LANGUAGE_CHOICES = choices(LANGUAGES.items())
 
 
 class MessageForm(FlaskForm):

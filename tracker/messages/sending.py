@@ -23,13 +23,13 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from tracker.certificates.files import certificate_path
 from tracker.checkin.texts import invitation_text
 from tracker.checkin.ticket_views import ticket_path
 from tracker.checkin.tickets import Notice, TicketLink, invitation_values
 from tracker.db import begin_write, utcnow
 from tracker.extensions import db
 from tracker.jobs import job_queue
-from tracker.messages import texts
 from tracker.messages.channels import (
     Outgoing,
     Sender,
@@ -39,7 +39,7 @@ from tracker.messages.channels import (
     WhatsAppCloudSender,
     WhatsAppSettings,
 )
-from tracker.messages.models import Channel, Delivery, DeliveryStatus, Message
+from tracker.messages.models import Channel, Delivery, DeliveryStatus, Message, MessageKind
 from tracker.messages.services import NO_ADDRESS, channel_ready
 from tracker.messages.texts import Copy, personal_copy
 
@@ -73,9 +73,8 @@ def personal_copy_for(message: Message, person: Any) -> Copy:
     with force_locale(message.language):
         facts = invitation_text(event)
     values = invitation_values(TicketLink(person.name, person.agency, None, None, url), facts)
-    extra = texts.EXTRA_VALUES.get(message.kind)
-    if extra is not None:
-        values |= extra(message, person)
+    if message.kind == MessageKind.CERTIFICATE:
+        values["certificate_url"] = message.base_url + certificate_path(person.ticket_code)
     notice = Notice(event.organiser_unit, person.legal_basis, event.privacy_contact)
     return personal_copy(
         message.subject, message.body, values, notice, url + "/data", message.language

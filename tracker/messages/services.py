@@ -16,6 +16,7 @@ from sqlalchemy import case, exists, func, insert, literal, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker import audit
+from tracker.certificates.models import Certificate
 from tracker.checkin.models import CheckIn
 from tracker.db import UTCDateTime
 from tracker.errors import NotFound, ValidationFailed
@@ -28,8 +29,9 @@ from tracker.messages.models import (
     Delivery,
     DeliveryStatus,
     Message,
+    MessageKind,
 )
-from tracker.placeholders import PlaceholderError, check
+from tracker.placeholders import field_errors
 
 #: Why a delivery failed before any try: shown translated on the message's page.
 NO_ADDRESS = "no_address"
@@ -60,29 +62,14 @@ def channel_ready(channel: str) -> bool:
 
 
 def _placeholder_errors(data: MessageInput) -> dict[str, str]:
-    allowed = texts.placeholders_for(data.kind)
-    errors = {}
-    for field, text in (("subject", data.subject), ("body", data.body)):
-        try:
-            check(text, allowed)
-        except PlaceholderError as exc:
-            known = ", ".join("{" + name + "}" for name in allowed)
-            errors[field] = (
-                _(
-                    "%(placeholder)s does not exist; use %(known)s.",
-                    placeholder=str(exc),
-                    known=known,
-                )
-                if exc.placeholder or str(exc) == "{}"
-                else _("A { or } is missing its pair; write {{ or }} for a brace itself.")
-            )
-    return errors
+    texts_ = {"subject": data.subject, "body": data.body}
+    return field_errors(texts_, texts.placeholders_for(data.kind))
 
 
 def _check(event: Event, data: MessageInput) -> None:
     """Raises ValidationFailed with every field's problem at once."""
     errors = _placeholder_errors(data)
-    if data.kind not in texts.available_kinds():
+    if data.kind not in set(MessageKind):
         errors["kind"] = _("Unknown kind of message.")
     if data.language not in ("id", "en"):
         errors["language"] = _("Choose Indonesian or English.")
@@ -122,6 +109,11 @@ def audience_condition(event: Event, audience: str, value: str) -> ColumnElement
         return condition & (Participant.agency == value)
     if audience == Audience.PERSON:
         return condition & (Participant.id == int(value))
+    if audience == Audience.CERTIFIED:
+        issued = exists().where(
+            (Certificate.participant_id == Participant.id) & Certificate.revoked_at.is_(None)
+        )
+        return condition & issued
     return condition
 
 

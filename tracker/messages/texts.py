@@ -9,9 +9,7 @@ every text when it is sent; the organiser cannot edit it away.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from tracker.checkin.tickets import INVITATION, Notice, personal_data_notice
 from tracker.messages.models import MessageKind
@@ -58,16 +56,6 @@ BODIES = {
         "{organiser}",
     },
 }
-
-
-#: Placeholders filled by a feature above messages, by kind: the certificates feature adds
-#: {certificate_url} for certificate messages (a function of the message and the person).
-EXTRA_VALUES: dict[str, Callable[[Any, Any], dict[str, str]]] = {}
-
-
-def available_kinds() -> list[MessageKind]:
-    """The kinds of message that can be filled in on this installation."""
-    return [k for k in MessageKind if k != MessageKind.CERTIFICATE or k.value in EXTRA_VALUES]
 
 
 def placeholders_for(kind: str) -> tuple[str, ...]:

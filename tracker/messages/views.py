@@ -82,7 +82,7 @@ def _reminder_time(event: Event) -> datetime:
 
 def _fill_defaults(form: MessageForm, event: Event) -> None:
     kind = request.args.get("kind", MessageKind.INVITATION)
-    kind = kind if kind in texts.available_kinds() else MessageKind.INVITATION
+    kind = kind if kind in set(MessageKind) else MessageKind.INVITATION
     language = request.args.get("language", "id")
     language = language if language in ("id", "en") else "id"
     form.kind.data, form.language.data = kind, language
@@ -98,11 +98,6 @@ def _fill_defaults(form: MessageForm, event: Event) -> None:
 
 def _form(event: Event) -> MessageForm:
     form = MessageForm()
-    form.kind.choices = choices((k.value, KIND_LABELS[k]) for k in texts.available_kinds())
-    audiences = [
-        a for a in Audience if a != Audience.CERTIFIED or "certificate" in texts.EXTRA_VALUES
-    ]
-    form.audience.choices = choices((a.value, AUDIENCE_LABELS[a]) for a in audiences)
     form.agency.choices = choices((a, a) for a in services.agencies(event))
     people = db.session.execute(
         db.select(Participant.id, Participant.name, Participant.agency)

@@ -1,0 +1,41 @@
+"""Events that have ended, with people checked in, and a saved certificate design."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.events.factories import add_people, make_event
+from tests.messages.helpers import check_in_now
+from tracker.certificates import services
+from tracker.db import utcnow
+from tracker.extensions import db
+
+SIGNER = {
+    "signer_name": "I Gede Made Artawan, S.Sos., M.Si.",
+    "signer_position": "Kepala Dinas Komunikasi dan Informatika Kabupaten Tabanan",
+    "signer_nip": "197501012000031001",
+}
+
+
+def design(event, **overrides) -> None:
+    data = services.DesignInput(
+        title="SERTIFIKAT",
+        body=services.default_design(event).body,
+        jp="32",
+        place="Tabanan",
+        **{**SIGNER, **overrides},
+    )
+    services.save_design(event, data, None, utcnow())
+    db.session.commit()
+
+
+def finished_training(clock, people: int = 4, checked_in: int = 3, **event_fields):
+    """A training that started an hour ago and ends in six (checked in now); the clock is then
+    moved past its end. Returns (event, participants)."""
+    event = make_event(**event_fields)
+    registered = add_people(event, people)
+    for person in registered[:checked_in]:
+        check_in_now(event, person)
+    design(event)
+    clock.shift(timedelta(hours=6, minutes=1))
+    return event, registered

@@ -1,0 +1,87 @@
+"""Signing certificates (PAdES, with pyHanko) when the office has a signing certificate, and
+keeping that PKCS#12 safe at rest.
+
+The office uploads its PKCS#12 file (the certificate and private key, e.g. from its TTE
+provider, or a test one) with its password. Both are stored encrypted (Fernet, with a key
+derived from SECRET_KEY by HKDF), so a copy of the database alone cannot sign; changing
+SECRET_KEY means uploading the file again. The signature is PAdES baseline B (no timestamp:
+that needs a timestamp authority on the internet), which a PDF reader shows as signed by the
+certificate's holder and unaltered since. No Flask here.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+
+class SigningError(ValueError):
+    """The PKCS#12 cannot sign: ``str()`` says why (for the person who uploaded it)."""
+
+
+def _box(secret_key: str) -> Fernet:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tracker signing p12")
+    return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret_key.encode())))
+
+
+def seal(data: bytes, secret_key: str) -> bytes:
+    return _box(secret_key).encrypt(data)
+
+
+def unseal(token: bytes, secret_key: str) -> bytes:
+    """Raises SigningError when SECRET_KEY changed since the file was stored."""
+    try:
+        return _box(secret_key).decrypt(token)
+    except InvalidToken:
+        raise SigningError("stored with another SECRET_KEY: upload the PKCS#12 again") from None
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    subject: str
+    not_after: datetime
+
+
+def inspect_pkcs12(data: bytes, password: str, now: datetime) -> SigningIdentity:
+    """Who the PKCS#12 names. Raises SigningError for a wrong password, a file that is not a
+    PKCS#12, one without a key or certificate, or a certificate not valid now."""
+    try:
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, password.encode() or None)
+    except (ValueError, TypeError):
+        raise SigningError("not a PKCS#12 file, or the password is wrong") from None
+    if key is None or cert is None:
+        raise SigningError("the file holds no certificate with its private key")
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        raise SigningError("the certificate is not valid today")
+    return SigningIdentity(cert.subject.rfc4514_string()[:300], cert.not_valid_after_utc)
+
+
+def load_signer(data: bytes, password: str) -> signers.SimpleSigner:
+    """Raises SigningError when pyHanko cannot use the file."""
+    signer = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=password.encode() or None)
+    if signer is None:
+        raise SigningError("not a PKCS#12 file, or the password is wrong")
+    return signer
+
+
+def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str) -> bytes:
+    """The PDF with a PAdES signature over all of it (an incremental update)."""
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    out = signers.sign_pdf(writer, meta, signer=signer)
+    return out.getvalue()
