@@ -29,6 +29,11 @@ DOOR_BYTES = 30 * 1024
 DOOR_TTFB_MS = 20.0
 IMPORT_SECONDS = 10.0
 WORKER_RSS_MB = 150.0
+#: Certificates and messages (issue 15): 2,000 issued and rendered as one PDF by the job
+#: queue's worker, and that worker's peak memory; 2,000 messages queued.
+CERTIFICATES_SECONDS = 60.0
+CERTIFICATE_WORKER_MB = 250.0
+MESSAGES_QUEUED_SECONDS = 2.0
 
 
 @dataclass
@@ -108,6 +113,7 @@ def _rows(db: str, run: dict[str, Any], cores: int) -> list[Row]:
             f"{imp['created']:,} created; peak {imp['peak_mb']:.0f} MB",
             _verdict(imp["seconds"] < IMPORT_SECONDS and imp["created"] == imp["rows"]),
         )
+    _queue_rows(run, add)
     memory = run.get("server", {}).get("memory_at_end", [])
     if memory:
         worst = max(m["rss_mb"] for m in memory)
@@ -121,6 +127,37 @@ def _rows(db: str, run: dict[str, Any], cores: int) -> list[Row]:
             _verdict(worst < WORKER_RSS_MB),
         )
     return rows
+
+
+def _queue_rows(run: dict[str, Any], add: Callable[..., None]) -> None:
+    certs = run.get("certificates")
+    if certs:
+        ok = certs["status"] == "ready" and certs["pages"] == certs["certificates"]
+        add(
+            f"{certs['certificates']:,} certificates issued, then rendered as one PDF by a "
+            "worker process (its start included)",
+            f"< {CERTIFICATES_SECONDS:.0f} s",
+            f"{certs['seconds']:.1f} s (issue {certs['issue_seconds']:.2f} s, render "
+            f"{certs['render_seconds']:.1f} s; {certs['pages']:,} pages, "
+            f"{certs['bytes'] / 1024 / 1024:.1f} MB)",
+            _verdict(ok and certs["seconds"] < CERTIFICATES_SECONDS),
+        )
+        add(
+            "The worker's peak memory rendering them",
+            f"< {CERTIFICATE_WORKER_MB:.0f} MB",
+            f"{certs['worker_peak_mb']:.0f} MB",
+            _verdict(ok and certs["worker_peak_mb"] < CERTIFICATE_WORKER_MB),
+        )
+    msgs = run.get("messages")
+    if msgs:
+        add(
+            f"{msgs['messages']:,} messages queued (one per person, e-mail)",
+            f"< {MESSAGES_QUEUED_SECONDS:.0f} s",
+            f"{msgs['seconds']:.2f} s (CPU {msgs['cpu_seconds']:.2f} s); {msgs['queued']:,} queued",
+            _verdict(
+                msgs["queued"] == msgs["messages"] and msgs["seconds"] < MESSAGES_QUEUED_SECONDS
+            ),
+        )
 
 
 def _cpu(p: dict[str, Any]) -> str:

@@ -10,7 +10,9 @@ For each database (SQLite always; PostgreSQL too when DATABASE_URL points at one
    codes, and checks afterwards that every ticket answered 201 has exactly one check-in row;
 4. times the attendance JSON and the door page over HTTP;
 5. renders every summary export for 2,000 and 20,000 participants and imports a 20,000-row
-   XLSX, each in its own subprocess, with that process's peak memory;
+   XLSX, each in its own subprocess, with that process's peak memory; issues 2,000
+   certificates and has a worker process render them as one PDF (bench.queue_tasks), and
+   queues 2,000 messages;
 6. reads each worker's resident memory, stops gunicorn, and writes the results.
 
 Results: bench/results/bench-<time>.json and .md (and latest.json / latest.md); the table is
@@ -189,10 +191,12 @@ def upgrade(env: dict[str, str]) -> None:
     )
 
 
-def task(env: dict[str, str], *args: str, timeout: float = 300) -> dict[str, Any]:
-    """Run ``python -m bench.tasks ARGS`` and return the JSON it prints. Raises on failure."""
+def task(
+    env: dict[str, str], *args: str, timeout: float = 300, module: str = "bench.tasks"
+) -> dict[str, Any]:
+    """Run ``python -m MODULE ARGS`` and return the JSON it prints. Raises on failure."""
     done = subprocess.run(
-        [PYTHON, "-m", "bench.tasks", *args],
+        [PYTHON, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -200,7 +204,7 @@ def task(env: dict[str, str], *args: str, timeout: float = 300) -> dict[str, Any
         timeout=timeout,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench.tasks {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -369,6 +373,11 @@ def bench_database(
 ) -> dict[str, Any]:
     secret = secrets.token_urlsafe(48)
     env = app_env(database_url, secret)
+    # The job queue (certificates, messages) and the files it makes, in the bench's own folder.
+    env.update(
+        QUEUE_URL=f"sqlite:///{workdir / f'queue-{label}.db'}",
+        UPLOAD_FOLDER=str(workdir / f"uploads-{label}"),
+    )
     out: dict[str, Any] = {"database": label, "machine_before": machine()}
     log(f"{label}: flask db upgrade")
     upgrade(env)
@@ -445,6 +454,15 @@ def bench_database(
             env, "import", "--event", str(seed["import_event_id"]),
             "--rows", str(plan.import_rows), timeout=600,
         )  # fmt: skip
+        log(f"{label}: {plan.small:,} certificates issued, then one PDF by a worker process")
+        out["certificates"] = task(
+            env, "certificates", "--count", str(plan.small), timeout=900,
+            module="bench.queue_tasks",
+        )  # fmt: skip
+        log(f"{label}: {plan.small:,} messages queued")
+        out["messages"] = task(
+            env, "messages", "--count", str(plan.small), module="bench.queue_tasks"
+        )
         out["server"]["memory_at_end"] = server.worker_memory()
         out["machine_after"] = machine()
     finally:
