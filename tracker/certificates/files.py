@@ -107,13 +107,22 @@ def _register(event: Event) -> CertificateRegister | None:
     return db.session.get(CertificateRegister, services.register_for(event, utcnow()).id)
 
 
+#: The last signer loaded, by (register, when it changed): a worker signing a whole event
+#: opens the PKCS#12 once, not once per certificate.
+_SIGNERS: dict[tuple[int, object], object] = {}
+
+
 def _signer(register: CertificateRegister | None) -> object | None:
     if register is None or not register.signing_p12:
         return None
-    secret = current_app.config["SECRET_KEY"]
-    data = signing.unseal(register.signing_p12, secret)
-    password = signing.unseal(register.signing_password or b"", secret).decode()
-    return signing.load_signer(data, password)
+    key = (register.id, register.updated_at)
+    if key not in _SIGNERS:
+        secret = current_app.config["SECRET_KEY"]
+        data = signing.unseal(register.signing_p12, secret)
+        password = signing.unseal(register.signing_password or b"", secret).decode()
+        _SIGNERS.clear()
+        _SIGNERS[key] = signing.load_signer(data, password)
+    return _SIGNERS[key]
 
 
 def render_one(cert: Certificate, base_url: str) -> bytes:

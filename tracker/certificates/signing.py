@@ -23,6 +23,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
+#: The space kept in the PDF for the CMS signature: the certificate and its chain fit
+#: (a chain of three RSA-4096 certificates is about 6 KB).
+SIGNATURE_BYTES = 16_384
+
 
 class SigningError(ValueError):
     """The PKCS#12 cannot sign: ``str()`` says why (for the person who uploaded it)."""
@@ -83,5 +87,7 @@ def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: st
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    # Room for the signature set aside up front: otherwise pyHanko signs once more only to
+    # measure the signature's size (half of the time per certificate).
+    out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES)
     return out.getvalue()
