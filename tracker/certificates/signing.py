@@ -11,8 +11,10 @@ certificate's holder and unaltered since. No Flask here.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,7 +80,20 @@ def load_signer(data: bytes, password: str) -> signers.SimpleSigner:
 
 
 def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str) -> bytes:
-    """The PDF with a PAdES signature over all of it (an incremental update)."""
+    """The PDF with a PAdES signature over all of it (an incremental update).
+
+    pyHanko's synchronous API runs its own event loop, which Python refuses inside a thread
+    where one is running already (an async server, a browser-driving test): then it signs in
+    a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(pdf, signer, reason, location)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign, pdf, signer, reason, location).result()
+
+
+def _sign(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name="Signature",
         md_algorithm="sha256",
