@@ -37,7 +37,7 @@ def _training(count: int, title: str) -> int:
     from tracker.checkin.models import CheckIn
     from tracker.db import utcnow
     from tracker.events.models import Participant
-    from tracker.events.participants import ParticipantInput, register_participants
+    from tracker.events.registration import ParticipantInput, register_participants
     from tracker.events.services import EventInput, create_event
     from tracker.extensions import db
 

@@ -16,7 +16,7 @@ from tests.messages.helpers import BASE_URL, check_in_now, queue, statuses
 from tracker.audit import AuditEntry
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.extensions import db
 from tracker.jobs import enqueue
 from tracker.messages import services

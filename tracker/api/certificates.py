@@ -9,10 +9,10 @@ from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 from pydantic import Field
 
-from tracker.access import requires
 from tracker.api import openapi
-from tracker.api.common import iso, json_body, parse, site_url
+from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.certificates import files, services
 from tracker.certificates.jobs import SIGN
@@ -22,6 +22,8 @@ from tracker.db import utcnow
 from tracker.errors import Conflict
 from tracker.events.services import get_event
 from tracker.extensions import db
+from tracker.http import site_url
+from tracker.i18n import iso
 from tracker.jobs import enqueue
 
 bp = Blueprint("certificates", __name__)

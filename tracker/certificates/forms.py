@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from tracker.events.forms import choices
+from tracker.forms import choices
 from tracker.i18n import LANGUAGES
 
 

@@ -14,8 +14,7 @@ from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker.access import public
-from tracker.api.common import site_url
+from tracker.auth.access import public
 from tracker.certificates import files, services, texts
 from tracker.certificates.models import Certificate
 from tracker.certificates.views import pdf_response, revoked_page
@@ -23,6 +22,7 @@ from tracker.checkin.services import ticket_code_from
 from tracker.errors import NotFound
 from tracker.events.models import Participant
 from tracker.extensions import db
+from tracker.http import site_url
 
 bp = Blueprint("verify", __name__)
 
@@ -73,7 +73,7 @@ def participant_pdf(code: str) -> Response | tuple[str, int]:
         return revoked_page(cert)
     data = files.render_one(cert, site_url(""))
     db.session.commit()
-    return _private(pdf_response(data, f"sertifikat-{cert.id}.pdf", "attachment"))
+    return _private(pdf_response(data, f"sertifikat-{cert.id}.pdf", inline=False))
 
 
 @bp.app_context_processor

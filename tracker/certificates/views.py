@@ -13,8 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tracker import audit
-from tracker.access import requires
-from tracker.api.common import site_url
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.certificates import files, services, texts
 from tracker.certificates.eligibility import completed
@@ -32,10 +31,11 @@ from tracker.compliance.photos import PhotoRejected, prepare_photo
 from tracker.db import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event, Participant
-from tracker.events.pages import form_errors
-from tracker.events.participants import get_participant
+from tracker.events.registration import get_participant
 from tracker.events.services import get_event
 from tracker.extensions import db
+from tracker.forms import form_errors
+from tracker.http import send_bytes, site_url
 from tracker.jobs import enqueue
 from tracker.storage import get_storage
 
@@ -155,15 +155,8 @@ def revoke(event_id: int, certificate_id: int) -> Response:
     return _back(event)
 
 
-def pdf_response(data: bytes, filename: str, disposition: str = "inline") -> Response:
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+def pdf_response(data: bytes, filename: str, inline: bool = True) -> Response:
+    return send_bytes(data, "application/pdf", filename, inline=inline)
 
 
 def revoked_page(cert: Certificate) -> tuple[str, int]:
@@ -345,10 +338,4 @@ def download_bundle(event_id: int, bundle_id: int) -> Response:
     )
     db.session.commit()
     mimetype = "application/zip" if bundle.format == "zip" else "application/pdf"
-    name = f"certificates-{event.id}.{bundle.format}"
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+    return send_bytes(data, mimetype, f"certificates-{event.id}.{bundle.format}")

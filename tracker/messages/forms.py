@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.events.forms import DATETIME_FORMAT, choices
+from tracker.events.forms import DATETIME_FORMAT
+from tracker.forms import choices
 from tracker.i18n import LANGUAGES
 from tracker.messages.models import AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS
 

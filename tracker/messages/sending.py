@@ -25,8 +25,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker.certificates.files import certificate_path
 from tracker.checkin.texts import invitation_text
-from tracker.checkin.ticket_views import ticket_path
 from tracker.checkin.tickets import Notice, TicketLink, invitation_values
+from tracker.checkin.views.ticket import ticket_path
 from tracker.db import begin_write, utcnow
 from tracker.extensions import db
 from tracker.jobs import job_queue

@@ -11,17 +11,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.access import requires
-from tracker.api.common import site_url
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin.tickets import wa_me_link, whatsapp_number
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
-from tracker.events.forms import ConfirmForm, choices
 from tracker.events.models import Event, Participant
-from tracker.events.pages import form_errors
 from tracker.events.services import as_utc, check_timezone, get_event
 from tracker.extensions import db
+from tracker.forms import ConfirmForm, choices, form_errors
+from tracker.http import site_url
 from tracker.i18n import zone
 from tracker.jobs import enqueue
 from tracker.messages import services, texts
