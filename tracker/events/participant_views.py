@@ -13,6 +13,7 @@ from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.events import imports, participants, services
 from tracker.events.forms import ConfirmForm, ImportForm, ParticipantForm
+from tracker.events.headings import FIELD_LABELS, KIND_LABELS
 from tracker.events.models import CATEGORY_LABELS, Participant
 from tracker.events.pages import form_errors
 from tracker.extensions import db
@@ -132,4 +133,6 @@ def preview(event_id: int, import_id: int) -> str | Response:
         pending=pending,
         form=form,
         categories=CATEGORY_LABELS,
+        field_labels=FIELD_LABELS,
+        kind_labels=KIND_LABELS,
     )
