@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.checkin.models import CheckIn
 from tracker.db import utcnow
 from tracker.events.models import Event, Participant
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.events.services import EventInput, create_event
 from tracker.extensions import db
 

@@ -6,7 +6,7 @@ import json
 import re
 from datetime import timedelta
 
-from tracker.checkin.scanner_views import door_state
+from tracker.checkin.views.scanner import door_state
 from tracker.db import utcnow
 from tracker.events.models import Event
 from tracker.events.services import EventInput, create_event

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.db import utcnow
 from tracker.events.models import Event
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.events.services import EventInput, VenueInput, create_event
 from tracker.extensions import db
 

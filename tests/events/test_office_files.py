@@ -23,7 +23,7 @@ from tests.events.office_files import (
     excel_xlsx,
 )
 from tracker.events.headings import classify
-from tracker.events.roster import Roster, read_roster
+from tracker.events.roster_file import Roster, read_roster
 
 EXPECTED = [
     (8, "Ni Made Ari Widayani, S.Kom.", "Dinas Kesehatan Kabupaten Tabanan", "Kepala Seksi",

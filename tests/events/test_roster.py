@@ -1,4 +1,4 @@
-"""Tests for tracker.events.roster: reading the participant lists organisers really upload."""
+"""Tests for tracker.events.roster_file: reading the participant lists organisers really upload."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tracker.events import roster_layout
-from tracker.events.roster import (
+from tracker.events.roster_file import (
     MAX_ROWS,
     Roster,
     RosterFileError,

@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.events.services import EventInput, create_event
 from tracker.extensions import db
 

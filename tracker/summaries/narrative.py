@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from babel.dates import format_date
 
 from tracker.summaries.data import ChecklistFacts, Summary
-from tracker.summaries.text import local, number
+from tracker.summaries.numbers import number
+from tracker.times import local
 
 LANGUAGES = ("id", "en")
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from tracker.events.contact import ContactError, normalise_email, normalise_phone
+from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.events.csv_rows import read_csv
 from tracker.events.headings import (
     CATEGORY_VALUES,
