@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.events.factories import make_event
+from tests.factories import make_event
 
 DATA = Path(__file__).parent.parent / "data"
 

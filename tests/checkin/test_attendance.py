@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 
-from tests.checkin.helpers import make_event
 from tests.conftest import log_in
+from tests.factories import open_event
 from tracker.audit import AuditEntry
 from tracker.checkin import attendance as figures
 from tracker.checkin import services
@@ -46,7 +46,7 @@ def _scan(event, person, at, tumbler=None, gate="A"):
 
 @pytest.fixture
 def morning(app, users):
-    event, people = make_event(starts_at=START, now=START - timedelta(days=7))
+    event, people = open_event(starts_at=START, now=START - timedelta(days=7))
     return event, people
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from tests.compliance.helpers import check_in
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tracker import audit
 from tracker.compliance import figures, services
 from tracker.db import utcnow

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tests.summaries.fake import fake_summary
 from tests.summaries.helpers import SPEAKERS, TOPICS, bare_event
 from tracker.events.services import VenueInput
@@ -105,7 +105,7 @@ def test_missing_facts_are_left_out_not_invented(app, users):
 
 
 def test_registered_but_nobody_checked_in(app, users):
-    from tests.events.factories import add_people
+    from tests.factories import add_people
 
     event = bare_event(users.organiser)
     add_people(event, 40)
