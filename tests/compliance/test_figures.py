@@ -59,6 +59,14 @@ def test_an_event_ending_at_midnight_wita_is_one_day(app, users):
     assert figures.event_days(event) == 1
 
 
+def test_an_evening_past_midnight_is_one_day_not_two(app, users):
+    start = datetime(2026, 7, 21, 19, 0, tzinfo=WITA)  # 19:00 to 01:00 WITA
+    event = make_event(users.organiser, starts_at=start, hours=6)
+    check_in(event, [True] * 10)
+    bottles = figures.sustainability(event).bottles_avoided
+    assert bottles.days == 1 and bottles.estimate == 20  # not doubled by the date change
+
+
 def test_waste_entries_add_up_by_stream(app, users, event):
     now = utcnow()
     figures.record_waste(event, "organic", 2.5, users.staff, now)

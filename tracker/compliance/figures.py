@@ -30,9 +30,9 @@ from tracker.compliance.models import (
     WasteStream,
 )
 from tracker.errors import NotFound, ValidationFailed
+from tracker.events.days import event_dates
 from tracker.events.models import Event
 from tracker.extensions import db
-from tracker.i18n import localtime
 
 DEFAULT_BOTTLES_PER_PARTICIPANT = 2.0
 MAX_KG_PER_ENTRY = Decimal(100_000)
@@ -112,12 +112,8 @@ def assumptions(figures: Sustainability) -> dict[str, str]:
 
 
 def event_days(event: Event) -> int:
-    """Calendar days the event spans in its own time zone (09:00-16:00 on one day: 1)."""
-    start, end = (
-        localtime(event.starts_at, event.timezone),
-        localtime(event.ends_at, event.timezone),
-    )
-    return max(1, (end.date() - start.date()).days + 1)  # type: ignore[union-attr]
+    """The days the event runs on (events/days.py: an evening past midnight is one day)."""
+    return len(event_dates(event.starts_at, event.ends_at, event.timezone))
 
 
 def settings_for(event: Event) -> EventSustainability:
