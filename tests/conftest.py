@@ -10,6 +10,7 @@ import contextvars
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -112,6 +113,26 @@ def _empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``TEST_WALL_CLOCK=15:30`` runs the whole session as if the wall clock read 15:30 UTC
+    today (23:30 WITA): what a test does not pin to a named moment is then caught by CI's run at
+    that hour, whenever CI runs. The process's clock only: tests marked ``wall_clock`` (their
+    servers run in other processes) are left out of that run."""
+    at = os.environ.get("TEST_WALL_CLOCK")
+    if at:
+        hour, minute = (int(part) for part in at.split(":"))
+        now = datetime.now(UTC)
+        moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        config._wall_clock = time_machine.travel(moment, tick=True)  # type: ignore[attr-defined]
+        config._wall_clock.start()  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    wall_clock = getattr(config, "_wall_clock", None)
+    if wall_clock is not None:
+        wall_clock.stop()
 
 
 @pytest.fixture(autouse=True)

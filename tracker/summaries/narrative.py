@@ -19,7 +19,6 @@ from datetime import date
 
 from babel.dates import format_date
 
-from tracker.events.days import event_dates
 from tracker.summaries.data import ChecklistFacts, Summary
 from tracker.summaries.text import local, number
 
@@ -123,11 +122,6 @@ def _unit_id(unit: str) -> str:
     return unit.strip()
 
 
-def _days(summary: Summary) -> list[date]:
-    event = summary.event
-    return event_dates(event.starts_at, event.ends_at, event.timezone)
-
-
 def _day_id(day: date) -> str:
     weekday = format_date(day, "EEEE", locale="id")
     return f"{weekday} ({day.day}/{day.month}/{day.year})"
@@ -136,7 +130,7 @@ def _day_id(day: date) -> str:
 def _opening_id(summary: Summary) -> str:
     event = summary.event
     start = local(event.starts_at, event.timezone)
-    days = _days(summary)
+    days = summary.event.days
     when = f"pada {_day_id(days[0])}"
     if len(days) > 1:
         when += f" hingga {_day_id(days[-1])}"
@@ -237,7 +231,7 @@ def _day_en(day: date) -> str:
 def _opening_en(summary: Summary) -> str:
     event = summary.event
     start = local(event.starts_at, event.timezone)
-    days = _days(summary)
+    days = summary.event.days
     if len(days) > 1:
         when = f"from {_day_en(days[0])}, to {_day_en(days[-1])}"
     else:
