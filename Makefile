@@ -49,9 +49,12 @@ test: install-dev
 test-pg: install-dev
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, and the layers contract in pyproject.toml (import-linter): each floor of tracker/
+# imports only the floors below it.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

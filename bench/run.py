@@ -419,7 +419,7 @@ def bench_database(
             server.port, f"/api/v1/events/{big}/attendance", plan.attendance_gets, headers, meter
         )
         out["attendance"]["checked_in"] = stored["rows"]
-        from tracker.checkin.door import poster_code
+        from tracker.checkin.door_codes import poster_code
 
         door_path = f"/door/{poster_code(secret, big)}"
         out["door"] = timed_gets(

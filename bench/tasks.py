@@ -102,7 +102,7 @@ def seed(big: int, small: int, tickets_out: Path) -> dict[str, Any]:
     from tracker.compliance.services import attach_template, load_builtin_templates
     from tracker.db import utcnow
     from tracker.events.models import Participant
-    from tracker.events.participants import ParticipantInput, register_participants
+    from tracker.events.registration import ParticipantInput, register_participants
     from tracker.events.services import EventInput, VenueInput, create_event
     from tracker.extensions import db
 
@@ -256,8 +256,8 @@ def roster_xlsx(rows: int) -> bytes:
 
 def import_roster(event_id: int, rows: int) -> dict[str, Any]:
     from tracker.db import utcnow
-    from tracker.events.participants import apply_import, plan_import
-    from tracker.events.roster import read_roster
+    from tracker.events.registration import apply_import, plan_import
+    from tracker.events.roster_file import read_roster
     from tracker.events.services import get_event
     from tracker.extensions import db
 

@@ -14,7 +14,7 @@ from flask import Flask
 from tests.clock import WITA
 from tracker.db import utcnow
 from tracker.events.models import Event, Participant
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.events.services import EventInput, VenueInput, create_event
 from tracker.extensions import db
 

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Rule as UrlRule
 
 from tests.conftest import log_in
-from tracker.access import rule_for
+from tracker.auth.access import rule_for
 from tracker.auth.roles import role_rank
 
 #: Public routes whose answer is, by design, the login page.

@@ -21,7 +21,7 @@ from tests.conftest import PASSWORD, log_in
 from tracker.api.views import REFUSED_CALLS_LIMIT
 from tracker.auth.services import issue_token
 from tracker.db import utcnow
-from tracker.events.demo import make_demo
+from tracker.demo import make_demo
 from tracker.events.models import Participant
 from tracker.extensions import db
 

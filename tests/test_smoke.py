@@ -3,7 +3,7 @@ from tests.conftest import log_in
 
 def test_pages_render_for_organiser(client, users):
     from tracker.db import utcnow
-    from tracker.events.demo import make_demo
+    from tracker.demo import make_demo
     from tracker.extensions import db
 
     demo = make_demo(utcnow())

@@ -55,11 +55,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
-    from tracker.checkin.door_views import bp as door_bp
-    from tracker.checkin.scanner_views import bp as scanner_bp
-    from tracker.checkin.ticket_views import bp as tickets_bp
-    from tracker.checkin.views import bp as checkin_bp
-    from tracker.compliance.template_views import bp as checklist_templates_bp
+    from tracker.checkin.views.door import bp as door_bp
+    from tracker.checkin.views.scanner import bp as scanner_bp
+    from tracker.checkin.views.staff import bp as checkin_bp
+    from tracker.checkin.views.ticket import bp as tickets_bp
+    from tracker.compliance.checklist_template_views import bp as checklist_templates_bp
     from tracker.compliance.views import bp as compliance_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
@@ -81,7 +81,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from tracker.auth.cli import user_cli
     from tracker.compliance.cli import checklists_cli
-    from tracker.events.cli import demo_command
+    from tracker.demo import demo_command
     from tracker.ops.cli import backup_command, restore_command
     from tracker.privacy.cli import purge_command
 
@@ -94,7 +94,7 @@ def _register_commands(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from tracker.access import register_access
+    from tracker.auth.access import register_access
     from tracker.errors import register_error_handlers
     from tracker.guard import register_input_guard
     from tracker.web import register_security_headers, register_template_helpers, trust_proxies

@@ -46,6 +46,12 @@ def localtime(value: datetime | None, tz: str | None = None) -> datetime | None:
     return None if value is None else value.astimezone(zone(tz))
 
 
+def iso(value: datetime | None, tz: str | None = None) -> str | None:
+    """ISO 8601 with the offset of the event's zone (2026-07-22T09:00:00+08:00); the one way
+    the API, the scanner's and the board's data write a time."""
+    return None if value is None else value.astimezone(zone(tz)).isoformat()
+
+
 def zone_abbreviation(value: datetime, tz: str) -> str:
     """WITA / WIB / WIT for Indonesia's zones, which the tz database writes as +08 etc."""
     names = {

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker.access import public
+from tracker.auth.access import public
 from tracker.auth.roles import Role, role_rank
 from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS
 from tracker.extensions import db

@@ -12,7 +12,7 @@ from tracker.audit import AuditEntry
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.services import ScanInput, check_in
 from tracker.db import utcnow
-from tracker.events.participants import reissue_ticket
+from tracker.events.registration import reissue_ticket
 from tracker.extensions import db
 
 

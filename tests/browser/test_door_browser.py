@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, log_in_page
 from tests.factories import open_event
-from tracker.checkin import door
+from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn
 from tracker.extensions import db
 

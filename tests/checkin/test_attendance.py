@@ -17,7 +17,7 @@ from tracker.checkin import attendance as figures
 from tracker.checkin import services
 from tracker.checkin.self_checkin import register_walk_in
 from tracker.events.models import Participant
-from tracker.events.participants import ParticipantInput, new_ticket_code
+from tracker.events.registration import ParticipantInput, new_ticket_code
 from tracker.extensions import db
 
 WITA = ZoneInfo("Asia/Makassar")

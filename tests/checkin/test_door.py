@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import log_in
 from tests.factories import dispose, open_event
-from tracker.checkin import door
+from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.self_checkin import EMAIL, PHONE, TICKET, kind_of
 from tracker.events.models import Participant

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from tests.factories import make_event
-from tracker.checkin.scanner_views import door_state
+from tracker.checkin.views.scanner import door_state
 from tracker.db import utcnow
 from tracker.events.models import Event
 

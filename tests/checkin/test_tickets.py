@@ -21,7 +21,7 @@ from tests.conftest import log_in
 from tests.factories import dispose, open_event
 from tracker.audit import AuditEntry
 from tracker.checkin import tickets
-from tracker.events.participants import ParticipantInput
+from tracker.events.registration import ParticipantInput
 from tracker.exports import csv_bytes, safe_cell
 from tracker.extensions import db
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tracker.compliance.models import ChecklistTemplate, EventChecklist
 from tracker.db import utcnow
-from tracker.events.demo import make_demo
+from tracker.demo import make_demo
 from tracker.extensions import db
 
 

@@ -11,11 +11,13 @@ import pytest
 from tests.compliance.helpers import check_in, jpeg_bytes
 from tests.conftest import log_in
 from tracker import audit
-from tracker.compliance import evidence, figures, services, templates
+from tracker.compliance import checklist_templates as templates
+from tracker.compliance import evidence, services
 from tracker.compliance.models import ChecklistItem, ChecklistPhoto, EventChecklist
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.storage import get_storage
+from tracker.summaries import sustainability as figures
 
 
 def _item_url(checklist, item) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import make_event
 from tracker import audit
-from tracker.compliance import templates
+from tracker.compliance import checklist_templates as templates
 from tracker.compliance.models import ChecklistTemplate
 from tracker.compliance.services import attach_template
 from tracker.db import utcnow

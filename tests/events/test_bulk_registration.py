@@ -12,7 +12,7 @@ from tests.factories import add_people, make_event
 from tracker.db import utcnow
 from tracker.errors import DuplicateParticipant
 from tracker.events.models import Participant
-from tracker.events.participants import (
+from tracker.events.registration import (
     BULK_CHECK_FROM,
     CleanParticipant,
     ImportPlan,

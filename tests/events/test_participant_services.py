@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import add_people, make_event
 from tracker.db import utcnow
 from tracker.errors import DuplicateParticipant, ValidationFailed
-from tracker.events import imports
+from tracker.events import roster_import as imports
 from tracker.events.models import Participant
-from tracker.events.participants import (
+from tracker.events.registration import (
     ParticipantInput,
     apply_import,
     new_ticket_code,

@@ -1,4 +1,4 @@
-"""Tests for tracker.events.roster: reading the participant lists organisers really upload."""
+"""Tests for tracker.events.roster_file: reading the participant lists organisers really upload."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tracker.events import roster as roster_module
-from tracker.events.roster import (
+from tracker.events import roster_file as roster_module
+from tracker.events.roster_file import (
     MAX_ROWS,
     Roster,
     RosterFileError,

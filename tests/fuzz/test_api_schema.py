@@ -36,7 +36,7 @@ from tests.reliability.databases import new_database
 from tracker.api.openapi import build_spec
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
-from tracker.events.demo import make_demo
+from tracker.demo import make_demo
 from tracker.events.models import Participant
 from tracker.extensions import db
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tests.fuzz.profiles import examples
-from tracker.events.roster import FIELD_ALIASES, Roster, RosterFileError, read_roster
+from tracker.events.roster_file import FIELD_ALIASES, Roster, RosterFileError, read_roster
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NAMES = ["peserta.csv", "peserta.xlsx", "daftar hadir.txt", "upload", "peserta.XLSM", "x.xls"]

@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, text
 from tests.factories import make_event
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.extensions import db
 
 #: gunicorn runs in its own processes, at the real time: the event is built around it.

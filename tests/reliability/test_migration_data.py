@@ -18,7 +18,7 @@ from tracker.auth.models import User
 from tracker.auth.services import authenticate, user_for_token
 from tracker.checkin import services as checkin
 from tracker.errors import DuplicateParticipant
-from tracker.events import participants
+from tracker.events import registration as participants
 from tracker.events.models import Event, Participant, Venue
 from tracker.events.services import get_event
 from tracker.extensions import db

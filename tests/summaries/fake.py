@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from tracker.checkin.attendance import Attendance, Split
-from tracker.compliance.figures import BottlesAvoided, Sustainability, TumblerFigures, WasteFigures
 from tracker.compliance.services import Score
 from tracker.summaries.data import (
     AttendanceRow,
@@ -19,6 +18,12 @@ from tracker.summaries.data import (
     ItemFacts,
     Summary,
     WasteRow,
+)
+from tracker.summaries.sustainability import (
+    BottlesAvoided,
+    Sustainability,
+    TumblerFigures,
+    WasteFigures,
 )
 
 START = datetime(2025, 7, 22, 1, 0, tzinfo=UTC)  # Tuesday 22 July 2025, 09:00 WITA

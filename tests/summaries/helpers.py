@@ -15,7 +15,7 @@ from PIL import Image
 from tests.factories import WITA, make_event
 from tracker.checkin.self_checkin import register_walk_in
 from tracker.checkin.services import ScanInput, check_in
-from tracker.compliance import figures as compliance_figures
+from tracker.compliance import measurements
 from tracker.compliance.evidence import add_photo
 from tracker.compliance.models import EventChecklist, ItemStatus
 from tracker.compliance.services import (
@@ -26,7 +26,7 @@ from tracker.compliance.services import (
 )
 from tracker.db import utcnow
 from tracker.events.models import Event, Participant
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.extensions import db
 from tracker.storage import get_storage
 
@@ -117,10 +117,10 @@ def build_event(organiser, staff, *, now: datetime | None = None) -> Built:
     )
     register_walk_in(event, walk_in, True, now)
     checklist = answer_checklist(event, staff, now)
-    compliance_figures.record_waste(event, "organic", "4,2", staff, now)
-    compliance_figures.record_waste(event, "inorganic", "1.1", staff, now)
-    compliance_figures.record_waste(event, "residue", "0.3", staff, now)
-    compliance_figures.update_settings(event, staff, now, refill_litres="40")
+    measurements.record_waste(event, "organic", "4,2", staff, now)
+    measurements.record_waste(event, "inorganic", "1.1", staff, now)
+    measurements.record_waste(event, "residue", "0.3", staff, now)
+    measurements.update_settings(event, staff, now, refill_litres="40")
     db.session.commit()
     return Built(
         event=event,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tests.summaries.helpers import FORMULA_NAME, TOPICS, UNICODE_NAME
 from tracker.checkin.attendance import attendance
-from tracker.compliance.figures import sustainability
 from tracker.privacy.services import anonymise
 from tracker.summaries.figures import attendance_rows, build_summary
+from tracker.summaries.sustainability import sustainability
 
 
 def test_the_summary_is_the_features_own_figures(built):

@@ -14,41 +14,42 @@ from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
 from tests.summaries.fake import fake_rows, fake_summary
-from tracker.summaries import charts, pdfbase
+from tracker.summaries import charts
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
 from tracker.summaries.data import Labels
-from tracker.summaries.pdf import CHUNK, summary_pdf
+from tracker.summaries.pdf import layout
+from tracker.summaries.pdf.summary import CHUNK, summary_pdf
 from tracker.summaries.xlsx import summary_xlsx
 
 ENGLISH = Labels("en", {})
 PURE = [
-    "data",
-    "text",
-    "columns",
-    "narrative",
-    "charts",
-    "pdfbase",
-    "pdf",
-    "report_pdf",
-    "xlsx",
-    "csv",
+    "tracker.times",
+    "tracker.events.days",
+    "tracker.summaries.data",
+    "tracker.summaries.numbers",
+    "tracker.summaries.columns",
+    "tracker.summaries.narrative",
+    "tracker.summaries.charts",
+    "tracker.summaries.pdf.layout",
+    "tracker.summaries.pdf.summary",
+    "tracker.summaries.pdf.report",
+    "tracker.summaries.xlsx",
+    "tracker.summaries.csv",
 ]
-#: Pure modules outside summaries/ that the renderers may use (checked below too).
-OUTSIDE = {"exports": "tracker.exports", "events/days": "tracker.events.days"}
-ALLOWED = set(OUTSIDE.values()) | {f"tracker.summaries.{m}" for m in PURE}
+ALLOWED = {"tracker.exports"} | set(PURE)
+ROOT = Path(__file__).parents[2]
 
 
 def _imports(module: str) -> set[str]:
-    """What tracker/summaries/<module>.py imports (or tracker/<module>.py for "a/b" names)."""
-    where = module if "/" in module else f"summaries/{module}"
-    path = Path(__file__).parents[2] / "tracker" / f"{where}.py"
+    path = ROOT / (module.replace(".", "/") + ".py")
     tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not _type_only(tree, node):
-            package = node.module == "tracker.summaries"  # from tracker.summaries import text
+            # from tracker.summaries import numbers: a module of a package
+            package = (ROOT / node.module.replace(".", "/") / "__init__.py").is_file()
             names |= {f"{node.module}.{a.name}" if package else node.module for a in node.names}
     return names
 
@@ -61,7 +62,7 @@ def _type_only(tree: ast.Module, node: ast.ImportFrom) -> bool:
     return False
 
 
-@pytest.mark.parametrize("module", PURE + [m for m in OUTSIDE if "/" in m])
+@pytest.mark.parametrize("module", PURE)
 def test_renderers_import_neither_flask_nor_the_database(module):
     imported = _imports(module)
     assert not {n for n in imported if n.split(".")[0].startswith("flask")}
@@ -175,15 +176,15 @@ def test_later_makes_its_flowables_only_when_the_layout_reaches_them():
     def lines():
         for i in range(400):
             made.append(i)
-            yield pdfbase.para(f"Line {i}")
+            yield layout.para(f"Line {i}")
 
     def footer(page: int) -> str:
         seen_at_page[page] = len(made)
         return f"Page {page}"
 
     buffer = io.BytesIO()
-    doc, on_page = pdfbase.document(buffer, "Later", footer)
-    doc.build([pdfbase.Later(lines())], onFirstPage=on_page, onLaterPages=on_page)
+    doc, on_page = layout.document(buffer, "Later", footer)
+    doc.build([layout.Later(lines())], onFirstPage=on_page, onLaterPages=on_page)
     text = "".join(page.extract_text() for page in PdfReader(buffer).pages)
     assert re.findall(r"Line \d+", text) == [f"Line {i}" for i in range(400)]
     assert len(made) == 400 and len(seen_at_page) > 3
@@ -191,7 +192,7 @@ def test_later_makes_its_flowables_only_when_the_layout_reaches_them():
 
 
 def test_later_outside_its_document_fails_instead_of_dropping_its_flowables():
-    story = [pdfbase.Later(iter([pdfbase.para("lost")]))]
+    story = [layout.Later(iter([layout.para("lost")]))]
     with pytest.raises(TypeError, match="document"):
         SimpleDocTemplate(io.BytesIO()).build(story)
 
@@ -205,22 +206,22 @@ def test_pdf_of_an_event_with_nothing_yet():
 
 def test_pdf_wraps_long_names_instead_of_cutting_them():
     long_name = "I Gusti Ngurah Bagus Putra Wijaya Kusuma Negara Adi Pratama, S.Kom., M.Si."
-    text = pdfbase.fit(long_name, 40 * 2.835)
+    text = layout.fit(long_name, 40 * 2.835)
     assert "\n" in text and text.replace("\n", " ") == long_name
 
 
 def test_pdf_falls_back_to_reportlabs_own_font(monkeypatch):
-    monkeypatch.setattr(pdfbase, "DEJAVU_DIRS", ())
+    monkeypatch.setattr(layout, "DEJAVU_DIRS", ())
     monkeypatch.delenv("SUMMARY_PDF_FONT_DIR", raising=False)
-    pdfbase.fonts.cache_clear()
-    pdfbase.styles.cache_clear()
+    layout.fonts.cache_clear()
+    layout.styles.cache_clear()
     try:
-        assert pdfbase.fonts().regular == "SummaryVera"
+        assert layout.fonts().regular == "SummaryVera"
         pdf = summary_pdf(fake_summary(3), fake_rows(3, present_only=True), ENGLISH)
         assert "Peserta 00000" in PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
     finally:
-        pdfbase.fonts.cache_clear()
-        pdfbase.styles.cache_clear()
+        layout.fonts.cache_clear()
+        layout.styles.cache_clear()
 
 
 def test_svg_charts_escape_their_labels():

@@ -15,13 +15,13 @@ from tests.factories import WITA, make_event
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
-from tracker.events.participants import ParticipantInput, register_participants
+from tracker.events.registration import ParticipantInput, register_participants
 from tracker.extensions import db
 from tracker.summaries import reports
 from tracker.summaries.csv import report_csv
 from tracker.summaries.data import Labels
 from tracker.summaries.figures import build_summary
-from tracker.summaries.report_pdf import report_pdf
+from tracker.summaries.pdf.report import report_pdf
 from tracker.summaries.xlsx import report_xlsx
 
 UNIT = "Diskominfo Kabupaten Tabanan"

@@ -8,16 +8,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import audit
-from tracker.access import requires
 from tracker.admin.forms import EditUserForm
 from tracker.auth import services as accounts
+from tracker.auth.access import requires
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, NotFound, ValidationFailed
-from tracker.events.pages import form_errors
 from tracker.extensions import db
+from tracker.forms import form_errors
 from tracker.privacy import services as privacy
 from tracker.privacy.forms import RetentionForm
 

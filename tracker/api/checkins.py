@@ -16,19 +16,27 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, model_validator
 
-from tracker.access import requires
 from tracker.api import openapi
-from tracker.api.common import iso, json_body, parse
+from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
+from tracker.auth.access import requires
 from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
-from tracker.checkin import attendance as figures
 from tracker.checkin import services
+from tracker.checkin.attendance import (
+    Attendance,
+    Split,
+    TicketRow,
+    search_participants,
+    ticket_list,
+)
+from tracker.checkin.attendance import attendance as attendance_of
 from tracker.checkin.models import ScanResult
 from tracker.db import MAX_ID, utcnow, writes_late
 from tracker.events.models import Event
 from tracker.events.services import get_event
 from tracker.extensions import db
+from tracker.i18n import iso
 
 bp = Blueprint("checkins", __name__)
 
@@ -127,11 +135,11 @@ def undo_check_in(event_id: int, participant_id: int) -> Response:
     return jsonify(status="undone", participant_id=participant_id)
 
 
-def _split(table: dict[str, figures.Split]) -> dict[str, dict[str, int]]:
+def _split(table: dict[str, Split]) -> dict[str, dict[str, int]]:
     return {k: {"registered": s.registered, "checked_in": s.checked_in} for k, s in table.items()}
 
 
-def attendance_json(event: Event, data: figures.Attendance) -> dict[str, Any]:
+def attendance_json(event: Event, data: Attendance) -> dict[str, Any]:
     tz = event.timezone
     return {
         "event_id": event.id,
@@ -155,12 +163,12 @@ def attendance_json(event: Event, data: figures.Attendance) -> dict[str, Any]:
 @requires(Role.STAFF)
 def attendance(event_id: int) -> Response:
     event = get_event(event_id)
-    response = jsonify(attendance_json(event, figures.attendance(event)))
+    response = jsonify(attendance_json(event, attendance_of(event)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def ticket_json(row: figures.TicketRow, tz: str) -> dict[str, Any]:
+def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
     return {
         "code": row.code,
         "participant_id": row.participant_id,
@@ -186,7 +194,7 @@ def tickets(event_id: int) -> Response:
             "checkin_opens_at": iso(opens, tz),
             "checkin_closes_at": iso(closes, tz),
         },
-        tickets=[ticket_json(row, tz) for row in figures.ticket_list(event)],
+        tickets=[ticket_json(row, tz) for row in ticket_list(event)],
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -196,7 +204,7 @@ def tickets(event_id: int) -> Response:
 @requires(Role.STAFF)
 def search(event_id: int) -> Response:
     event = get_event(event_id)
-    rows = figures.search_participants(event, request.args.get("q", "")[:100])
+    rows = search_participants(event, request.args.get("q", "")[:100])
     results = [ticket_json(row, event.timezone) for row in rows]
     for result in results:
         result.pop("code")  # a name search does not hand out tickets

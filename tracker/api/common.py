@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tracker.errors import DomainError, ValidationFailed
-from tracker.i18n import localtime
 
 M = TypeVar("M")
 
@@ -46,17 +44,6 @@ def parse(schema: type[M] | Any, payload: Any) -> M:
         return TypeAdapter(schema).validate_python(payload)
     except ValidationError as exc:
         raise ValidationFailed(_("The request has errors."), _field_errors(exc)) from None
-
-
-def iso(value: datetime | None, tz: str | None = None) -> str | None:
-    """ISO 8601 with the offset of the event's zone (2026-07-22T09:00:00+08:00)."""
-    return None if value is None else localtime(value, tz).isoformat()
-
-
-def site_url(path: str) -> str:
-    """An absolute URL on this site: BASE_URL when set (behind a proxy), else the request's."""
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base + path
 
 
 def query_int(name: str, default: int, low: int, high: int) -> int:

@@ -10,8 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import requires
-from tracker.api.common import iso, json_body, parse, query_int
+from tracker.api.common import json_body, parse, query_int
 from tracker.api.compliance_schemas import (
     AttachIn,
     ItemPatch,
@@ -21,8 +20,9 @@ from tracker.api.compliance_schemas import (
     TemplateIn,
     WasteIn,
 )
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.compliance import evidence, figures, services, templates
+from tracker.compliance import checklist_templates, evidence, measurements, services
 from tracker.compliance.models import (
     ChecklistItem,
     ChecklistPhoto,
@@ -34,8 +34,9 @@ from tracker.db import MAX_ID, utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.services import get_event
 from tracker.extensions import db
-from tracker.i18n import current_language
+from tracker.i18n import current_language, iso
 from tracker.storage import get_storage
+from tracker.summaries.sustainability import Sustainability, assumptions, sustainability
 
 bp = Blueprint("compliance", __name__)
 
@@ -178,8 +179,8 @@ def waste_json(entry: WasteEntry) -> dict[str, Any]:
     }
 
 
-def sustainability_json(data: figures.Sustainability) -> dict[str, Any]:
-    why = figures.assumptions(data)
+def sustainability_json(data: Sustainability) -> dict[str, Any]:
+    why = assumptions(data)
     tumbler, bottles, waste = data.tumbler, data.bottles_avoided, data.waste
     return {
         "event_id": data.event_id,
@@ -220,7 +221,7 @@ def sustainability_json(data: figures.Sustainability) -> dict[str, Any]:
 @bp.get("/checklist-templates")
 @requires(Role.STAFF)
 def list_templates() -> Response:
-    return jsonify(templates=[template_json(t) for t in templates.list_templates()])
+    return jsonify(templates=[template_json(t) for t in checklist_templates.list_templates()])
 
 
 @bp.get("/checklist-templates/<key>")
@@ -229,9 +230,9 @@ def get_template(key: str) -> Response:
     version = request.args.get("version")
     if version is not None:
         version = query_int("version", 1, 1, MAX_ID)
-    template = templates.get_template(key, version)
+    template = checklist_templates.get_template(key, version)
     body = template_json(template)
-    body["versions"] = [t.version for t in templates.template_versions(key)]
+    body["versions"] = [t.version for t in checklist_templates.template_versions(key)]
     return jsonify(body)
 
 
@@ -239,12 +240,12 @@ def get_template(key: str) -> Response:
 @requires(Role.ADMIN)
 def save_template() -> tuple[Response, int]:
     body = parse(TemplateIn, json_body())
-    data = templates.TemplateInput(
+    data = checklist_templates.TemplateInput(
         **body.model_dump(exclude={"items"}),
-        items=[templates.ItemInput(**item.model_dump()) for item in body.items],
+        items=[checklist_templates.ItemInput(**item.model_dump()) for item in body.items],
     )
-    before = templates.latest_version(data.key)
-    template = templates.save_template_version(data, current_user, utcnow())
+    before = checklist_templates.latest_version(data.key)
+    template = checklist_templates.save_template_version(data, current_user, utcnow())
     db.session.commit()
     return jsonify(template_json(template)), 200 if template is before else 201
 
@@ -321,15 +322,7 @@ def upload_photo(event_id: int, checklist_id: int, item_id: int) -> tuple[Respon
 def get_photo(event_id: int, checklist_id: int, item_id: int, photo_id: int) -> Response:
     photo = evidence.get_photo(_item(event_id, checklist_id, item_id), photo_id)
     data = evidence.photo_bytes(photo, get_storage(), thumb=request.args.get("size") == "thumb")
-    return image_response(data, photo)
-
-
-def image_response(data: bytes, photo: ChecklistPhoto) -> Response:
-    """A stored photo; private caching only (the evidence may show people)."""
-    response = Response(data, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'
-    return response
+    return evidence.photo_response(data, photo)
 
 
 @bp.delete(
@@ -370,7 +363,7 @@ def reopen(event_id: int, checklist_id: int) -> Response:
 @bp.get("/events/<int:event_id>/waste")
 @requires(Role.STAFF)
 def list_waste(event_id: int) -> Response:
-    return jsonify(entries=[waste_json(e) for e in figures.list_waste(get_event(event_id))])
+    return jsonify(entries=[waste_json(e) for e in measurements.list_waste(get_event(event_id))])
 
 
 @bp.post("/events/<int:event_id>/waste")
@@ -378,7 +371,9 @@ def list_waste(event_id: int) -> Response:
 def add_waste(event_id: int) -> tuple[Response, int]:
     event = get_event(event_id)
     body = parse(WasteIn, json_body())
-    entry = figures.record_waste(event, body.stream, body.kg, current_user, utcnow(), body.note)
+    entry = measurements.record_waste(
+        event, body.stream, body.kg, current_user, utcnow(), body.note
+    )
     db.session.commit()
     return jsonify(waste_json(entry)), 201
 
@@ -386,7 +381,7 @@ def add_waste(event_id: int) -> tuple[Response, int]:
 @bp.delete("/events/<int:event_id>/waste/<int:entry_id>")
 @requires(Role.STAFF)
 def delete_waste(event_id: int, entry_id: int) -> Response:
-    figures.delete_waste(get_event(event_id), entry_id, current_user, utcnow())
+    measurements.delete_waste(get_event(event_id), entry_id, current_user, utcnow())
     db.session.commit()
     return Response(status=204)
 
@@ -394,7 +389,7 @@ def delete_waste(event_id: int, entry_id: int) -> Response:
 @bp.get("/events/<int:event_id>/sustainability")
 @requires(Role.STAFF)
 def get_sustainability(event_id: int) -> Response:
-    return jsonify(sustainability_json(figures.sustainability(get_event(event_id))))
+    return jsonify(sustainability_json(sustainability(get_event(event_id))))
 
 
 @bp.patch("/events/<int:event_id>/sustainability")
@@ -408,6 +403,6 @@ def patch_sustainability(event_id: int) -> Response:
             _("bottles_per_participant cannot be empty."),
             {"bottles_per_participant": _("Required.")},
         )
-    figures.update_settings(event, current_user, utcnow(), **changes)
+    measurements.update_settings(event, current_user, utcnow(), **changes)
     db.session.commit()
-    return jsonify(sustainability_json(figures.sustainability(event)))
+    return jsonify(sustainability_json(sustainability(event)))

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from tracker.api import openapi
 from tracker.api.schemas import Strict
-from tracker.compliance import figures, services, templates
+from tracker.compliance import checklist_templates, measurements, services
 
 StatusName = Literal["compliant", "non_compliant", "not_applicable"]
 StreamName = Literal["organic", "inorganic", "residue", "recyclable"]
@@ -52,7 +52,7 @@ class TemplateIn(Strict):
     basis_year: int | None = Field(default=None, ge=1945, le=2100)
     basis_article: str = Field(default="", max_length=100)
     basis_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
-    items: list[TemplateItemIn] = Field(min_length=1, max_length=templates.MAX_ITEMS)
+    items: list[TemplateItemIn] = Field(min_length=1, max_length=checklist_templates.MAX_ITEMS)
 
 
 class AttachIn(Strict):
@@ -83,8 +83,8 @@ class WasteIn(Strict):
 
 
 class SustainabilityPatch(Strict):
-    refill_litres: float | None = Field(default=None, ge=0, le=figures.MAX_LITRES)
-    bottles_per_participant: float | None = Field(default=None, ge=0, le=figures.MAX_BOTTLES)
+    refill_litres: float | None = Field(default=None, ge=0, le=measurements.MAX_LITRES)
+    bottles_per_participant: float | None = Field(default=None, ge=0, le=measurements.MAX_BOTTLES)
 
 
 # --- OpenAPI ----------------------------------------------------------------------------

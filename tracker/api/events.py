@@ -8,15 +8,17 @@ from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import requires
-from tracker.api.common import iso, json_body, parse, query_int, site_url
+from tracker.api.common import json_body, parse, query_int
 from tracker.api.schemas import EventIn, EventPatch, ParticipantIn
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
-from tracker.events import imports, participants, services
+from tracker.events import registration, roster_import, services
 from tracker.events.models import Event, Participant, Venue
 from tracker.extensions import db
+from tracker.http import site_url
+from tracker.i18n import iso
 
 bp = Blueprint("events", __name__)
 
@@ -161,8 +163,8 @@ def add_participants(event_id: int) -> tuple[Response, int]:
     entries = parse(list[ParticipantIn], payload if isinstance(payload, list) else [payload])
     if not entries:
         raise ValidationFailed(_("Send at least one participant."))
-    inputs = [participants.ParticipantInput(**e.model_dump()) for e in entries]
-    created = participants.register_participants(event, inputs, utcnow(), source="api")
+    inputs = [registration.ParticipantInput(**e.model_dump()) for e in entries]
+    created = registration.register_participants(event, inputs, utcnow(), source="api")
     db.session.commit()
     return jsonify(participants=[participant_json(p) for p in created]), 201
 
@@ -171,7 +173,7 @@ def add_participants(event_id: int) -> tuple[Response, int]:
 @requires(Role.ORGANISER)
 def list_participants(event_id: int) -> Response:
     event = services.get_event(event_id)
-    people = participants.list_participants(event, request.args.get("q", "")[:100])
+    people = registration.list_participants(event, request.args.get("q", "")[:100])
     offset = query_int("offset", 0, 0, 10_000_000)
     limit = query_int("limit", 1000, 1, MAX_PAGE)
     page = people[offset : offset + limit]
@@ -194,11 +196,11 @@ def import_participants(event_id: int) -> Response:
         raise ValidationFailed(
             _("Send the spreadsheet as the multipart field 'file'."), {"file": _("Required.")}
         )
-    plan = imports.read_plan(event, upload.filename or "upload", upload.read())
+    plan = roster_import.read_plan(event, upload.filename or "upload", upload.read())
     created = (
         len(plan.to_create)
         if _flag("dry_run")
-        else participants.apply_import(event, plan, utcnow())
+        else registration.apply_import(event, plan, utcnow())
     )
     db.session.commit()
     return jsonify(

@@ -14,16 +14,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 
-from tracker.access import requires
 from tracker.api import openapi
 from tracker.api.checkins import attendance_json
-from tracker.api.common import iso, site_url
 from tracker.api.compliance import score_json, sustainability_json
 from tracker.api.events import event_json
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.events.services import get_event
-from tracker.i18n import current_language
+from tracker.http import site_url
+from tracker.i18n import current_language, iso
 from tracker.summaries.data import ChecklistFacts, Report, Summary
 from tracker.summaries.downloads import report_file, report_from_args, summary_file
 from tracker.summaries.figures import build_summary

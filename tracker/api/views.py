@@ -12,9 +12,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tracker.access import public
 from tracker.api import checkins, compliance, events, summaries
 from tracker.api.openapi import build_spec
+from tracker.auth.access import public
 from tracker.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -13,8 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import ApiToken, Principal, User
 from tracker.auth.roles import Role
+from tracker.contact import ContactError, normalise_email
 from tracker.errors import Conflict, NotFound, ValidationFailed
-from tracker.events.contact import ContactError, normalise_email
 from tracker.extensions import db
 
 MIN_PASSWORD_LENGTH = 8

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker.access import public
+from tracker.auth.access import public
 from tracker.auth.forms import LoginForm
 from tracker.auth.services import authenticate
 from tracker.extensions import limiter

@@ -90,16 +90,25 @@ def _registered_and_in(event: Event, figures: Attendance) -> None:
     )
 
 
-def _methods_and_tumblers(event: Event, figures: Attendance) -> None:
+def methods_and_tumblers(event: Event) -> tuple[dict[str, int], dict[str, int]]:
+    """Check-ins by method, and by tumbler answer (yes / no / unknown), in one query: the one
+    count of tumbler answers, which the board, the sustainability figures and the summaries
+    share."""
     rows = db.session.execute(
         select(CheckIn.method, CheckIn.brought_tumbler, func.count())
         .where(CheckIn.event_id == event.id)
         .group_by(CheckIn.method, CheckIn.brought_tumbler)
     )
-    for method, tumbler, count in rows:
-        figures.by_method[method] = figures.by_method.get(method, 0) + count
-        key = "unknown" if tumbler is None else "yes" if tumbler else "no"
-        figures.tumbler[key] += count
+    by_method: dict[str, int] = {}
+    tumbler = {"yes": 0, "no": 0, "unknown": 0}
+    for method, answer, count in rows:
+        by_method[method] = by_method.get(method, 0) + count
+        tumbler["unknown" if answer is None else "yes" if answer else "no"] += count
+    return by_method, tumbler
+
+
+def _methods_and_tumblers(event: Event, figures: Attendance) -> None:
+    figures.by_method, figures.tumbler = methods_and_tumblers(event)
     figures.walk_ins = figures.by_method.get(Method.WALK_IN.value, 0)
 
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.events.forms import choices
+from tracker.forms import choices
 
 #: "Apakah Anda membawa tumbler sendiri?" (Pergub Bali 97/2018; SE Sekda Bali 2/2025).
 TUMBLER_QUESTION = _l("Did you bring your own tumbler?")
@@ -21,7 +21,7 @@ def tumbler_answer(value: str | None) -> bool | None:
 class _DoorForm(FlaskForm):
     """No CSRF token: the door page is for people without an account, so a forged post could
     not act for anybody, and without the token the page needs no cookie at all (some phones'
-    browsers refuse them). The signed door pass (tracker.checkin.door) stands in for it."""
+    browsers refuse them). The signed door pass (tracker.checkin.door_codes) stands in for it."""
 
     class Meta:
         csrf = False

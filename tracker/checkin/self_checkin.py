@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 
 from tracker.checkin.models import Method, ScanResult
 from tracker.checkin.services import ScanInput, ScanOutcome, check_in, is_open
+from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.errors import Conflict, DuplicateParticipant, ValidationFailed
-from tracker.events.contact import ContactError, normalise_email, normalise_phone
 from tracker.events.models import Event, LegalBasis
-from tracker.events.participants import ParticipantInput, find_registered, register_participants
+from tracker.events.registration import ParticipantInput, find_registered, register_participants
 
 TICKET, EMAIL, PHONE = "ticket", "email", "phone"
 _PHONE_RE = re.compile(r"^[\d\s()+.\-]{8,25}$")

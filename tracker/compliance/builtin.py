@@ -7,7 +7,7 @@ Article numbers are left empty where we have not verified them against the offic
 
 from __future__ import annotations
 
-from tracker.compliance.templates import ItemInput, TemplateInput
+from tracker.compliance.checklist_templates import ItemInput, TemplateInput
 
 #: The official legal-documentation portal of the Province of Bali, where the Pergub and SE
 #: texts are published.

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import Response
 from flask_babel import gettext as _
 
 from tracker import audit
@@ -15,6 +16,7 @@ from tracker.compliance.photos import PhotoRejected, PreparedPhoto, prepare_phot
 from tracker.compliance.services import check_evidence, check_unlocked
 from tracker.errors import DomainError, NotFound, ValidationFailed
 from tracker.extensions import db
+from tracker.http import send_bytes
 from tracker.storage import Storage
 
 MAX_PHOTOS_PER_ITEM = 10
@@ -128,3 +130,15 @@ def photo_bytes(photo: ChecklistPhoto, storage: Storage, thumb: bool = False) ->
         return storage.open(photo.thumb_key if thumb else photo.storage_key)
     except KeyError:
         raise NotFound(_("The photo file is missing.")) from None
+
+
+def photo_response(data: bytes, photo: ChecklistPhoto) -> Response:
+    """A stored photo for a page or the API; private caching only (the evidence may show
+    people)."""
+    return send_bytes(
+        data,
+        photo.content_type,
+        f"photo-{photo.id}.jpg",
+        inline=True,
+        cache="private, max-age=86400",
+    )

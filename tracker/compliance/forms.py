@@ -24,7 +24,7 @@ from tracker.compliance.models import (
     CATEGORY_LABELS,
     STREAM_LABELS,
 )
-from tracker.events.forms import choices
+from tracker.forms import choices
 
 #: Blank item rows offered at the end of the template form (no script needed to add items).
 EXTRA_ITEM_ROWS = 3

@@ -26,14 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
-from tracker.compliance.figures import sustainability  # noqa: F401 - the service's public name
+from tracker.compliance.checklist_templates import get_template, load_builtin_templates  # noqa: F401
 from tracker.compliance.models import (
     AnswerType,
     ChecklistItem,
     EventChecklist,
     ItemStatus,
 )
-from tracker.compliance.templates import get_template, load_builtin_templates  # noqa: F401
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event
 from tracker.extensions import db
@@ -108,6 +107,17 @@ def score_items(items: Iterable[ChecklistItem]) -> Score:
 
 def checklist_score(checklist: EventChecklist) -> Score:
     return score_items(checklist.items)
+
+
+def event_score(event: Event) -> Score:
+    """The score of all the event's checklists together."""
+    items = db.session.scalars(
+        select(ChecklistItem)
+        .join(EventChecklist)
+        .where(EventChecklist.event_id == event.id)
+        .order_by(EventChecklist.id, ChecklistItem.position)
+    ).unique()
+    return score_items(items)
 
 
 def list_checklists(event: Event) -> list[EventChecklist]:

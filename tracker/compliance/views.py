@@ -1,4 +1,4 @@
-"""Checklist and sustainability pages, made for staff walking the venue with a phone.
+"""Checklist pages, made for staff walking the venue with a phone.
 
 Everything works as plain form posts: each item card is its own form (status buttons, value,
 note, photo) and saving one item reloads the page at that card.
@@ -13,33 +13,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.access import requires
-from tracker.api.compliance import image_response
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.compliance import evidence, figures, services, templates
-from tracker.compliance.forms import (
-    AttachForm,
-    ItemForm,
-    ReopenForm,
-    SettingsForm,
-    SignOffForm,
-    WasteForm,
-)
+from tracker.compliance import checklist_templates, evidence, services
+from tracker.compliance.forms import AttachForm, ItemForm, ReopenForm, SignOffForm
 from tracker.compliance.models import (
     CATEGORY_LABELS,
     STATUS_LABELS,
-    STREAM_LABELS,
     AnswerType,
     ChecklistItem,
     EventChecklist,
 )
 from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
-from tracker.events.forms import ConfirmForm, choices
 from tracker.events.models import Event
-from tracker.events.pages import form_errors
 from tracker.events.services import get_event
 from tracker.extensions import db
+from tracker.forms import ConfirmForm, choices, form_errors
 from tracker.storage import get_storage
 
 bp = Blueprint("compliance", __name__, url_prefix="/events/<int:event_id>")
@@ -55,7 +45,7 @@ def _attach_form(event: Event) -> AttachForm:
     attached = {c.template_key for c in services.list_checklists(event)}
     form.template_key.choices = choices(
         (t.key, f"{t.title} (v{t.version})")
-        for t in templates.list_templates()
+        for t in checklist_templates.list_templates()
         if t.key not in attached
     )
     return form
@@ -157,7 +147,7 @@ def photo(event_id: int, checklist_id: int, item_id: int, photo_id: int) -> Resp
     _event, checklist = _checklist(event_id, checklist_id)
     found = evidence.get_photo(services.get_item(checklist, item_id), photo_id)
     data = evidence.photo_bytes(found, get_storage(), thumb=request.args.get("size") == "thumb")
-    return image_response(data, found)
+    return evidence.photo_response(data, found)
 
 
 @bp.route(
@@ -215,95 +205,3 @@ def reopen(event_id: int, checklist_id: int) -> Response:
         db.session.commit()
         flash(_("Checklist reopened. The earlier sign-off is kept in the audit log."), "success")
     return redirect(url_for("compliance.show", event_id=event.id, checklist_id=checklist.id))
-
-
-def _settings_form(event: Event) -> SettingsForm:
-    form = SettingsForm()
-    if request.method == "GET":
-        row = figures.settings_for(event)
-        form.bottles_per_participant.data = f"{row.bottles_per_participant:g}"
-        form.refill_litres.data = "" if row.refill_litres is None else f"{row.refill_litres:g}"
-    return form
-
-
-def _render_sustainability(
-    event: Event, waste_form: WasteForm | None = None, settings_form: SettingsForm | None = None
-) -> tuple[str, int]:
-    data = figures.sustainability(event)
-    failed = bool(
-        (waste_form and (waste_form.errors or getattr(waste_form, "form_errors", None)))
-        or (settings_form and (settings_form.errors or getattr(settings_form, "form_errors", None)))
-    )
-    page = render_template(
-        "compliance/sustainability.html",
-        event=event,
-        data=data,
-        why=figures.assumptions(data),
-        entries=figures.list_waste(event),
-        waste_form=waste_form or WasteForm(formdata=None),
-        settings_form=settings_form or _settings_form(event),
-        confirm=ConfirmForm(),
-        STREAM_LABELS=STREAM_LABELS,
-    )
-    return page, 422 if failed else 200
-
-
-@bp.route("/sustainability")
-@requires(Role.STAFF)
-def sustainability(event_id: int) -> tuple[str, int]:
-    return _render_sustainability(get_event(event_id))
-
-
-@bp.route("/sustainability/waste", methods=["POST"])
-@requires(Role.STAFF)
-def add_waste(event_id: int) -> Any:
-    event = get_event(event_id)
-    form = WasteForm()
-    if form.validate_on_submit():
-        try:
-            figures.record_waste(
-                event, form.stream.data, form.kg.data, current_user, utcnow(), form.note.data or ""
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Weight recorded."), "success")
-            return redirect(url_for("compliance.sustainability", event_id=event.id))
-    return _render_sustainability(event, waste_form=form)
-
-
-@bp.route("/sustainability/waste/<int:entry_id>/delete", methods=["POST"])
-@requires(Role.STAFF)
-def delete_waste(event_id: int, entry_id: int) -> Response:
-    event = get_event(event_id)
-    if ConfirmForm().validate_on_submit():
-        figures.delete_waste(event, entry_id, current_user, utcnow())
-        db.session.commit()
-        flash(_("Entry removed."), "success")
-    return redirect(url_for("compliance.sustainability", event_id=event.id))
-
-
-@bp.route("/sustainability/settings", methods=["POST"])
-@requires(Role.STAFF)
-def settings(event_id: int) -> Any:
-    event = get_event(event_id)
-    form = _settings_form(event)
-    if form.validate_on_submit():
-        try:
-            figures.update_settings(
-                event,
-                current_user,
-                utcnow(),
-                refill_litres=form.refill_litres.data,
-                bottles_per_participant=form.bottles_per_participant.data,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Figures saved."), "success")
-            return redirect(url_for("compliance.sustainability", event_id=event.id))
-    return _render_sustainability(event, settings_form=form)

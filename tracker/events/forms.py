@@ -1,4 +1,9 @@
-from collections.abc import Iterable
+"""The event, venue, participant and import forms, and how the event form's data becomes the
+service's input (local times in, local times out)."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,7 +14,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,11 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from tracker.events.models import CATEGORY_LABELS, LEGAL_BASIS_LABELS, STATUS_LABELS
+from tracker.events.models import CATEGORY_LABELS, LEGAL_BASIS_LABELS, STATUS_LABELS, Event
+from tracker.events.services import EventInput, VenueInput, check_timezone
+from tracker.forms import choices
 
-
-def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
+#: The event service's field names that the form spells otherwise (see tracker.forms.form_errors).
+EVENT_FIELDS_RENAMED = {"venue.": "new_venue_"}
 
 
 #: Indonesia's three zones first; any IANA name is accepted by the API.
@@ -106,6 +111,63 @@ class EventForm(FlaskForm):
     def speaker_lines(self) -> list[str]:
         return _lines(self.speakers.data)
 
+    def to_input(self) -> EventInput:
+        """The form's naive local times stay naive: the service reads them in the chosen zone."""
+        venue = None
+        if (self.new_venue_name.data or "").strip():
+            venue = VenueInput(
+                self.new_venue_name.data,
+                self.new_venue_address.data or "",
+                self.new_venue_room.data or "",
+                self.new_venue_capacity.data,
+            )
+        return EventInput(
+            title=self.title.data,
+            organiser_unit=self.organiser_unit.data,
+            description=self.description.data or "",
+            starts_at=self.starts_at.data,
+            ends_at=self.ends_at.data,
+            timezone=self.timezone.data,
+            venue=venue,
+            venue_id=self.venue_id.data or None,
+            topics=self.topic_lines(),
+            speakers=self.speaker_lines(),
+            livestream_url=self.livestream_url.data or "",
+            expected_participants=self.expected_participants.data,
+            allow_walk_ins=self.allow_walk_ins.data,
+            status=self.status.data,
+            retention_days=self.retention_days.data,
+            privacy_contact=(self.privacy_contact.data or "").strip(),
+            checkin_opens_at=self.checkin_opens_at.data,
+            checkin_closes_at=self.checkin_closes_at.data,
+        )
+
+    def fill_from(self, event: Event) -> None:
+        """The event's fields, its times in its own zone."""
+        tz = check_timezone(event.timezone)
+
+        def local(value: Any) -> Any:
+            return None if value is None else value.astimezone(tz).replace(tzinfo=None)
+
+        for name in (
+            "title",
+            "organiser_unit",
+            "description",
+            "timezone",
+            "livestream_url",
+            "expected_participants",
+            "allow_walk_ins",
+            "retention_days",
+            "privacy_contact",
+            "status",
+        ):
+            getattr(self, name).data = getattr(event, name)
+        for name in ("starts_at", "ends_at", "checkin_opens_at", "checkin_closes_at"):
+            getattr(self, name).data = local(getattr(event, name))
+        self.venue_id.data = event.venue_id or 0
+        self.topics.data = "\n".join(event.topics or [])
+        self.speakers.data = "\n".join(event.speakers or [])
+
 
 class VenueForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -147,7 +209,3 @@ class ImportForm(FlaskForm):
             FileAllowed(["xlsx", "csv", "txt"], _l("Upload an .xlsx or .csv file.")),
         ],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: its CSRF token is what a confirming or deleting POST needs."""

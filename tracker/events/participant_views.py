@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.access import requires
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
-from tracker.events import imports, participants, services
-from tracker.events.forms import ConfirmForm, ImportForm, ParticipantForm
+from tracker.events import registration, roster_import, services
+from tracker.events.forms import ImportForm, ParticipantForm
 from tracker.events.models import CATEGORY_LABELS, Participant
-from tracker.events.pages import form_errors
 from tracker.extensions import db
+from tracker.forms import ConfirmForm, form_errors
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<int:event_id>/participants")
 
@@ -25,7 +25,7 @@ bp = Blueprint("participants", __name__, url_prefix="/events/<int:event_id>/part
 def index(event_id: int) -> str:
     event = services.get_event(event_id)
     search = request.args.get("q", "")[:100]
-    people = participants.list_participants(event, search)
+    people = registration.list_participants(event, search)
     return render_template(
         "participants/index.html",
         event=event,
@@ -36,8 +36,8 @@ def index(event_id: int) -> str:
     )
 
 
-def _input(form: ParticipantForm) -> participants.ParticipantInput:
-    return participants.ParticipantInput(
+def _input(form: ParticipantForm) -> registration.ParticipantInput:
+    return registration.ParticipantInput(
         name=form.name.data or "",
         agency=form.agency.data or "",
         position=form.position.data or "",
@@ -54,9 +54,9 @@ def _save(event_id: int, person: Participant | None) -> str | Response:
     if form.validate_on_submit():
         try:
             if person is None:
-                participants.register_participants(event, [_input(form)], utcnow())
+                registration.register_participants(event, [_input(form)], utcnow())
             else:
-                participants.update_participant(person, _input(form))
+                registration.update_participant(person, _input(form))
         except DomainError as exc:
             errors = exc.fields.get("0", exc.fields) if person is None else exc.fields
             form_errors(form, ValidationFailed(exc.message, errors))
@@ -77,16 +77,16 @@ def create(event_id: int) -> str | Response:
 @requires(Role.ORGANISER)
 def edit(event_id: int, participant_id: int) -> str | Response:
     event = services.get_event(event_id)
-    return _save(event_id, participants.get_participant(event, participant_id))
+    return _save(event_id, registration.get_participant(event, participant_id))
 
 
 @bp.route("/<int:participant_id>/delete", methods=["POST"])
 @requires(Role.ORGANISER)
 def delete(event_id: int, participant_id: int) -> Response:
     event = services.get_event(event_id)
-    person = participants.get_participant(event, participant_id)
+    person = registration.get_participant(event, participant_id)
     if ConfirmForm().validate_on_submit():
-        participants.delete_participant(person)
+        registration.delete_participant(person)
         db.session.commit()
         flash(_("%(name)s was removed from the event.", name=person.name), "success")
     return redirect(url_for("participants.index", event_id=event.id))
@@ -100,7 +100,7 @@ def upload(event_id: int) -> str | Response:
     if form.validate_on_submit():
         data = form.file.data.read()
         try:
-            pending = imports.stage_upload(event, current_user, form.file.data.filename, data)
+            pending = roster_import.stage_upload(event, current_user, form.file.data.filename, data)
         except DomainError as exc:
             form.file.errors = [exc.message]
         else:
@@ -115,16 +115,16 @@ def upload(event_id: int) -> str | Response:
 @requires(Role.ORGANISER)
 def preview(event_id: int, import_id: int) -> str | Response:
     event = services.get_event(event_id)
-    pending = imports.get_pending(event, import_id, current_user)
+    pending = roster_import.get_pending(event, import_id, current_user)
     if pending is None:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        created = imports.confirm(event, pending, utcnow())
+        created = roster_import.confirm(event, pending, utcnow())
         db.session.commit()
         flash(_("%(n)d participants imported.", n=created), "success")
         return redirect(url_for("participants.index", event_id=event.id))
-    plan = imports.plan_pending(event, pending)
+    plan = roster_import.plan_pending(event, pending)
     return render_template(
         "participants/preview.html",
         event=event,

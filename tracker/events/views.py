@@ -10,15 +10,15 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from tracker.access import requires
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events import services
-from tracker.events.forms import ConfirmForm, EventForm, VenueForm, choices
+from tracker.events.forms import EVENT_FIELDS_RENAMED, EventForm, VenueForm
 from tracker.events.models import Event
-from tracker.events.pages import event_input_from_form, fill_event_form, form_errors
 from tracker.extensions import db
+from tracker.forms import ConfirmForm, choices, form_errors
 
 bp = Blueprint("events", __name__)
 
@@ -49,7 +49,7 @@ def _event_form(event: Event | None) -> EventForm:
     )
     if request.method == "GET":
         if event is not None:
-            fill_event_form(form, event)
+            form.fill_from(event)
         else:
             form.submission.data = secrets.token_urlsafe(24)
     return form
@@ -70,7 +70,7 @@ def _save_event(event: Event | None, template: str) -> str | Response:
         if event is None and (made := _made_already(form)) is not None:
             return made
         try:
-            data = event_input_from_form(form)
+            data = form.to_input()
             if event is None:
                 event = services.create_event(data, current_user, form.submission.data)
             else:
@@ -78,7 +78,7 @@ def _save_event(event: Event | None, template: str) -> str | Response:
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()
-            form_errors(form, exc)
+            form_errors(form, exc, EVENT_FIELDS_RENAMED)
         except IntegrityError:
             # The same form, posted twice at once: the other request saved it first.
             db.session.rollback()

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from tracker.events.forms import choices
+from tracker.forms import choices
 from tracker.privacy.models import KIND_LABELS, RequestKind
 
 

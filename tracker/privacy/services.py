@@ -19,7 +19,7 @@ from tracker.auth.models import User
 from tracker.checkin.models import CheckIn
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event, Participant, ParticipantImport
-from tracker.events.participants import new_ticket_code
+from tracker.events.registration import new_ticket_code
 from tracker.extensions import db
 from tracker.privacy.models import (
     RESPONSE_TIME,

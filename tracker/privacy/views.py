@@ -8,16 +8,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import audit
-from tracker.access import public, requires
+from tracker.auth.access import public, requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, NotFound, ValidationFailed
-from tracker.events import participants as registrations
+from tracker.events import registration
 from tracker.events import services as events
-from tracker.events.forms import ConfirmForm
 from tracker.events.models import Participant
-from tracker.events.pages import form_errors
 from tracker.extensions import db, limiter
+from tracker.forms import ConfirmForm, form_errors
 from tracker.privacy import services
 from tracker.privacy.forms import CloseRequestForm, RequestForm, SelfRequestForm
 from tracker.privacy.models import KIND_LABELS, STATUS_LABELS
@@ -42,7 +41,7 @@ def requests() -> str:
 )
 @requires(Role.ORGANISER)
 def new_request(event_id: int, participant_id: int) -> str | Response:
-    person = registrations.get_participant(events.get_event(event_id), participant_id)
+    person = registration.get_participant(events.get_event(event_id), participant_id)
     form = RequestForm()
     if form.validate_on_submit():
         request = services.record_request(

@@ -17,8 +17,8 @@ from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tracker import times
 from tracker.exports import safe_cell
-from tracker.summaries import text
 from tracker.summaries.columns import participant_columns, report_columns
 from tracker.summaries.data import AttendanceRow, EventFacts, Labels, Report
 
@@ -102,7 +102,7 @@ def report_csv(report: Report, labels: Labels, delimiter: str = ",") -> Iterator
     rows = (
         _safe(
             [
-                text.local(r.starts_at, r.timezone).date().isoformat(),
+                times.local(r.starts_at, r.timezone).date().isoformat(),
                 r.title,
                 r.organiser_unit,
                 r.registered,

@@ -19,7 +19,7 @@ from tracker.events.days import event_dates
 
 if TYPE_CHECKING:  # for type checkers only: importing them here would pull in Flask
     from tracker.checkin.attendance import Attendance
-    from tracker.compliance.figures import Sustainability
+    from tracker.summaries.sustainability import Sustainability
 
 
 def reached(by_agency: Mapping[str, Any]) -> int:

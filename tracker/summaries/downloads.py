@@ -29,8 +29,8 @@ from tracker.summaries import reports
 from tracker.summaries.data import Report
 from tracker.summaries.figures import attendance_rows, build_summary, event_facts
 from tracker.summaries.labels import summary_labels
-from tracker.summaries.pdf import summary_pdf
-from tracker.summaries.report_pdf import report_pdf
+from tracker.summaries.pdf.report import report_pdf
+from tracker.summaries.pdf.summary import summary_pdf
 from tracker.summaries.xlsx import report_xlsx, summary_xlsx
 
 MIMETYPES = {

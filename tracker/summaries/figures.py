@@ -2,7 +2,8 @@
 
 Attendance comes from ``tracker.checkin.attendance.attendance`` and sustainability (tumbler
 rate, bottles avoided, waste, refill water, compliance score) from
-``tracker.compliance.figures.sustainability``; nothing here counts them again. What is added
+``tracker.summaries.sustainability.sustainability``, given the attendance's tumbler answers;
+nothing here counts them again. What is added
 is what only the summary needs: the event's facts, each checklist's items with their photos,
 the waste weighings, and the attendance list, read in batches so that an event of 20,000
 participants never becomes 20,000 ORM objects at once.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.checkin.attendance import attendance
 from tracker.checkin.models import CheckIn
-from tracker.compliance import figures as compliance_figures
+from tracker.compliance.measurements import list_waste
 from tracker.compliance.models import ChecklistItem, EventChecklist
 from tracker.compliance.services import checklist_score
 from tracker.db import utcnow
@@ -35,6 +36,7 @@ from tracker.summaries.data import (
     Summary,
     WasteRow,
 )
+from tracker.summaries.sustainability import assumptions, sustainability
 
 #: Rows fetched per round trip for the attendance list (a server-side cursor on PostgreSQL).
 BATCH = 1000
@@ -42,12 +44,13 @@ BATCH = 1000
 
 def build_summary(event: Event, now: datetime | None = None) -> Summary:
     """Every figure of the event's summary, as of ``now``, from the features' own functions."""
-    sustainability = compliance_figures.sustainability(event)
+    present = attendance(event)
+    figures = sustainability(event, present.tumbler)
     return Summary(
         event=event_facts(event),
-        attendance=attendance(event),
-        sustainability=sustainability,
-        assumptions=compliance_figures.assumptions(sustainability),
+        attendance=present,
+        sustainability=figures,
+        assumptions=assumptions(figures),
         checklists=tuple(checklist_facts(c) for c in _checklists(event)),
         waste_entries=tuple(waste_rows(event)),
         generated_at=now or utcnow(),
@@ -130,7 +133,7 @@ def _item_facts(item: ChecklistItem) -> ItemFacts:
 
 def waste_rows(event: Event) -> list[WasteRow]:
     """Every weighing, oldest first (a report reads in the order things happened)."""
-    entries = reversed(compliance_figures.list_waste(event))
+    entries = reversed(list_waste(event))
     return [WasteRow(e.recorded_at, e.stream, e.kg, e.note, e.recorded_by_label) for e in entries]
 
 

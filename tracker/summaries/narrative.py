@@ -20,7 +20,8 @@ from datetime import date
 from babel.dates import format_date
 
 from tracker.summaries.data import ChecklistFacts, Summary
-from tracker.summaries.text import local, number
+from tracker.summaries.numbers import number
+from tracker.times import local
 
 LANGUAGES = ("id", "en")
 

@@ -20,11 +20,11 @@ from sqlalchemy import distinct, func, select
 
 from tracker.checkin.attendance import attendance
 from tracker.checkin.models import CheckIn
-from tracker.compliance.figures import sustainability
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event, EventStatus, Participant
 from tracker.extensions import db
 from tracker.summaries.data import Report, ReportRow, reached
+from tracker.summaries.sustainability import sustainability
 
 #: A report reads every event's figures; beyond this many events the range must be narrowed.
 MAX_EVENTS = 500
@@ -98,7 +98,7 @@ def held_events(unit: str, start: date, end: date, tz: str, now: datetime) -> li
 
 def report_row(event: Event) -> ReportRow:
     a = attendance(event)
-    s = sustainability(event)
+    s = sustainability(event, a.tumbler)
     return ReportRow(
         event_id=event.id,
         title=event.title,

@@ -1,25 +1,37 @@
-"""The summary page of an event, its downloads, and the report across events (organisers)."""
+"""The summary page of an event, its downloads, and the report across events (organisers); the
+sustainability page, where staff also enter what they weighed and measured."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.access import requires
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin.attendance import BUCKET_MINUTES
+from tracker.compliance import measurements
+from tracker.compliance.forms import SettingsForm, WasteForm
 from tracker.compliance.models import STATUS_LABELS, STREAM_LABELS
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
+from tracker.events.models import Event
 from tracker.events.services import get_event
+from tracker.extensions import db
+from tracker.forms import ConfirmForm, form_errors
 from tracker.i18n import current_language
 from tracker.summaries import charts, reports
 from tracker.summaries.data import Report, Summary
 from tracker.summaries.downloads import report_file, report_from_args, summary_file
 from tracker.summaries.figures import build_summary
 from tracker.summaries.narrative import narratives
-from tracker.summaries.text import clock, local, number
+from tracker.summaries.numbers import number
+from tracker.summaries.sustainability import assumptions
+from tracker.summaries.sustainability import sustainability as sustainability_figures
+from tracker.times import clock, local
 
 bp = Blueprint("summaries", __name__)
 
@@ -135,3 +147,98 @@ def report_xlsx() -> Response:
 @requires(Role.ORGANISER)
 def report_csv() -> Response:
     return _report_download("csv")
+
+
+# --- the sustainability page ------------------------------------------------------------
+
+
+def _settings_form(event: Event) -> SettingsForm:
+    form = SettingsForm()
+    if request.method == "GET":
+        row = measurements.settings_for(event)
+        form.bottles_per_participant.data = f"{row.bottles_per_participant:g}"
+        form.refill_litres.data = "" if row.refill_litres is None else f"{row.refill_litres:g}"
+    return form
+
+
+def _render_sustainability(
+    event: Event, waste_form: WasteForm | None = None, settings_form: SettingsForm | None = None
+) -> tuple[str, int]:
+    data = sustainability_figures(event)
+    failed = bool(
+        (waste_form and (waste_form.errors or getattr(waste_form, "form_errors", None)))
+        or (settings_form and (settings_form.errors or getattr(settings_form, "form_errors", None)))
+    )
+    page = render_template(
+        "summaries/sustainability.html",
+        event=event,
+        data=data,
+        why=assumptions(data),
+        entries=measurements.list_waste(event),
+        waste_form=waste_form or WasteForm(formdata=None),
+        settings_form=settings_form or _settings_form(event),
+        confirm=ConfirmForm(),
+        STREAM_LABELS=STREAM_LABELS,
+    )
+    return page, 422 if failed else 200
+
+
+@bp.route("/events/<int:event_id>/sustainability")
+@requires(Role.STAFF)
+def sustainability(event_id: int) -> tuple[str, int]:
+    return _render_sustainability(get_event(event_id))
+
+
+@bp.route("/events/<int:event_id>/sustainability/waste", methods=["POST"])
+@requires(Role.STAFF)
+def add_waste(event_id: int) -> Any:
+    event = get_event(event_id)
+    form = WasteForm()
+    if form.validate_on_submit():
+        try:
+            measurements.record_waste(
+                event, form.stream.data, form.kg.data, current_user, utcnow(), form.note.data or ""
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Weight recorded."), "success")
+            return redirect(url_for("summaries.sustainability", event_id=event.id))
+    return _render_sustainability(event, waste_form=form)
+
+
+@bp.route("/events/<int:event_id>/sustainability/waste/<int:entry_id>/delete", methods=["POST"])
+@requires(Role.STAFF)
+def delete_waste(event_id: int, entry_id: int) -> Response:
+    event = get_event(event_id)
+    if ConfirmForm().validate_on_submit():
+        measurements.delete_waste(event, entry_id, current_user, utcnow())
+        db.session.commit()
+        flash(_("Entry removed."), "success")
+    return redirect(url_for("summaries.sustainability", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/sustainability/settings", methods=["POST"])
+@requires(Role.STAFF)
+def sustainability_settings(event_id: int) -> Any:
+    event = get_event(event_id)
+    form = _settings_form(event)
+    if form.validate_on_submit():
+        try:
+            measurements.update_settings(
+                event,
+                current_user,
+                utcnow(),
+                refill_litres=form.refill_litres.data,
+                bottles_per_participant=form.bottles_per_participant.data,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Figures saved."), "success")
+            return redirect(url_for("summaries.sustainability", event_id=event.id))
+    return _render_sustainability(event, settings_form=form)

@@ -24,8 +24,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from tracker import times
 from tracker.exports import safe_cell
-from tracker.summaries import text
 from tracker.summaries.columns import participant_columns, report_columns
 from tracker.summaries.data import AttendanceRow, Labels, Report, Summary
 
@@ -52,7 +52,7 @@ def _header(sheet: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCe
 def _when(sheet: WriteOnlyWorksheet, value: datetime | None, tz: str) -> Any:
     if value is None:
         return None
-    cell = WriteOnlyCell(sheet, value=text.local(value, tz).replace(tzinfo=None))
+    cell = WriteOnlyCell(sheet, value=times.local(value, tz).replace(tzinfo=None))
     cell.number_format = DATETIME_FORMAT
     return cell
 
@@ -332,7 +332,7 @@ def report_xlsx(report: Report, labels: Labels) -> bytes:
     events = _sheet(book, labels["Events"], (12, 40, 36, 11, 11, 9, 9, 11, 11, 11))
     events.append(_header(events, report_columns(labels)))
     for row in report.rows:
-        day = text.local(row.starts_at, row.timezone).date()
+        day = times.local(row.starts_at, row.timezone).date()
         events.append(
             _safe(
                 [

@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 from tracker.auth.models import User
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event, ParticipantImport
-from tracker.events.participants import ImportPlan, apply_import, plan_import
-from tracker.events.roster import RosterFileError, read_roster
+from tracker.events.registration import ImportPlan, apply_import, plan_import
+from tracker.events.roster_file import RosterFileError, read_roster
 from tracker.extensions import db
 
 #: The largest roster file taken, in bytes (20,000 rows of XLSX is about 1.5 MB).

@@ -1,8 +1,9 @@
-"""Numbers, dates and times as the summary's formats write them. Pure: Babel's CLDR data only.
+"""Times as people read them: in the event's own zone, named WITA rather than +08, in the
+reader's language. Pure: Babel's CLDR data only, no Flask, so the PDF, XLSX and CSV renderers
+use it as the pages do.
 
-Indonesian writes 4,2 kg and 20.000 peserta; English 4.2 kg and 20,000. Times are always in
-the event's own zone, 24-hour, as on an Indonesian attendance sheet (09.12 in prose, 09:12 in
-tables, which spreadsheets and the eye both read).
+Times are always in the event's own zone, 24-hour, as on an Indonesian attendance sheet (09.12
+in prose, 09:12 in tables, which spreadsheets and the eye both read).
 """
 
 from __future__ import annotations
@@ -11,20 +12,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
-
-
-def number(value: float | int, lang: str) -> str:
-    """At most two decimals, the language's separators: 1.234,5 (id), 1,234.5 (en)."""
-    return format_decimal(round(value, 2), format="#,##0.##", locale=lang)
-
-
-def percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
-def percent_text(value: float | int | None) -> str:
-    return "–" if value is None else f"{round(value)}%"
 
 
 def local(value: datetime, tz: str) -> datetime:

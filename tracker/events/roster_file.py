@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
-from tracker.events.contact import ContactError, normalise_email, normalise_phone
+from tracker.contact import ContactError, normalise_email, normalise_phone
 
 #: Most data rows (non-blank rows below the header) one file may hold.
 MAX_ROWS = 50_000

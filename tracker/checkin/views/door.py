@@ -8,15 +8,15 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from tracker.access import public
-from tracker.checkin import door
+from tracker.auth.access import public
+from tracker.checkin import door_codes
 from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
 from tracker.checkin.self_checkin import TICKET, check_in_at_door, kind_of, register_walk_in
 from tracker.checkin.services import ScanOutcome, is_open
 from tracker.db import utcnow
 from tracker.errors import DomainError
 from tracker.events.models import Event
-from tracker.events.participants import ParticipantInput
+from tracker.events.registration import ParticipantInput
 from tracker.events.services import get_event
 from tracker.extensions import csrf, db, limiter
 
@@ -63,7 +63,7 @@ def _page(
 ) -> tuple[str, int]:
     """The door page; after an answer the page shows it, and the forms again unless it was a
     success. Every rendering carries a fresh door pass."""
-    token = door.door_pass(_secret(), event.id, utcnow())
+    token = door_codes.door_pass(_secret(), event.id, utcnow())
     checkin_form = checkin_form or DoorCheckInForm(formdata=None)
     walkin_form = walkin_form or WalkInForm(formdata=None, prefix=WALK_IN_PREFIX)
     checkin_form.door_pass.data = walkin_form.door_pass.data = token
@@ -78,8 +78,8 @@ def _page(
 def open_door(token: str) -> tuple[str, int]:
     now = utcnow()
     try:
-        code = door.read_code(_secret(), token, now)
-    except door.DoorCodeError as exc:
+        code = door_codes.read_code(_secret(), token, now)
+    except door_codes.DoorCodeError as exc:
         return _closed(exc.reason)
     event = db.session.get(Event, code.event_id)
     if event is None:
@@ -91,8 +91,8 @@ def open_door(token: str) -> tuple[str, int]:
 
 def _pass_ok(event: Event, token: str | None) -> bool:
     try:
-        door.read_pass(_secret(), token or "", event.id, utcnow())
-    except door.DoorCodeError:
+        door_codes.read_pass(_secret(), token or "", event.id, utcnow())
+    except door_codes.DoorCodeError:
         return False
     return True
 

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from tracker.access import public, requires
+from tracker.auth.access import public, requires
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS, Event, EventStatus

@@ -19,9 +19,10 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table
 
-from tracker.summaries import text
+from tracker import times
+from tracker.summaries import numbers
 from tracker.summaries.data import AttendanceRow, ChecklistFacts, ItemFacts, Labels, Summary
-from tracker.summaries.pdfbase import (
+from tracker.summaries.pdf.layout import (
     FRAME_WIDTH,
     Later,
     bar_chart,
@@ -58,7 +59,7 @@ def summary_pdf(
 ) -> bytes:
     buffer = io.BytesIO()
     event = summary.event
-    stamp = text.date_time(summary.generated_at, event.timezone)
+    stamp = times.date_time(summary.generated_at, event.timezone)
 
     def footer(page: int) -> str:
         return (
@@ -87,14 +88,14 @@ def _heading(summary: Summary, labels: Labels) -> list[Flowable]:
         para(event.organiser_unit, s.subtitle),
     ]
     if event.purged_at is not None:
-        when = text.date_time(event.purged_at, event.timezone)
+        when = times.date_time(event.purged_at, event.timezone)
         out.append(para(labels.format(PURGED, date=when), s.small))
     return out
 
 
 def _facts(summary: Summary, labels: Labels) -> list[Flowable]:
     s, event = styles(), summary.event
-    when = text.event_when(
+    when = times.event_when(
         event.starts_at, event.ends_at, event.timezone, event.zone_label, labels.lang
     )
     venue = event.venue_label + (f", {event.venue_address}" if event.venue_address else "")
@@ -129,21 +130,21 @@ def _attendance(summary: Summary, labels: Labels) -> list[Flowable]:
             labels["Agencies reached"],
         ],
         [
-            text.number(a.registered, lang),
-            text.number(a.checked_in, lang),
-            text.percent_text(text.percent(a.checked_in, a.registered)),
-            text.number(a.walk_ins, lang),
-            text.number(summary.agencies_reached, lang),
+            numbers.number(a.registered, lang),
+            numbers.number(a.checked_in, lang),
+            numbers.percent_text(numbers.percent(a.checked_in, a.registered)),
+            numbers.number(a.walk_ins, lang),
+            numbers.number(summary.agencies_reached, lang),
         ],
     ]
     tumbler = [
         [labels["Tumbler"], labels["Yes"], labels["No"], labels["Unknown"], labels["Tumbler rate"]],
         [
             labels["Checked in"],
-            text.number(t.yes, lang),
-            text.number(t.no, lang),
-            text.number(t.unknown, lang),
-            text.percent_text(None if t.rate is None else 100 * t.rate),
+            numbers.number(t.yes, lang),
+            numbers.number(t.no, lang),
+            numbers.number(t.unknown, lang),
+            numbers.percent_text(None if t.rate is None else 100 * t.rate),
         ],
     ]
     width = FRAME_WIDTH / 5
@@ -163,9 +164,9 @@ def _split_rows(table_: dict[str, Any], name: Callable[[str], str], lang: str) -
     return [
         [
             fit(name(key), FRAME_WIDTH - 75 * mm),
-            text.number(split.registered, lang),
-            text.number(split.checked_in, lang),
-            text.percent_text(text.percent(split.checked_in, split.registered)),
+            numbers.number(split.registered, lang),
+            numbers.number(split.checked_in, lang),
+            numbers.percent_text(numbers.percent(split.checked_in, split.registered)),
         ]
         for key, split in table_.items()
     ]
@@ -202,7 +203,7 @@ def _arrivals_chart(summary: Summary, labels: Labels) -> list[Flowable]:
     if not arrivals:
         return []
     tz = summary.event.timezone
-    names = [text.clock(start, tz) for start, _ in arrivals]
+    names = [times.clock(start, tz) for start, _ in arrivals]
     every = max(1, len(names) // 16)
     title = f"{labels['Arrivals over time']} ({summary.event.zone_label})"
     chart = bar_chart([n for _, n in arrivals], names, title, every=every)
@@ -214,28 +215,28 @@ def _sustainability(summary: Summary, labels: Labels) -> list[Flowable]:
     data, why = summary.sustainability, summary.assumptions
     t, b, w, score = data.tumbler, data.bottles_avoided, data.waste, data.compliance
     streams = ", ".join(
-        f"{labels.stream(k)} {text.number(v, lang)} kg" for k, v in w.kg.items() if v
+        f"{labels.stream(k)} {numbers.number(v, lang)} kg" for k, v in w.kg.items() if v
     )
     rows = [
         (
             labels["Tumbler rate"],
-            f"{text.percent_text(None if t.rate is None else 100 * t.rate)} "
-            f"({text.number(t.yes, lang)}/{text.number(t.checked_in, lang)})",
+            f"{numbers.percent_text(None if t.rate is None else 100 * t.rate)} "
+            f"({numbers.number(t.yes, lang)}/{numbers.number(t.checked_in, lang)})",
             why.get("tumbler", ""),
         ),
         (
             labels["Single-use bottles avoided (estimate)"],
-            text.number(b.estimate, lang),
+            numbers.number(b.estimate, lang),
             why.get("bottles_avoided", ""),
         ),
         (
             labels["Waste weighed"],
-            f"{text.number(w.total_kg, lang)} kg" + (f" ({streams})" if streams else ""),
+            f"{numbers.number(w.total_kg, lang)} kg" + (f" ({streams})" if streams else ""),
             why.get("waste", ""),
         ),
         (
             labels["Refill water"],
-            "–" if data.refill_litres is None else f"{text.number(data.refill_litres, lang)} L",
+            "–" if data.refill_litres is None else f"{numbers.number(data.refill_litres, lang)} L",
             why.get("refill_litres", ""),
         ),
         (
@@ -269,9 +270,9 @@ def _waste_entries(summary: Summary, labels: Labels) -> list[Flowable]:
     header = [labels["Time"], labels["Stream"], "kg", labels["Note"], labels["Recorded by"]]
     rows = [
         [
-            text.date_time(e.recorded_at, tz),
+            times.date_time(e.recorded_at, tz),
             labels.stream(e.stream),
-            text.number(e.kg, lang),
+            numbers.number(e.kg, lang),
             fit(e.note, 60 * mm),
             fit(e.recorded_by, FRAME_WIDTH - 135 * mm),
         ]
@@ -301,7 +302,7 @@ def _checklist(
     if checklist.signed_off_at is not None:
         lines.append(
             f"{labels['Signed off by']}: {checklist.signed_off_name}, "
-            f"{checklist.signed_off_position} · {text.date_time(checklist.signed_off_at, tz)} "
+            f"{checklist.signed_off_position} · {times.date_time(checklist.signed_off_at, tz)} "
             f"{summary.event.zone_label}"
         )
     else:
@@ -382,7 +383,7 @@ def _list_tables(
 ) -> Iterator[Table]:
     event = summary.event
     one_day = event.local(event.starts_at).date() == event.local(event.ends_at).date()
-    when = text.clock if one_day else text.date_time
+    when = times.clock if one_day else times.date_time
     header = [
         "No.",
         labels["Name"],

@@ -14,21 +14,21 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from tracker import audit
-from tracker.access import requires
-from tracker.api.common import iso, site_url
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.checkin import door, tickets
+from tracker.checkin import door_codes, tickets
 from tracker.checkin.attendance import attendance, list_check_ins
 from tracker.checkin.services import undo_check_in
 from tracker.checkin.texts import category_label, event_when, event_where, long_time
-from tracker.checkin.ticket_views import ticket_url
+from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
-from tracker.events.forms import ConfirmForm
 from tracker.events.models import CATEGORY_LABELS, Event, Participant
-from tracker.events.participants import get_participant, reissue_ticket
+from tracker.events.registration import get_participant, reissue_ticket
 from tracker.events.services import get_event
 from tracker.extensions import db
-from tracker.i18n import zone
+from tracker.forms import ConfirmForm
+from tracker.http import send_bytes, site_url
+from tracker.i18n import iso, zone
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<int:event_id>")
 
@@ -125,12 +125,14 @@ def undo(event_id: int, participant_id: int) -> Response:
 
 def _rotating(event: Event) -> dict[str, Any]:
     now = utcnow()
-    url = site_url(url_for("door.open_door", token=door.rotating_code(_secret(), event.id, now)))
+    url = site_url(
+        url_for("door.open_door", token=door_codes.rotating_code(_secret(), event.id, now))
+    )
     return {
         "url": url,
         "qr": tickets.qr_data_uri(url, box_size=10),
-        "slot_seconds": door.SLOT_SECONDS,
-        "refresh_in": round(door.seconds_left(now), 1),
+        "slot_seconds": door_codes.SLOT_SECONDS,
+        "refresh_in": round(door_codes.seconds_left(now), 1),
     }
 
 
@@ -157,14 +159,7 @@ def door_code(event_id: int) -> Response:
 
 
 def _pdf(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return send_bytes(data, "application/pdf", filename, inline=True)
 
 
 @bp.route("/door/poster.pdf")
@@ -172,7 +167,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 def door_poster(event_id: int) -> Response:
     event = get_event(event_id)
     opens, closes = event.checkin_window()
-    url = site_url(url_for("door.open_door", token=door.poster_code(_secret(), event.id)))
+    url = site_url(url_for("door.open_door", token=door_codes.poster_code(_secret(), event.id)))
     text = tickets.PosterText(
         organiser=event.organiser_unit,
         title=event.title,
@@ -265,14 +260,8 @@ def ticket_links(event_id: int) -> Response:
     )
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     _log_export(event, "export.ticket_links_csv", len(links))
-    return Response(
-        tickets.ticket_links_csv(links, text, delimiter),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="ticket-links-{event.id}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    body = tickets.ticket_links_csv(links, text, delimiter)
+    return send_bytes(body, "text/csv", f"ticket-links-{event.id}.csv")
 
 
 # --- re-issuing a ticket ----------------------------------------------------------------------

@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
-from tracker.events.contact import ContactError, normalise_email, normalise_phone
 from tracker.events.models import Category, Event, LegalBasis, Participant
-from tracker.events.roster import Roster, RosterProblem
+from tracker.events.roster_file import Roster, RosterProblem
 from tracker.extensions import db
 
 NAME_MAX, AGENCY_MAX, POSITION_MAX = 200, 300, 200

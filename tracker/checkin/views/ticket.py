@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from sqlalchemy import select
 
-from tracker.access import public
-from tracker.api.common import site_url
+from tracker.auth.access import public
 from tracker.checkin import tickets
 from tracker.checkin.services import ticket_code_from
 from tracker.checkin.texts import category_label, event_when, event_where
 from tracker.events.models import Participant
 from tracker.extensions import db
+from tracker.http import send_bytes, site_url
 
 bp = Blueprint("tickets", __name__)
 
@@ -41,8 +41,8 @@ def _participant(code: str) -> Participant:
     return person
 
 
-def _private(response: Response, cache: str = TICKET_CACHE) -> Response:
-    response.headers["Cache-Control"] = cache
+def _private(body: bytes | str, mimetype: str) -> Response:
+    response = send_bytes(body, mimetype, cache=TICKET_CACHE)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -63,7 +63,7 @@ def show(code: str) -> Response:
         qr=tickets.qr_data_uri(url),
         url=url,
     )
-    return _private(Response(html, mimetype="text/html"))
+    return _private(html, "text/html")
 
 
 @bp.route("/t/<code>/qr.png")
@@ -71,7 +71,7 @@ def show(code: str) -> Response:
 def qr_png(code: str) -> Response:
     person = _participant(code)
     png = tickets.qr_png(ticket_url(person.ticket_code))
-    return _private(Response(png, mimetype="image/png"))
+    return _private(png, "image/png")
 
 
 @bp.route("/t/<code>/qr.svg")
@@ -79,4 +79,4 @@ def qr_png(code: str) -> Response:
 def qr_svg(code: str) -> Response:
     person = _participant(code)
     svg = tickets.qr_svg(ticket_url(person.ticket_code))
-    return _private(Response(svg, mimetype="image/svg+xml"))
+    return _private(svg, "image/svg+xml")

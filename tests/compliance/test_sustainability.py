@@ -9,10 +9,11 @@ import pytest
 from tests.compliance.helpers import check_in
 from tests.factories import WITA, make_event
 from tracker import audit
-from tracker.compliance import figures, services
+from tracker.compliance import measurements, services
 from tracker.db import utcnow
 from tracker.errors import NotFound, ValidationFailed
 from tracker.extensions import db
+from tracker.summaries import sustainability as figures
 
 TUESDAY_NINE = datetime(2026, 7, 21, 9, 0, tzinfo=WITA)
 
@@ -40,7 +41,7 @@ def test_bottles_avoided_is_yes_times_assumption_times_days(app, users, event):
     bottles = figures.sustainability(event).bottles_avoided
     assert (bottles.tumbler_yes, bottles.bottles_per_participant, bottles.days) == (33, 2.0, 1)
     assert bottles.estimate == 66
-    figures.update_settings(event, users.staff, utcnow(), bottles_per_participant="1,5")
+    measurements.update_settings(event, users.staff, utcnow(), bottles_per_participant="1,5")
     assert figures.sustainability(event).bottles_avoided.estimate == 49.5
     why = figures.assumptions(figures.sustainability(event))["bottles_avoided"]
     assert "33" in why and "1.5" in why  # the numbers the estimate rests on, in either language
@@ -69,15 +70,15 @@ def test_an_evening_past_midnight_is_one_day_not_two(app, users):
 
 def test_waste_entries_add_up_by_stream(app, users, event):
     now = utcnow()
-    figures.record_waste(event, "organic", 2.5, users.staff, now)
-    figures.record_waste(event, "organic", "1,25", users.staff, now, note="sisa snack")
-    figures.record_waste(event, "residue", "0.4", users.organiser, now)
-    figures.record_waste(event, "recyclable", 0.001, users.staff, now)
+    measurements.record_waste(event, "organic", 2.5, users.staff, now)
+    measurements.record_waste(event, "organic", "1,25", users.staff, now, note="sisa snack")
+    measurements.record_waste(event, "residue", "0.4", users.organiser, now)
+    measurements.record_waste(event, "recyclable", 0.001, users.staff, now)
     db.session.commit()
     waste = figures.sustainability(event).waste
     assert waste.kg == {"organic": 3.75, "inorganic": 0.0, "residue": 0.4, "recyclable": 0.001}
     assert waste.total_kg == 4.151 and waste.entries == 4
-    entries = figures.list_waste(event)
+    entries = measurements.list_waste(event)
     assert {e.recorded_by_label for e in entries} == {"Staff", "Organiser"}
     assert entries[-1].grams == 2500 and entries[-1].recorded_by_id == users.staff.id
     logged = audit.entries(action_prefix="sustainability.waste")
@@ -85,15 +86,15 @@ def test_waste_entries_add_up_by_stream(app, users, event):
 
 
 def test_a_mistaken_weighing_can_be_removed(app, users, event):
-    wrong = figures.record_waste(event, "inorganic", 120, users.staff, utcnow())
-    figures.record_waste(event, "inorganic", 1.2, users.staff, utcnow())
-    figures.delete_waste(event, wrong.id, users.organiser, utcnow())
+    wrong = measurements.record_waste(event, "inorganic", 120, users.staff, utcnow())
+    measurements.record_waste(event, "inorganic", 1.2, users.staff, utcnow())
+    measurements.delete_waste(event, wrong.id, users.organiser, utcnow())
     db.session.commit()
     assert figures.sustainability(event).waste.kg["inorganic"] == 1.2
     entry = audit.entries(action_prefix="sustainability.waste_delete")[0]
     assert entry.details["grams"] == 120_000 and entry.actor_id == users.organiser.id
     with pytest.raises(NotFound):
-        figures.delete_waste(event, wrong.id, users.organiser, utcnow())
+        measurements.delete_waste(event, wrong.id, users.organiser, utcnow())
 
 
 @pytest.mark.parametrize(
@@ -110,13 +111,13 @@ def test_a_mistaken_weighing_can_be_removed(app, users, event):
 )
 def test_bad_weighings_are_refused(app, users, event, stream, kg, field):
     with pytest.raises(ValidationFailed) as caught:
-        figures.record_waste(event, stream, kg, users.staff, utcnow())
+        measurements.record_waste(event, stream, kg, users.staff, utcnow())
     assert field in caught.value.fields
 
 
 def test_refill_litres_and_the_assumption_are_stored_and_audited(app, users, event):
-    figures.update_settings(event, users.staff, utcnow(), refill_litres="57,5")
-    figures.update_settings(event, users.staff, utcnow(), bottles_per_participant=3)
+    measurements.update_settings(event, users.staff, utcnow(), refill_litres="57,5")
+    measurements.update_settings(event, users.staff, utcnow(), bottles_per_participant=3)
     db.session.commit()
     data = figures.sustainability(event)
     assert data.refill_litres == 57.5 and data.bottles_avoided.bottles_per_participant == 3.0
@@ -126,7 +127,7 @@ def test_refill_litres_and_the_assumption_are_stored_and_audited(app, users, eve
         "after": {"refill_litres": 57.5, "bottles_per_participant": 2.0},
     }
     assert second.details["after"]["bottles_per_participant"] == 3.0
-    figures.update_settings(event, users.staff, utcnow(), refill_litres="")
+    measurements.update_settings(event, users.staff, utcnow(), refill_litres="")
     assert figures.sustainability(event).refill_litres is None
 
 
@@ -141,7 +142,7 @@ def test_refill_litres_and_the_assumption_are_stored_and_audited(app, users, eve
 )
 def test_bad_settings_are_refused(app, users, event, change):
     with pytest.raises(ValidationFailed):
-        figures.update_settings(event, users.staff, utcnow(), **change)
+        measurements.update_settings(event, users.staff, utcnow(), **change)
 
 
 def test_compliance_covers_every_checklist_of_the_event(app, users, event, checklist):

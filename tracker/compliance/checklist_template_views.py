@@ -12,15 +12,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import requires
+from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.compliance import templates
+from tracker.compliance import checklist_templates
 from tracker.compliance.forms import EXTRA_ITEM_ROWS, TemplateForm
 from tracker.compliance.models import ANSWER_TYPE_LABELS, CATEGORY_LABELS, ChecklistTemplate
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
-from tracker.events.pages import form_errors
 from tracker.extensions import db
+from tracker.forms import form_errors
 
 bp = Blueprint("checklist_templates", __name__, url_prefix="/checklist-templates")
 
@@ -32,19 +32,22 @@ BOOLEANS = frozenset({"required", "photo_on_fail", "note_on_fail"})
 @bp.route("")
 @requires(Role.ORGANISER)
 def index() -> str:
-    latest = templates.list_templates()
-    return render_template("compliance/templates/index.html", templates=latest)
+    latest = checklist_templates.list_templates()
+    return render_template("compliance/checklist_templates/index.html", templates=latest)
 
 
 @bp.route("/<key>")
 @requires(Role.ORGANISER)
 def show(key: str) -> str:
     version = request.args.get("version", type=int)
-    template = templates.get_template(key, version)
+    template = checklist_templates.get_template(key, version)
     return render_template(
-        "compliance/templates/show.html",
+        "compliance/checklist_templates/show.html",
         template=template,
-        versions=[(t, templates.usage_count(t)) for t in templates.template_versions(key)],
+        versions=[
+            (t, checklist_templates.usage_count(t))
+            for t in checklist_templates.template_versions(key)
+        ],
         CATEGORY_LABELS=CATEGORY_LABELS,
         ANSWER_TYPE_LABELS=ANSWER_TYPE_LABELS,
     )
@@ -52,7 +55,7 @@ def show(key: str) -> str:
 
 def _fill(form: TemplateForm, template: ChecklistTemplate | None) -> None:
     if template is not None:
-        data = templates.template_input(template)
+        data = checklist_templates.template_input(template)
         for name in ("key", "title", "title_en", "basis_regulation", "basis_number"):
             getattr(form, name).data = getattr(data, name)
         form.basis_year.data = data.basis_year
@@ -63,9 +66,9 @@ def _fill(form: TemplateForm, template: ChecklistTemplate | None) -> None:
         form.items.append_entry()
 
 
-def _input(form: TemplateForm, key: str) -> templates.TemplateInput:
+def _input(form: TemplateForm, key: str) -> checklist_templates.TemplateInput:
     items = [
-        templates.ItemInput(
+        checklist_templates.ItemInput(
             **{
                 name: row.form[name].data or ("" if name not in BOOLEANS else False)
                 for name in ITEM_FIELDS
@@ -74,7 +77,7 @@ def _input(form: TemplateForm, key: str) -> templates.TemplateInput:
         for row in form.items
         if not row.form.remove.data and (row.form.text_id.data or "").strip()
     ]
-    return templates.TemplateInput(
+    return checklist_templates.TemplateInput(
         key=key,
         title=form.title.data or "",
         title_en=form.title_en.data or "",
@@ -96,12 +99,14 @@ def _save(template: ChecklistTemplate | None) -> Any:
     elif form.validate_on_submit():
         try:
             key = form.key.data.strip()
-            if template is None and templates.latest_version(key) is not None:
+            if template is None and checklist_templates.latest_version(key) is not None:
                 raise ValidationFailed(
                     _("A template with this key exists; edit it instead."),
                     {"key": _("Already used.")},
                 )
-            saved = templates.save_template_version(_input(form, key), current_user, utcnow())
+            saved = checklist_templates.save_template_version(
+                _input(form, key), current_user, utcnow()
+            )
         except ValidationFailed as exc:
             db.session.rollback()
             form_errors(form, exc)
@@ -113,7 +118,9 @@ def _save(template: ChecklistTemplate | None) -> Any:
                 flash(_("Saved as version %(n)d.", n=saved.version), "success")
             return redirect(url_for("checklist_templates.show", key=saved.key))
     status = 422 if request.method == "POST" else 200
-    return render_template("compliance/templates/form.html", form=form, template=template), status
+    return render_template(
+        "compliance/checklist_templates/form.html", form=form, template=template
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,4 +132,4 @@ def create() -> Any:
 @bp.route("/<key>/edit", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit(key: str) -> Any:
-    return _save(templates.get_template(key))
+    return _save(checklist_templates.get_template(key))

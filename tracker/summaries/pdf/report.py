@@ -11,9 +11,10 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from tracker.summaries import text
+from tracker import times
+from tracker.summaries import numbers
 from tracker.summaries.data import Labels, Report
-from tracker.summaries.pdfbase import FRAME_WIDTH, bar_chart, document, fit, para, styles, table
+from tracker.summaries.pdf.layout import FRAME_WIDTH, bar_chart, document, fit, para, styles, table
 
 
 def _signed(value: int | None, labels: Labels) -> str:
@@ -27,7 +28,7 @@ def report_pdf(report: Report, labels: Labels) -> bytes:
     s, lang = styles(), labels.lang
     unit = report.unit or labels["All units"]
     period = f"{report.date_from:%d/%m/%Y} – {report.date_to:%d/%m/%Y}"
-    stamp = text.date_time(report.generated_at, report.timezone)
+    stamp = times.date_time(report.generated_at, report.timezone)
 
     def footer(page: int) -> str:
         return f"{labels['Report across events']} · {unit} · {stamp} · {labels['Page']} {page}"
@@ -35,13 +36,13 @@ def report_pdf(report: Report, labels: Labels) -> bytes:
     doc, on_page = document(buffer, labels["Report across events"], footer)
     rate = report.tumbler_rate
     totals = [
-        (labels["Events held"], text.number(report.events, lang)),
-        (labels["Registered"], text.number(report.registered, lang)),
-        (labels["Checked in"], text.number(report.checked_in, lang)),
-        (labels["Unique participants"], text.number(report.unique_participants, lang)),
-        (labels["Agencies reached"], text.number(report.agencies_reached, lang)),
-        (labels["Tumbler rate"], text.percent_text(None if rate is None else 100 * rate)),
-        (labels["Compliance score"], text.percent_text(report.compliance_percent)),
+        (labels["Events held"], numbers.number(report.events, lang)),
+        (labels["Registered"], numbers.number(report.registered, lang)),
+        (labels["Checked in"], numbers.number(report.checked_in, lang)),
+        (labels["Unique participants"], numbers.number(report.unique_participants, lang)),
+        (labels["Agencies reached"], numbers.number(report.agencies_reached, lang)),
+        (labels["Tumbler rate"], numbers.percent_text(None if rate is None else 100 * rate)),
+        (labels["Compliance score"], numbers.percent_text(report.compliance_percent)),
         (
             f"{labels['Tumbler rate']}: {labels['change from the first to the last event']}",
             _signed(report.trend("tumbler_percent"), labels),
@@ -71,7 +72,7 @@ def report_pdf(report: Report, labels: Labels) -> bytes:
 def _charts(report: Report, labels: Labels) -> list[Flowable]:
     if not report.rows:
         return [Spacer(1, 4 * mm), para(labels["No event was held in this period."])]
-    names = [text.local(r.starts_at, r.timezone).strftime("%d/%m") for r in report.rows]
+    names = [times.local(r.starts_at, r.timezone).strftime("%d/%m") for r in report.rows]
     every = max(1, len(names) // 20)
     height = 55 * mm
     return [
@@ -118,13 +119,13 @@ def _events(report: Report, labels: Labels) -> list[Flowable]:
     widths = [18 * mm, FRAME_WIDTH - 118 * mm, 20 * mm, 20 * mm, 18 * mm, 21 * mm, 21 * mm]
     rows = [
         [
-            text.local(r.starts_at, r.timezone).strftime("%d/%m/%Y"),
+            times.local(r.starts_at, r.timezone).strftime("%d/%m/%Y"),
             fit(f"{r.title} ({r.organiser_unit})", widths[1]),
-            text.number(r.registered, lang),
-            text.number(r.checked_in, lang),
-            text.number(r.agencies, lang),
-            text.percent_text(r.tumbler_percent),
-            text.percent_text(r.compliance_percent),
+            numbers.number(r.registered, lang),
+            numbers.number(r.checked_in, lang),
+            numbers.number(r.agencies, lang),
+            numbers.percent_text(r.tumbler_percent),
+            numbers.percent_text(r.compliance_percent),
         ]
         for r in report.rows
     ]

@@ -277,7 +277,7 @@ class Later(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         # Only reached in a document that does not know it: its flowables would be lost.
-        raise TypeError("Later works only in a document made by pdfbase.document()")
+        raise TypeError("Later works only in a document made by layout.document()")
 
 
 class _Document(SimpleDocTemplate):
