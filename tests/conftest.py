@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.clock import TUESDAY_NINE
 from tracker import create_app
@@ -107,12 +109,25 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 def _empty_all_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _truncate(", ".join(f'"{t.name}"' for t in tables))
     else:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def _truncate(names: str, attempts: int = 5) -> None:
+    """TRUNCATE, again when PostgreSQL chose it as a deadlock's victim: a browser test's live
+    server may still be answering a request of the page just closed, holding a table lock."""
+    for attempt in range(attempts):
+        try:
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as exc:
+            db.session.rollback()
+            if "deadlock" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 def pytest_configure(config: pytest.Config) -> None:
