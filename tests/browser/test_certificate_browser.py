@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.browser.conftest import log_in_page
-from tests.events.factories import make_event
+from tests.factories import make_event
 
 
 def test_the_preview_follows_the_typing(page, live_server, users):

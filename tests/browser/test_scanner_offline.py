@@ -11,11 +11,11 @@ from tests.browser.conftest import PHONE, log_in_page
 from tests.browser.scanner_support import (
     answer,
     checkins_of,
-    open_event,
     open_scanner,
     type_code,
     watch_errors,
 )
+from tests.factories import open_event
 
 
 def _queue(page):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tests.messages.helpers import check_in_now
 from tracker.certificates import services
 from tracker.db import utcnow

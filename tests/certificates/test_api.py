@@ -31,7 +31,7 @@ def test_issue_list_revoke(api, clock):
 
 
 def test_before_the_end_the_api_says_why(api, app):
-    from tests.events.factories import make_event
+    from tests.factories import make_event
 
     event = make_event()
     answer = api("organiser").post(f"/api/v1/events/{event.id}/certificates")

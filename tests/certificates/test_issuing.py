@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.certificates.helpers import design, finished_training
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tests.messages.helpers import check_in_now
 from tracker.audit import AuditEntry
 from tracker.certificates import services

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from tests.certificates.helpers import finished_training
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tracker.audit import AuditEntry
 from tracker.certificates import services
 from tracker.certificates.models import CertificateBundle, CertificateDesign

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tests.messages.helpers import queue, statuses
 from tracker.extensions import db
 from tracker.messages.models import Delivery, Message

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tests.messages.conftest import free_port
 from tests.messages.helpers import BASE_URL, check_in_now, queue, statuses
 from tracker.audit import AuditEntry

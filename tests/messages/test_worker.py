@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checkin.helpers import dispose
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, dispose, make_event
 from tests.messages.helpers import queue, statuses
 from tracker.extensions import db
 from tracker.jobs import enqueue
