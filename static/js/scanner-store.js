@@ -131,10 +131,12 @@
     return scan.server || scan.local;
   }
 
-  // Is the door open by the event's status and window, on this device's clock?
+  // The door as the server's rule has it (tracker/checkin/door_rule.py), applied on this
+  // device's clock: `closed` is what the event's record says (archived, draft, closed), sent
+  // by the server; only the check-in window is judged here, since the page judges offline too.
   function doorState(event, now) {
     if (!event) return "open";
-    if (event.status && event.status !== "open") return event.status;
+    if (event.closed) return event.closed;
     const opens = event.checkin_opens_at ? Date.parse(event.checkin_opens_at) : NaN;
     const closes = event.checkin_closes_at ? Date.parse(event.checkin_closes_at) : NaN;
     if (!Number.isNaN(opens) && now < opens) return "not_yet";

@@ -505,6 +505,7 @@
     const text = {
       draft: T.window_draft,
       closed: T.window_closed,
+      archived: T.window_archived,
       not_yet: fill(T.window_not_yet, { time: hhmm(event.checkin_opens_at) }),
       ended: fill(T.window_ended, { time: hhmm(event.checkin_closes_at) }),
     }[door];

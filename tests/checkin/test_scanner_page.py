@@ -6,10 +6,10 @@ import json
 import re
 from datetime import timedelta
 
-from tracker.checkin.views.scanner import door_state
+from tracker.checkin.door_rule import door_state
 from tracker.db import utcnow
 from tracker.events.models import Event
-from tracker.events.services import EventInput, create_event
+from tracker.events.services import EventInput, create_event, set_archived
 from tracker.extensions import db
 
 
@@ -113,3 +113,24 @@ def test_vendored_decoder_has_its_licence(app):
     vendor = Path(app.static_folder) / "vendor" / "jsqr-1.4.0"
     assert (vendor / "jsQR.js").stat().st_size > 10_000
     assert "Apache License" in (vendor / "LICENSE").read_text()
+
+
+def test_an_archived_event_shows_its_banner_and_tells_the_script(as_role):
+    """The server decides what shuts the door by the record; the script applies the window."""
+    event = _event()
+    set_archived(event, True, utcnow())
+    db.session.commit()
+    staff = as_role("staff")
+    html = staff.get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert 'data-door="archived"' in html
+    assert not re.search(r'id="door-banner" role="alert" hidden', html)
+    assert _config(html)["event"]["closed"] == "archived"
+    listed = staff.get(f"/api/v1/events/{event.id}/tickets").get_json()
+    assert listed["event"]["closed"] == "archived"
+    assert door_state(event, utcnow()) == "archived"
+
+
+def test_an_open_event_is_shut_by_nothing_in_its_record(as_role):
+    event = _event()
+    html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert _config(html)["event"]["closed"] is None
