@@ -13,7 +13,7 @@ from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.events import registration, roster_import, services
 from tracker.events.forms import ImportForm, ParticipantForm
-from tracker.events.models import CATEGORY_LABELS, Participant
+from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Participant
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 
@@ -31,7 +31,7 @@ def index(event_id: int) -> str:
         event=event,
         people=people,
         search=search,
-        categories=CATEGORY_LABELS,
+        categories=PARTICIPANT_CATEGORY_LABELS,
         form=ConfirmForm(),
     )
 
@@ -131,5 +131,5 @@ def preview(event_id: int, import_id: int) -> str | Response:
         plan=plan,
         pending=pending,
         form=form,
-        categories=CATEGORY_LABELS,
+        categories=PARTICIPANT_CATEGORY_LABELS,
     )

@@ -15,7 +15,7 @@ from tracker.auth.roles import Role
 from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance import measurements
 from tracker.compliance.forms import SettingsForm, WasteForm
-from tracker.compliance.models import STATUS_LABELS, STREAM_LABELS
+from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
@@ -58,7 +58,7 @@ def show(event_id: int) -> str:
         summary=summary,
         narrative=narratives(summary),
         arrivals_svg=arrivals_svg,
-        ITEM_STATUS=STATUS_LABELS,
+        ITEM_STATUS_LABELS=ITEM_STATUS_LABELS,
         STREAM_LABELS=STREAM_LABELS,
         num=_number,
         bucket_minutes=BUCKET_MINUTES,
