@@ -65,18 +65,9 @@ def record(
     return entry
 
 
-def log_export(
-    action: str,
-    *,
-    now: datetime,
-    actor: Any = None,
-    actor_label: str = "",
-    event_id: int | None = None,
-    subject_type: str = "",
-    subject_id: int | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Write and commit the entry of an export of personal data, before the file leaves.
+def log_export(action: str, **entry: Any) -> None:
+    """Write and commit the entry of an export of personal data (``entry`` as ``record`` takes
+    it: now, actor or actor_label, event_id, subject, details), before the file leaves.
 
     An export is a request that has only read so far, so its read transaction is ended first
     and the entry written in a transaction of its own: on SQLite it then asks for the write lock
@@ -86,16 +77,7 @@ def log_export(
     """
     db.session.commit()
     begin_write()
-    record(
-        action,
-        now=now,
-        actor=actor,
-        actor_label=actor_label,
-        event_id=event_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        details=details,
-    )
+    record(action, **entry)
     db.session.commit()
 
 

@@ -21,7 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, LEGAL_BASIS_LABELS, EVENT_STATUS_LABELS, Event
+from tracker.events.models import (
+    EVENT_STATUS_LABELS,
+    LEGAL_BASIS_LABELS,
+    PARTICIPANT_CATEGORY_LABELS,
+    Event,
+)
 from tracker.events.services import EventInput, VenueInput, check_timezone
 from tracker.forms import choices
 
@@ -187,7 +192,8 @@ class ParticipantForm(FlaskForm):
     )
     position = StringField(_l("Position"), validators=[Length(max=200)])
     category = SelectField(
-        _l("Category"), choices=choices((k.value, v) for k, v in PARTICIPANT_CATEGORY_LABELS.items())
+        _l("Category"),
+        choices=choices((k.value, v) for k, v in PARTICIPANT_CATEGORY_LABELS.items()),
     )
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     phone = StringField(

@@ -22,7 +22,7 @@ from tracker.auth.access import public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
-from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, EVENT_STATUS_LABELS, Event
+from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
 from tracker.i18n import format_local
 

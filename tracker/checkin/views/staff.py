@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from tracker import audit
+from tracker import audit, charts
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin import door_codes, tickets
-from tracker.checkin.attendance import attendance, list_check_ins
+from tracker.checkin.attendance import arrivals, attendance, list_check_ins
 from tracker.checkin.services import undo_check_in
 from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
@@ -27,7 +27,7 @@ from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.http import send_bytes, site_url
-from tracker.i18n import current_language, iso, localised_event_when, zone
+from tracker.i18n import current_language, iso, localised_event_when
 from tracker.times import long_time
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<int:event_id>")
@@ -42,30 +42,8 @@ def _endpoints() -> dict[str, Any]:
 # --- the live board ---------------------------------------------------------------------------
 
 
-#: The arrivals chart's geometry, in SVG units (static/js/board.js draws the same).
-BAR_W, BAR_GAP, CHART_H, TOP, BOTTOM = 20, 4, 150, 16, 18
-
-
-def arrival_bars(arrivals: list[tuple[datetime, int]], tz: str) -> dict[str, Any]:
-    """Bars for the arrivals chart, drawn as server-side SVG (no chart library)."""
-    peak = max((n for _start, n in arrivals), default=0) or 1
-    bars = []
-    for index, (start, count) in enumerate(arrivals):
-        local = start.astimezone(zone(tz))
-        height = round(CHART_H * count / peak, 1)
-        bars.append(
-            {
-                "x": index * (BAR_W + BAR_GAP),
-                "y": TOP + CHART_H - height,
-                "w": BAR_W,
-                "h": height,
-                "count": count,
-                "label": local.strftime("%H:%M"),
-                "tick": local.minute % 30 == 0,
-            }
-        )
-    width = max(len(bars) * (BAR_W + BAR_GAP), 200)
-    return {"bars": bars, "width": width, "height": TOP + CHART_H + BOTTOM}
+def _arrivals_chart(arrivals: list[tuple[datetime, int]], tz: str) -> str:
+    return charts.arrivals_chart(arrivals, tz, _("Arrivals per 10 minutes"))
 
 
 @bp.route("/board")
@@ -77,13 +55,25 @@ def board(event_id: int) -> str:
         "checkin/board.html",
         event=event,
         figures=figures,
-        arrival_bars=arrival_bars(figures.arrivals, event.timezone),
+        arrivals_chart=_arrivals_chart(figures.arrivals, tz),
         latest=[
             {"name": name, "agency": agency, "iso": iso(at, tz), "time": iso(at, tz)[11:16]}
             for name, agency, at in figures.latest
         ],
         categories={key.value: str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
     )
+
+
+@bp.route("/board/arrivals.svg")
+@requires(Role.STAFF)
+def board_arrivals(event_id: int) -> Response:
+    """The board's chart, drawn again for board.js (the server draws every chart): 204 while
+    nobody has arrived."""
+    event = get_event(event_id)
+    chart = _arrivals_chart(arrivals(event), event.timezone)
+    if not chart:
+        return Response(status=204)
+    return send_bytes(chart, "image/svg+xml")
 
 
 # --- the list of check-ins, with undo ------------------------------------------------------
