@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from tests.events.factories import make_event
+from tests.events.office_files import daftar_peserta, excel_xlsx
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -207,3 +209,40 @@ def test_import_of_a_file_that_is_no_spreadsheet(api):
     assert "file" in error["fields"]
     missing = api("organiser").post(f"/api/v1/events/{event.id}/participants/import", data={})
     assert "file" in _error(missing, 422, "validation_error")["fields"]
+
+
+def _post_file(client, event, name: str, data: bytes, **fields):
+    return client.post(
+        f"/api/v1/events/{event.id}/participants/import",
+        data={"file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data",
+    )
+
+
+def test_import_lists_every_column_and_the_unknown_ones(api):
+    event = make_event()
+    data = excel_xlsx(daftar_peserta())
+    answer = _post_file(api("organiser"), event, "daftar.xlsx", data, dry_run="1").get_json()
+    assert answer["created"] == 4
+    assert answer["unknown_columns"] == ["Tempat, Tanggal Lahir"]
+    columns = {c["heading"]: (c["column"], c["field"], c["status"]) for c in answer["columns"]}
+    assert columns["Kontak No. HP (WA)"] == ("G", "phone", "read")
+    assert columns["NIP"] == ("C", None, "nip")
+    assert columns["Tempat, Tanggal Lahir"] == ("D", None, "unknown")
+    assert any("15" in note and "Mengetahui," in note for note in answer["notes"])
+
+
+def test_import_says_when_a_csv_mixes_encodings(api):
+    event = make_event()
+    data = "Nama;Instansi\r\nDésak Made;Dinas\r\n".encode() + "André;Dinas\r\n".encode("cp1252")
+    answer = _post_file(api("organiser"), event, "gabungan.csv", data).get_json()
+    assert answer["created"] == 2
+    assert any("Windows-1252" in note and "(3)" in note for note in answer["notes"])
+
+
+def test_import_without_a_name_column_names_the_unknown_ones(api):
+    event = make_event()
+    data = b"Peserta;Asal;WA\r\nNi Made;Dinkes;081234567890\r\n"
+    error = _error(_post_file(api("organiser"), event, "p.csv", data), 422, "validation_error")
+    assert "file" in error["fields"]
+    assert error["unknown_columns"] == ["Peserta"]

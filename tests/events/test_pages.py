@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import log_in
 from tests.events.factories import add_people, make_event
+from tests.events.office_files import daftar_peserta, excel_xlsx
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.extensions import db
 
@@ -186,3 +188,24 @@ def test_two_posts_of_one_form_at_the_same_moment_make_one_event(app, users):
     assert db.session.scalar(select(func.count()).select_from(Event)) == 1
     event_id = db.session.scalar(select(Event.id))
     assert answers == [f"/events/{event_id}"] * len(clients)
+
+
+def _stage(client, event, name: str, data: bytes) -> str:
+    response = client.post(
+        f"/events/{event.id}/participants/import",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def test_the_preview_lists_every_column_and_how_the_file_was_read(client, users):
+    event = make_event()
+    log_in(client, users.organiser)
+    page = client.get(_stage(client, event, "daftar.xlsx", excel_xlsx(daftar_peserta())))
+    text = page.get_data(as_text=True)
+    for heading in ("Tempat, Tanggal Lahir", "Kontak No. HP (WA)", "Tanda Tangan", "NIP"):
+        assert f"<td>{heading}</td>" in text
+    assert "Mengetahui," in text  # the note on where the list ends
+    assert _count(event.id) == 0

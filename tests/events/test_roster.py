@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tracker.events import roster_file as roster_module
+from tracker.events import roster_layout
 from tracker.events.roster_file import (
     MAX_ROWS,
     Roster,
@@ -141,7 +141,7 @@ def test_xlsx_with_title_rows_and_phone_numbers_stored_as_numbers():
     roster = read_roster("peserta.xlsx", data)
 
     assert roster.errors == [] and roster.duplicates == []
-    assert roster.unknown_columns == ["No."]
+    assert roster.unknown_columns == []  # "No." is the row number: known, not imported
     assert [(r.row, r.name, r.category, r.email, r.phone) for r in roster.rows] == [
         (5, "Ni Made Ari Widayani", "participant", "ari.widayani@tabanankab.go.id",
          "+6281234567890"),
@@ -182,7 +182,7 @@ def test_broken_indonesian_csv():
         ),
     ]
     assert roster.ignored_columns == ["NIK"]
-    assert roster.unknown_columns == ["No"]
+    assert roster.unknown_columns == []
     # Row 8 is blank, rows 14 (numbering only) and 15 (NIK only) have nothing to import.
     reported = {p.row for p in roster.errors + roster.duplicates} | {r.row for r in roster.rows}
     assert reported.isdisjoint({8, 14, 15})
@@ -234,13 +234,13 @@ def test_nik_values_are_never_read_nor_returned(monkeypatch, name):
     data = (DATA / name).read_bytes()
     assert all(nik in raw_text(name) for nik in NIKS), "the test file must hold the NIKs"
     seen: list[str] = []
-    real_cell_text = roster_module._cell_text
+    real_cell_text = roster_layout.cell_text
 
     def spy(value: object) -> str:
         seen.append(str(value))
         return real_cell_text(value)
 
-    monkeypatch.setattr(roster_module, "_cell_text", spy)
+    monkeypatch.setattr(roster_layout, "cell_text", spy)
     roster = read_roster(name, data)
 
     assert seen, "the spy must see the cells that are read"
@@ -314,7 +314,15 @@ def test_unknown_columns_are_ignored_and_listed():
         "1;Ni Made Ari Widayani;x;hadir;Dinas Kesehatan Kabupaten Tabanan",
     )
     roster = read_roster("peserta.csv", data)
-    assert roster.unknown_columns == ["No", "Tanda Tangan", "Keterangan"]
+    assert roster.unknown_columns == ["Keterangan"]
+    kinds = {c.heading: (c.field, c.kind) for c in roster.sheets[0].columns}
+    assert kinds == {
+        "No": (None, "number"),
+        "Nama": ("name", ""),
+        "Tanda Tangan": (None, "signature"),
+        "Keterangan": (None, "unknown"),
+        "Instansi": ("agency", ""),
+    }
     assert roster.rows[0].agency == "Dinas Kesehatan Kabupaten Tabanan"
     assert "hadir" not in everything(roster)
 
@@ -398,8 +406,23 @@ def test_header_must_be_in_the_first_ten_rows():
     assert len(read_roster("peserta.csv", csv_bytes(*titles[1:], "Nama", "Ni Made")).rows) == 1
 
 
-def test_missing_name_column_lists_accepted_headings():
+def test_a_heading_row_without_a_name_column_waits_for_an_assignment():
     data = csv_bytes("Peserta;Instansi;No HP", "Ni Made Ari Widayani;Bappeda;081234567890")
+    roster = read_roster("peserta.csv", data)
+    assert roster.rows == [] and roster.errors == []
+    assert not roster.sheets[0].has_name
+    assert roster.unknown_columns == ["Peserta"]
+    # Assigned, the same heading row is read.
+    assigned = read_roster(
+        "peserta.csv", data, {roster.sheets[0].key: {0: "name", 1: "agency", 2: "phone"}}
+    )
+    assert [(r.name, r.agency, r.phone) for r in assigned.rows] == [
+        ("Ni Made Ari Widayani", "Bappeda", "+6281234567890")
+    ]
+
+
+def test_missing_name_column_lists_accepted_headings():
+    data = csv_bytes("Peserta;Keterangan", "Ni Made Ari Widayani;hadir")
     with pytest.raises(RosterFileError) as excinfo:
         read_roster("peserta.csv", data)
     assert str(excinfo.value) == (
@@ -647,7 +670,9 @@ def test_empty_xlsx():
 
 def test_header_only_gives_an_empty_roster():
     roster = read_roster("p.csv", csv_bytes("Nama;Instansi"))
-    assert roster == Roster([], [], [], [], [])
+    assert (roster.rows, roster.errors, roster.duplicates) == ([], [], [])
+    assert (roster.ignored_columns, roster.unknown_columns) == ([], [])
+    assert [c.field for c in roster.sheets[0].columns] == ["name", "agency"]
 
 
 def test_row_limit():

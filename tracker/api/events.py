@@ -15,7 +15,9 @@ from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events import registration, roster_import, services
+from tracker.events.headings import Column
 from tracker.events.models import Event, Participant, Venue
+from tracker.events.roster_file import RosterProblem
 from tracker.extensions import db
 from tracker.http import site_url
 from tracker.i18n import iso
@@ -207,7 +209,28 @@ def import_participants(event_id: int) -> Response:
         created=created,
         duplicates=len(plan.duplicates),
         dry_run=_flag("dry_run"),
-        errors=[{"row": p.row, "message": p.message} for p in plan.errors],
-        duplicate_rows=[{"row": p.row, "message": p.message} for p in plan.duplicates],
+        errors=[_problem_json(p) for p in plan.errors],
+        duplicate_rows=[_problem_json(p) for p in plan.duplicates],
         ignored_columns=plan.ignored_columns,
+        unknown_columns=plan.unknown_columns,
+        columns=[_column_json(layout.sheet, c) for layout in plan.sheets for c in layout.columns],
+        skipped_sheets=[{"sheet": name, "reason": reason} for name, reason in plan.skipped_sheets],
+        notes=plan.notes + [note for layout in plan.sheets for note in layout.notes],
     )
+
+
+def _problem_json(problem: RosterProblem) -> dict[str, Any]:
+    return {"row": problem.row, "sheet": problem.sheet, "message": problem.message}
+
+
+def _column_json(sheet: str, column: Column) -> dict[str, Any]:
+    """A column of the file: ``field`` is what it is read as (null: not read), ``status`` why:
+    read, national_id, nip, number, timestamp, signature, unknown, repeated, skipped."""
+    return {
+        "sheet": sheet,
+        "column": column.letter,
+        "heading": column.heading,
+        "field": column.field,
+        "status": column.kind or "read",
+        "assigned": column.assigned,
+    }

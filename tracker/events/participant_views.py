@@ -13,6 +13,7 @@ from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.events import registration, roster_import, services
 from tracker.events.forms import ImportForm, ParticipantForm
+from tracker.events.headings import FIELD_LABELS, KIND_LABELS
 from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Participant
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
@@ -132,4 +133,6 @@ def preview(event_id: int, import_id: int) -> str | Response:
         pending=pending,
         form=form,
         categories=PARTICIPANT_CATEGORY_LABELS,
+        field_labels=FIELD_LABELS,
+        kind_labels=KIND_LABELS,
     )

@@ -23,7 +23,7 @@ from tracker.auth.models import Principal
 from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
 from tracker.events.models import Category, Event, LegalBasis, Participant
-from tracker.events.roster_file import Roster, RosterProblem
+from tracker.events.roster_file import Roster, RosterProblem, SheetLayout
 from tracker.extensions import db
 
 NAME_MAX, AGENCY_MAX, POSITION_MAX = 200, 300, 200
@@ -290,12 +290,22 @@ def list_participants(event: Event, search: str = "") -> list[Participant]:
 
 @dataclass
 class ImportPlan:
-    """What an import would do: the rows to create, and every row it would not, with why."""
+    """What an import would do: the rows to create, and every row it would not, with why; and
+    how the file was read (its sheets' columns, sheets skipped, notes such as mixed encodings)."""
 
     to_create: list[tuple[int, CleanParticipant]] = field(default_factory=list)
     errors: list[RosterProblem] = field(default_factory=list)
     duplicates: list[RosterProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    sheets: list[SheetLayout] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def missing_name(self) -> bool:
+        """True when a sheet's name column is not known (nothing on it was read)."""
+        return any(not sheet.has_name for sheet in self.sheets)
 
 
 def _registered_identities(event: Event) -> dict[tuple[str, str], str]:
@@ -319,6 +329,10 @@ def plan_import(event: Event, roster: Roster) -> ImportPlan:
         errors=list(roster.errors),
         duplicates=list(roster.duplicates),
         ignored_columns=list(roster.ignored_columns),
+        unknown_columns=list(roster.unknown_columns),
+        sheets=roster.sheets,
+        skipped_sheets=roster.skipped_sheets,
+        notes=roster.notes,
     )
     for row in roster.rows:
         clean = CleanParticipant(
@@ -334,14 +348,17 @@ def plan_import(event: Event, roster: Roster) -> ImportPlan:
         if match is not None:
             plan.duplicates.append(
                 RosterProblem(
-                    row.row, _("%(name)s is registered for this event already.", name=match)
+                    row.row,
+                    _("%(name)s is registered for this event already.", name=match),
+                    sheet=row.sheet,
                 )
             )
             continue
         plan.to_create.append((row.row, clean))
         known.update(dict.fromkeys(identity_keys(clean), clean.name))  # twice in one file
-    plan.errors.sort(key=lambda p: p.row)
-    plan.duplicates.sort(key=lambda p: p.row)
+    order = {layout.sheet: index for index, layout in enumerate(roster.sheets)}
+    plan.errors.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
+    plan.duplicates.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
     return plan
 
 

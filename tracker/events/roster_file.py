@@ -1,126 +1,84 @@
 """Reading the participant list an organiser uploads (CSV or XLSX) into checked rows.
 
-Pure module: no Flask app and no database. It reads what people really upload:
+Pure module: no Flask app and no database. It reads the files offices really make: the list
+below title rows, headings matched by their words (:mod:`tracker.events.headings`) and perhaps
+over two rows, a row of column numbers, a ``No`` column, empty rows, cells merged down over
+several rows, section rows, a signature block below the list
+(:mod:`tracker.events.roster_layout`), several sheets, numbers typed as numbers
+(``81234567890`` that lost its 0), CSV in the encodings Excel writes
+(:mod:`tracker.events.csv_rows`), and workbooks checked before they are parsed
+(:mod:`tracker.events.xlsx_rows`).
 
-* CSV from Excel in the Indonesian locale (``;`` separator, often a UTF-8 BOM), plain comma CSV
-  and tab-separated text, in UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252;
-* XLSX (first sheet), where Excel keeps phone numbers as numbers (``81234567890``,
-  ``6281234567890.0``).
+A column that holds national ID numbers (NIK / KTP) is never read: its cells are not even
+looked at, and no assignment can make it read. Every other column is reported, recognised or
+not (:class:`SheetLayout`), and the organiser may assign any of them to a field; assignments
+are passed in by the key of their heading row.
 
-The header row may sit below title rows; headings may be Indonesian or English. A column that
-holds national ID numbers (NIK / KTP) is never read: the law does not allow us to collect it.
-
-Problems with single rows are returned in :class:`Roster` (``errors``, ``duplicates``); only a
-file that cannot be read at all raises :class:`RosterFileError`. Every message is user-facing and
-translated with Flask-Babel (which returns the English text outside a request).
+Rows are read as they are iterated (:func:`open_roster`), so a long file is never held whole;
+:func:`read_roster` collects everything for small uses and tests. Problems with single rows are
+items of the stream; only a file that cannot be read at all raises :class:`RosterFileError`.
+Every message is user-facing and translated with Flask-Babel (English outside a request).
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import datetime as dt
-import io
 import re
-import unicodedata
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from tracker.contact import ContactError, normalise_email, normalise_phone
+from tracker.events.csv_rows import read_csv
+from tracker.events.headings import (
+    CATEGORY_VALUES,
+    FIELD_ALIASES,
+    NATIONAL_ID,
+    REPEATED,
+    UNKNOWN,
+    Assignment,
+    heading_key,
+)
+from tracker.events.roster_layout import SheetLayout, Table, find_header, quoted
+from tracker.events.sheets import (
+    HEADER_SEARCH_ROWS,
+    MAX_ROWS,
+    RosterFileError,
+    Row,
+    Spreadsheet,
+    refuse_before_opening,
+    too_many_rows,
+)
+from tracker.events.xlsx_rows import open_xlsx
 
-#: Most data rows (non-blank rows below the header) one file may hold.
-MAX_ROWS = 50_000
-#: The header row must be among the first this many non-blank rows.
-HEADER_SEARCH_ROWS = 10
+__all__ = [
+    "CATEGORIES",
+    "FIELD_ALIASES",
+    "MAX_ROWS",
+    "Roster",
+    "RosterFileError",
+    "RosterProblem",
+    "RosterReader",
+    "RosterRow",
+    "SheetLayout",
+    "open_roster",
+    "read_roster",
+]
+
 #: Longest accepted text, in characters, per field.
 MAX_LENGTHS = {"name": 200, "agency": 300, "position": 200}
-#: Longest cell value quoted back in a message; longer values are cut with an ellipsis.
-_MAX_QUOTED = 60
-
 CATEGORIES = ("participant", "speaker", "committee", "press")
 
-#: Accepted headings per field, as people write them; matched after :func:`_key`.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("Nama", "Nama Lengkap", "Nama Peserta", "Name", "Full Name"),
-    "agency": (
-        "Instansi",
-        "OPD",
-        "Unit Kerja",
-        "Asal Instansi",
-        "Nama Instansi",
-        "Dinas",
-        "Agency",
-        "Organisation",
-        "Organization",
-        "Institution",
-    ),
-    "position": ("Jabatan", "Position", "Job Title", "Title"),
-    "category": ("Kategori", "Peran", "Category", "Role"),
-    "email": ("Email", "E-mail", "Surel", "Alamat Email", "Alamat Surel", "Email Address"),
-    "phone": (
-        "No HP",
-        "No. HP",
-        "Nomor HP",
-        "HP",
-        "No HP/WA",
-        "Nomor HP/WA",
-        "HP/WA",
-        "Handphone",
-        "No Handphone",
-        "No Telp",
-        "Telepon",
-        "No Telepon",
-        "Nomor Telepon",
-        "No WA",
-        "Nomor WA",
-        "WhatsApp",
-        "Phone",
-        "Mobile",
-        "Phone Number",
-    ),
-}
-
-_CATEGORY_VALUES: dict[str, str] = {
-    "": "participant",
-    "peserta": "participant",
-    "participant": "participant",
-    "narasumber": "speaker",
-    "pembicara": "speaker",
-    "speaker": "speaker",
-    "panitia": "committee",
-    "committee": "committee",
-    "media": "press",
-    "pers": "press",
-    "wartawan": "press",
-    "jurnalis": "press",
-    "journalist": "press",
-    "press": "press",
-}
-
-# Headings of national ID columns: any of these words, or one of these whole headings.
-_NATIONAL_ID_WORDS = frozenset({"nik", "ktp", "noktp", "nonik"})
-_NATIONAL_ID_KEYS = frozenset(
-    {"nomorindukkependudukan", "nomorktp", "nomornik", "nikktp", "nationalid", "nationalidnumber"}
-)
-
-_DELIMITERS = (";", "\t", ",")
-_SEP_LINE_RE = re.compile(r"^sep=(.)[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
 _SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-_NON_WORD_RE = re.compile(r"[\W_]+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One participant that passed every check."""
+    """One participant that passed every check. ``sheet`` is set when the workbook has
+    several sheets."""
 
     row: int
     name: str
@@ -129,6 +87,7 @@ class RosterRow:
     category: str  # participant | speaker | committee | press
     email: str | None  # normalised
     phone: str | None  # E.164
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,15 +97,17 @@ class RosterProblem:
     row: int
     message: str
     duplicate_of: int | None = None  # set for in-file duplicates
+    sheet: str = ""
+    duplicate_of_sheet: str = ""
 
 
 @dataclass
 class Roster:
-    """The outcome of reading one file.
+    """The outcome of reading one file whole (see :func:`read_roster`).
 
     ``ignored_columns`` holds the headings of national ID (NIK/KTP) columns, which are never
-    read. ``unknown_columns`` holds the other headings that matched no field (and headings
-    repeated after the first column of a field); their cells are not read either.
+    read. ``unknown_columns`` holds the headings that matched no field (and headings repeated
+    after the first column of a field); their cells are not read unless assigned.
     """
 
     rows: list[RosterRow]
@@ -154,252 +115,161 @@ class Roster:
     duplicates: list[RosterProblem]
     ignored_columns: list[str]
     unknown_columns: list[str] = field(default_factory=list)
-
-
-class RosterFileError(ValueError):
-    """The whole file cannot be read; ``str(exc)`` is the message to show the person."""
-
-
-@dataclass(frozen=True)
-class _Header:
-    """Where the header row is and which column holds which field."""
-
-    row: int
-    columns: dict[str, int]
-    ignored: list[str]
-    unknown: list[str]
-
-
-Record = tuple[int, Sequence[object]]  # (spreadsheet row number, raw cell values)
-
-
-def read_roster(filename: str, data: bytes) -> Roster:
-    """Read an uploaded participant list (CSV or XLSX) into checked rows.
-
-    The file is treated as XLSX when it starts with the zip signature or its name ends in
-    ``.xlsx``/``.xlsm``; otherwise as delimited text. Raises RosterFileError when the file is
-    empty, is neither readable CSV nor XLSX (including old ``.xls``), has no recognisable
-    name column in its first rows, or has more than MAX_ROWS data rows.
-    """
-    if data.strip() in (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):  # nothing, or a BOM
-        raise RosterFileError(_("The file is empty."))
-    if data.startswith(_OLE_MAGIC):
-        raise RosterFileError(
-            _(
-                "This is an old Excel 97-2003 (.xls) file. Open it in Excel, save it as an Excel "
-                "Workbook (.xlsx) or as CSV, and upload it again."
-            )
-        )
-    if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(_XLSX_SUFFIXES):
-        with _xlsx_records(data) as records:
-            return _read_records(records)
-    return _read_csv(_decode_text(data))
-
-
-# --- XLSX -----------------------------------------------------------------------------------
-
-
-def _xlsx_unreadable() -> RosterFileError:
-    return RosterFileError(
-        _(
-            "This file could not be read as an Excel workbook (.xlsx). Open it in Excel, save it "
-            "as an Excel Workbook (.xlsx) or as CSV, and upload it again."
-        )
-    )
+    sheets: list[SheetLayout] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @contextlib.contextmanager
-def _xlsx_records(data: bytes) -> Iterator[Iterator[Record]]:
-    """Yield the numbered rows of the first sheet; the workbook is closed on exit.
+def open_spreadsheet(filename: str, data: bytes) -> Iterator[Spreadsheet]:
+    """The upload as XLSX (zip signature, or a name ending in .xlsx/.xlsm) or delimited text.
 
-    Raises RosterFileError when openpyxl cannot open or parse the file (not a zip, a zip that
-    is not a workbook such as .ods or .docx, damaged XML). openpyxl's warnings about features
-    it drops (data validation, styles) mean nothing to the person and are silenced while the
-    file is read (``catch_warnings`` is process-wide, so another thread's warnings may be
-    silenced during that time too).
+    Raises RosterFileError for an empty file, an old .xls or a password-protected workbook,
+    a file that is neither, or one past the reader's limits (also while rows are read).
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many unrelated types for damaged files
-            raise _xlsx_unreadable() from exc
-        try:
-            if not workbook.worksheets:
-                raise _xlsx_unreadable()
-            sheet = workbook.worksheets[0]
-            if not hasattr(sheet, "iter_rows"):  # a chart sheet
-                raise _xlsx_unreadable()
-            if hasattr(sheet, "reset_dimensions"):
-                # Some generators write a wrong <dimension>; without this, rows are cut off.
-                sheet.reset_dimensions()
-            yield _guarded_rows(sheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
+    refuse_before_opening(data)
+    if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(_XLSX_SUFFIXES):
+        with open_xlsx(data) as book:
+            yield book
+        return
+    yield read_csv(data)
 
 
-def _guarded_rows(rows: Iterable[Sequence[object]]) -> Iterator[Record]:
-    """Number the sheet's rows from 1, turning parse errors met while reading into
-    RosterFileError. Errors raised by the caller between rows are not caught here."""
-    iterator = iter(rows)
-    number = 0
-    while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # damaged sheet XML surfaces lazily, as various types
-            raise _xlsx_unreadable() from exc
-        number += 1
-        yield number, row
+@contextlib.contextmanager
+def open_roster(
+    filename: str, data: bytes, assignments: Mapping[str, Assignment] | None = None
+) -> Iterator[RosterReader]:
+    """The upload's participants, read as they are iterated (see :class:`RosterReader`).
 
-
-# --- CSV ------------------------------------------------------------------------------------
-
-
-def _not_a_spreadsheet() -> RosterFileError:
-    return RosterFileError(
-        _(
-            "This file is not a CSV or Excel (.xlsx) file. Upload the participant list as an "
-            "Excel Workbook (.xlsx), or save it from Excel as CSV."
-        )
-    )
-
-
-def _decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-16 with BOM, else UTF-8 (BOM optional), else cp1252.
-
-    Raises RosterFileError when the result is clearly binary (NUL bytes or many control
-    characters), e.g. a PDF or image renamed to .csv.
+    ``assignments`` maps the key of a heading row (:attr:`SheetLayout.key`) to the fields
+    the organiser chose for its columns. Raises RosterFileError as open_spreadsheet does.
     """
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise _not_a_spreadsheet() from None
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    if "\x00" in text or len(_CONTROL_RE.findall(sample)) > len(sample) // 100:
-        raise _not_a_spreadsheet()
-    return text
+    with open_spreadsheet(filename, data) as book:
+        yield RosterReader(book, assignments or {})
 
 
-def _read_csv(text: str) -> Roster:
-    """Read delimited text, choosing the separator that yields the best header row.
+def read_roster(
+    filename: str, data: bytes, assignments: Mapping[str, Assignment] | None = None
+) -> Roster:
+    """Read a whole upload into a :class:`Roster`. Raises RosterFileError (see RosterReader)."""
+    with open_roster(filename, data, assignments) as reader:
+        roster = Roster([], [], [], [])
+        for item in reader:
+            if isinstance(item, RosterRow):
+                roster.rows.append(item)
+            elif item.duplicate_of is not None:
+                roster.duplicates.append(item)
+            else:
+                roster.errors.append(item)
+        reader.describe(roster)
+    return roster
 
-    A first line ``sep=;`` (which Excel honours and hides) fixes the separator; row numbers
-    then count from the line after it, as Excel shows them. Raises RosterFileError for the
-    reasons listed in :func:`read_roster`, or when the csv module rejects the text.
+
+class RosterReader:
+    """Iterating yields each participant (RosterRow) and each row not taken (RosterProblem; an
+    in-file duplicate has ``duplicate_of``), sheet by sheet, in file order.
+
+    While iterating, ``sheets`` fills with each sheet's layout. Raises RosterFileError, while
+    iterating, when no sheet has a heading row, or past MAX_ROWS participant rows.
     """
-    delimiter = None
-    sep_line = _SEP_LINE_RE.match(text)
-    if sep_line:
-        delimiter = sep_line.group(1)
-        text = text[sep_line.end() :]
-    try:
-        if delimiter is None:
-            delimiter = _sniff_delimiter(text)
-        return _read_records(enumerate(_csv_reader(text, delimiter), start=1))
-    except csv.Error as exc:
-        raise RosterFileError(
-            _(
-                "This CSV file could not be read (a cell may be far too long). Save it from Excel "
-                "again and upload it again."
-            )
-        ) from exc
 
+    def __init__(self, book: Spreadsheet, assignments: Mapping[str, Assignment]) -> None:
+        self.book = book
+        self.assignments = assignments
+        self.sheets: list[SheetLayout] = []
+        self.skipped_sheets = list(book.skipped)
+        self.notes = list(book.notes)
+        self._labelled = len(book.sheets) > 1
+        self._count = 0
+        self._first_by_email: dict[str, tuple[str, int]] = {}
+        self._first_by_phone: dict[str, tuple[str, int]] = {}
 
-def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
-    """Rows of ``text`` split on ``delimiter``; quoted cells may span lines (one row each)."""
-    return csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, skipinitialspace=True)
+    def __iter__(self) -> Iterator[RosterRow | RosterProblem]:
+        found_text = False
+        for sheet in self.book.sheets:
+            header, rows, had_text = find_header(sheet, self.assignments)
+            found_text = found_text or had_text
+            if header is None:
+                if had_text and sheet.name:
+                    self.skipped_sheets.append((sheet.name, _no_header_reason()))
+                continue
+            self.sheets.append(header)
+            if header.has_name:
+                yield from self._sheet_items(sheet.name, header, rows)
+        if not self.sheets:
+            raise _no_header_error() if found_text else RosterFileError(_("The file is empty."))
 
+    @property
+    def missing_name(self) -> bool:
+        """True when a sheet was found whose name column is not known: the organiser must
+        assign it before anything on that sheet is read."""
+        return any(not layout.has_name for layout in self.sheets)
 
-def _sniff_delimiter(text: str) -> str:
-    """Return the separator that splits the header line into the most recognised columns.
+    def describe(self, roster: Roster) -> None:
+        """Copy what was found about the file's layout into ``roster``."""
+        roster.sheets = self.sheets
+        roster.skipped_sheets = self.skipped_sheets
+        roster.notes = self.notes
+        for layout in self.sheets:
+            for column in layout.columns:
+                if column.kind == NATIONAL_ID:
+                    roster.ignored_columns.append(column.heading)
+                elif column.kind in (UNKNOWN, REPEATED):
+                    roster.unknown_columns.append(column.heading)
 
-    Looks at the first HEADER_SEARCH_ROWS non-blank lines and stops at the first one in which
-    some separator yields a name column, so no line below the header (where NIK values may
-    be) is looked at. On a tie ``;`` wins, then tab. Returns ``;`` when no line has a name
-    column; reading then reports that. Raises csv.Error like the csv module.
-    """
-    seen = 0
-    for line in io.StringIO(text, newline=None):
-        scores: dict[str, int] = {}
-        for delimiter in _DELIMITERS:
-            cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
-            header = _match_header(0, cells)
-            if "name" in header.columns:
-                scores[delimiter] = len(header.columns) + len(header.ignored)
-        if scores:
-            return max(scores, key=lambda delimiter: scores[delimiter])
-        if line.strip(" \t\r\n;,"):
-            seen += 1
-            if seen >= HEADER_SEARCH_ROWS:
+    def _sheet_items(
+        self, name: str, header: SheetLayout, rows: Iterator[Row]
+    ) -> Iterator[RosterRow | RosterProblem]:
+        table = Table(header, CATEGORY_VALUES.get(heading_key(name)) if name else None)
+        label = name if self._labelled else ""
+        for row in rows:
+            values = table.read(row)
+            if table.ended:
                 break
-    return _DELIMITERS[0]
+            if values is None:
+                continue
+            self._count += 1
+            if self._count > MAX_ROWS:
+                raise too_many_rows()
+            yield from self._check(label, row.number, values)
 
+    def _check(
+        self, sheet: str, number: int, values: dict[str, str]
+    ) -> list[RosterRow | RosterProblem]:
+        """The row, or one problem per message, or the duplicate report."""
+        row, problems = _check_row(number, values, sheet)
+        if row is None:
+            return [RosterProblem(number, message, sheet=sheet) for message in problems]
+        duplicate = self._duplicate(row)
+        if duplicate is not None:
+            return [duplicate]
+        if row.email:
+            self._first_by_email[row.email] = (sheet, number)
+        if row.phone:
+            self._first_by_phone[row.phone] = (sheet, number)
+        return [row]
 
-# --- Header ---------------------------------------------------------------------------------
-
-
-def _key(text: str) -> str:
-    """Comparison form of a heading or category: case-folded, without punctuation or spaces."""
-    return _NON_WORD_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-_ALIAS_FIELDS: dict[str, str] = {
-    _key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in aliases
-}
-
-
-def _is_national_id(heading: str) -> bool:
-    """True when the heading names a national ID (NIK/KTP) column, e.g. "NIK (16 digit)"."""
-    words = set(_NON_WORD_RE.split(unicodedata.normalize("NFKC", heading).casefold()))
-    return bool(words & _NATIONAL_ID_WORDS) or _key(heading) in _NATIONAL_ID_KEYS
-
-
-def _match_header(row: int, cells: Sequence[object]) -> _Header:
-    """Map each heading of one row to a field; the first column of a field wins."""
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    unknown: list[str] = []
-    for index, cell in enumerate(cells):
-        heading = _cell_text(cell)
-        if not heading:
-            continue
-        if _is_national_id(heading):
-            ignored.append(heading)
-            continue
-        name = _ALIAS_FIELDS.get(_key(heading))
-        if name is None or name in columns:
-            unknown.append(heading)
+    def _duplicate(self, row: RosterRow) -> RosterProblem | None:
+        """The duplicate report when an earlier accepted row has the same e-mail or phone."""
+        if row.email and row.email in self._first_by_email:
+            sheet, first = self._first_by_email[row.email]
+            message = _(
+                "Same e-mail address as an earlier row: %(value)s.", value=quoted(row.email)
+            )
+        elif row.phone and row.phone in self._first_by_phone:
+            sheet, first = self._first_by_phone[row.phone]
+            message = _("Same phone number as an earlier row: %(value)s.", value=row.phone)
         else:
-            columns[name] = index
-    return _Header(row, columns, ignored, unknown)
+            return None
+        return RosterProblem(row.row, message, first, row.sheet, sheet)
 
 
-def _find_header(records: Iterator[Record]) -> _Header:
-    """Consume rows up to and including the header: the first of the first HEADER_SEARCH_ROWS
-    non-blank rows in which a name column is recognised.
+def _no_header_reason() -> str:
+    return _("no heading row in its first %(count)d rows", count=HEADER_SEARCH_ROWS)
 
-    Raises RosterFileError when there is no non-blank row (empty file) or no such row.
-    """
-    seen = 0
-    for number, cells in records:
-        if not any(_cell_text(cell) for cell in cells):
-            continue
-        header = _match_header(number, cells)
-        if "name" in header.columns:
-            return header
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    if seen == 0:
-        raise RosterFileError(_("The file is empty."))
-    raise RosterFileError(
+
+def _no_header_error() -> RosterFileError:
+    return RosterFileError(
         _(
             "No column with the participants' names was found in the first %(count)d rows. "
             "Give the name column one of these headings: %(names)s.",
@@ -409,82 +279,12 @@ def _find_header(records: Iterator[Record]) -> _Header:
     )
 
 
-# --- Rows -----------------------------------------------------------------------------------
+# --- Checks ---------------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str:
-    """Text of one cell, stripped, with inner whitespace runs (line breaks too) as one space.
-
-    Whole-number floats lose their ".0" (Excel keeps phone numbers as numbers).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
-def _quoted(value: str) -> str:
-    """The value as shown inside a message, cut to _MAX_QUOTED characters."""
-    return value if len(value) <= _MAX_QUOTED else value[: _MAX_QUOTED - 1] + "…"
-
-
-def _read_records(records: Iterator[Record]) -> Roster:
-    """Find the header, then check every non-blank row below it.
-
-    A row is blank when every recognised column is empty (a template's numbering column alone
-    does not make a row). Raises RosterFileError as :func:`_find_header` does, or when there
-    are more than MAX_ROWS data rows.
-    """
-    header = _find_header(records)
-    roster = Roster([], [], [], header.ignored, header.unknown)
-    first_by_email: dict[str, int] = {}
-    first_by_phone: dict[str, int] = {}
-    count = 0
-    for number, cells in records:
-        values = _field_values(cells, header.columns)
-        if not any(values.values()):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            raise RosterFileError(
-                _(
-                    "The file has more than %(limit)d participants. Split it into files of at "
-                    "most %(limit)d participants each.",
-                    limit=MAX_ROWS,
-                )
-            )
-        row, problems = _check_row(number, values)
-        if row is None:
-            roster.errors.extend(problems)
-            continue
-        duplicate = _find_duplicate(row, first_by_email, first_by_phone)
-        if duplicate is not None:
-            roster.duplicates.append(duplicate)
-            continue
-        if row.email:
-            first_by_email[row.email] = row.row
-        if row.phone:
-            first_by_phone[row.phone] = row.row
-        roster.rows.append(row)
-    return roster
-
-
-def _field_values(cells: Sequence[object], columns: dict[str, int]) -> dict[str, str]:
-    """Text of the recognised columns only (other cells, NIK above all, are never touched)."""
-    return {
-        name: _cell_text(cells[index]) if index < len(cells) else ""
-        for name, index in columns.items()
-    }
-
-
-def _check_row(number: int, values: dict[str, str]) -> tuple[RosterRow | None, list[RosterProblem]]:
+def _check_row(
+    number: int, values: dict[str, str], sheet: str = ""
+) -> tuple[RosterRow | None, list[str]]:
     """Validate and normalise one row; returns the row, or None and every problem found."""
     messages: list[str] = []
     name = values.get("name", "")
@@ -493,13 +293,13 @@ def _check_row(number: int, values: dict[str, str]) -> tuple[RosterRow | None, l
     for text_field in ("name", "agency", "position"):
         if len(values.get(text_field, "")) > MAX_LENGTHS[text_field]:
             messages.append(_too_long_message(text_field))
-    category = _CATEGORY_VALUES.get(_key(values.get("category", "")))
+    category = CATEGORY_VALUES.get(heading_key(values.get("category", "")))
     if category is None:
         messages.append(_unknown_category_message(values["category"]))
     phone = _check_phone(values.get("phone", ""), messages)
     email = _check_email(values.get("email", ""), messages)
     if messages:
-        return None, [RosterProblem(number, message) for message in messages]
+        return None, messages
     row = RosterRow(
         row=number,
         name=name,
@@ -508,6 +308,7 @@ def _check_row(number: int, values: dict[str, str]) -> tuple[RosterRow | None, l
         category=category or "participant",
         email=email,
         phone=phone,
+        sheet=sheet,
     )
     return row, []
 
@@ -526,7 +327,7 @@ def _unknown_category_message(value: str) -> str:
     return _(
         'Unknown category "%(value)s". Use peserta, narasumber, panitia or media (or '
         "participant, speaker, committee or press), or leave it empty for a participant.",
-        value=_quoted(value),
+        value=quoted(value),
     )
 
 
@@ -542,14 +343,14 @@ def _check_phone(text: str, messages: list[str]) -> str | None:
                 'Excel turned the phone number into scientific notation ("%(value)s"), so its '
                 "last digits are lost. In Excel, format the phone column as Text, type the "
                 "numbers again and save the file again.",
-                value=_quoted(text),
+                value=quoted(text),
             )
         )
         return None
     try:
         return normalise_phone(text)
     except ContactError:
-        messages.append(_('The phone number "%(value)s" is not valid.', value=_quoted(text)))
+        messages.append(_('The phone number "%(value)s" is not valid.', value=quoted(text)))
         return None
 
 
@@ -558,24 +359,5 @@ def _check_email(text: str, messages: list[str]) -> str | None:
     try:
         return normalise_email(text)
     except ContactError:
-        messages.append(_('The e-mail address "%(value)s" is not valid.', value=_quoted(text)))
+        messages.append(_('The e-mail address "%(value)s" is not valid.', value=quoted(text)))
         return None
-
-
-def _find_duplicate(
-    row: RosterRow, first_by_email: dict[str, int], first_by_phone: dict[str, int]
-) -> RosterProblem | None:
-    """The duplicate report when an earlier accepted row has the same e-mail or phone."""
-    if row.email and row.email in first_by_email:
-        return RosterProblem(
-            row.row,
-            _("Same e-mail address as an earlier row: %(value)s.", value=_quoted(row.email)),
-            duplicate_of=first_by_email[row.email],
-        )
-    if row.phone and row.phone in first_by_phone:
-        return RosterProblem(
-            row.row,
-            _("Same phone number as an earlier row: %(value)s.", value=row.phone),
-            duplicate_of=first_by_phone[row.phone],
-        )
-    return None

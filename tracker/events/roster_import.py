@@ -16,7 +16,7 @@ from tracker.auth.models import User
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event, ParticipantImport
 from tracker.events.registration import ImportPlan, apply_import, plan_import
-from tracker.events.roster_file import RosterFileError, read_roster
+from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, read_roster
 from tracker.extensions import db
 
 #: The largest roster file taken, in bytes (20,000 rows of XLSX is about 1.5 MB).
@@ -31,7 +31,15 @@ def read_plan(event: Event, filename: str, data: bytes) -> ImportPlan:
         roster = read_roster(filename, data)
     except RosterFileError as exc:
         raise ValidationFailed(str(exc), {"file": str(exc)}) from exc
-    return plan_import(event, roster)
+    plan = plan_import(event, roster)
+    if plan.missing_name:
+        message = _(
+            "No column with the participants' names was recognised. Give the name column one "
+            "of these headings: %(names)s.",
+            names=", ".join(FIELD_ALIASES["name"]),
+        )
+        raise ValidationFailed(message, {"file": message}, unknown_columns=plan.unknown_columns)
+    return plan
 
 
 def stage_upload(event: Event, user: User, filename: str | None, data: bytes) -> ParticipantImport:
