@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextvars
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.clock import TUESDAY_NINE
 from tracker import create_app
@@ -106,12 +109,45 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 def _empty_all_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _truncate(", ".join(f'"{t.name}"' for t in tables))
     else:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def _truncate(names: str, attempts: int = 5) -> None:
+    """TRUNCATE, again when PostgreSQL chose it as a deadlock's victim: a browser test's live
+    server may still be answering a request of the page just closed, holding a table lock."""
+    for attempt in range(attempts):
+        try:
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as exc:
+            db.session.rollback()
+            if "deadlock" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``TEST_WALL_CLOCK=15:30`` runs the whole session as if the wall clock read 15:30 UTC
+    today (23:30 WITA): what a test does not pin to a named moment is then caught by CI's run at
+    that hour, whenever CI runs. The process's clock only: tests marked ``wall_clock`` (their
+    servers run in other processes) are left out of that run."""
+    at = os.environ.get("TEST_WALL_CLOCK")
+    if at:
+        hour, minute = (int(part) for part in at.split(":"))
+        now = datetime.now(UTC)
+        moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        config._wall_clock = time_machine.travel(moment, tick=True)  # type: ignore[attr-defined]
+        config._wall_clock.start()  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    wall_clock = getattr(config, "_wall_clock", None)
+    if wall_clock is not None:
+        wall_clock.stop()
 
 
 @pytest.fixture(autouse=True)

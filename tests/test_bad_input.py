@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import log_in
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.extensions import db
 

@@ -14,8 +14,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from tests.checkin.helpers import make_event
 from tests.conftest import log_in
+from tests.factories import open_event
 from tracker import audit
 from tracker.audit import AuditEntry
 from tracker.extensions import db
@@ -24,7 +24,7 @@ from tracker.privacy.services import record_request
 
 @pytest.fixture
 def training(app, users):
-    return make_event()
+    return open_event()
 
 
 def _export_paths(event, person, request_id) -> dict[str, str]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import make_event
+from tests.factories import open_event
 from tracker.audit import AuditEntry
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.services import ScanInput, check_in
@@ -22,7 +22,7 @@ def _url(event, suffix="checkins"):
 
 @pytest.fixture
 def door(app, users):
-    event, people = make_event()
+    event, people = open_event()
     return event, people
 
 
@@ -80,7 +80,7 @@ def test_unknown_code_is_404_invalid_and_logged(door, api):
 
 def test_ticket_of_another_event_is_409_wrong_event(door, api):
     event, _people = door
-    other, (stranger, *_rest) = make_event("Rapat Koordinasi")
+    other, (stranger, *_rest) = open_event("Rapat Koordinasi")
     answer = api("staff").post(_url(event), json={"code": stranger.ticket_code})
     assert answer.status_code == 409
     assert answer.json["status"] == "wrong_event"
@@ -93,11 +93,11 @@ def test_ticket_of_another_event_is_409_wrong_event(door, api):
 def test_event_not_open_is_409_not_open(app, users, api, how):
     now = utcnow()
     if how in ("draft", "closed"):
-        event, (wayan, *_rest) = make_event(status=how)
+        event, (wayan, *_rest) = open_event(status=how)
     elif how == "before_window":
-        event, (wayan, *_rest) = make_event(starts_at=now + timedelta(days=1))
+        event, (wayan, *_rest) = open_event(starts_at=now + timedelta(days=1))
     else:
-        event, (wayan, *_rest) = make_event(starts_at=now - timedelta(days=1))
+        event, (wayan, *_rest) = open_event(starts_at=now - timedelta(days=1))
     answer = api("staff").post(_url(event), json={"code": wayan.ticket_code})
     assert answer.status_code == 409
     assert answer.json["status"] == "not_open"
@@ -129,7 +129,7 @@ def test_retry_with_the_same_nonce_gets_the_same_answer(door, api):
 
 def test_nonce_replays_failures_too(door, api):
     event, _people = door
-    _other, (stranger, *_rest) = make_event("Rapat Lain")
+    _other, (stranger, *_rest) = open_event("Rapat Lain")
     staff = api("staff")
     for payload, status in (
         ({"code": "AAAAAAAAAAAAAAAAAAAAAA", "nonce": "n-1"}, 404),
@@ -261,7 +261,7 @@ def test_manual_check_in_by_participant_id(door, api):
 
 def test_participant_id_of_another_event_is_invalid(door, api):
     event, _people = door
-    _other, (stranger, *_rest) = make_event("Rapat Lain")
+    _other, (stranger, *_rest) = open_event("Rapat Lain")
     answer = api("staff").post(_url(event), json={"participant_id": stranger.id})
     assert answer.status_code == 404
     assert answer.json["status"] == "invalid"

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.compliance.helpers import check_in, jpeg_bytes, multipart
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker import audit
 from tracker.compliance.models import ChecklistItem, EventChecklist
 from tracker.compliance.photos import MAX_UPLOAD_BYTES

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.events.factories import make_event
 from tests.events.office_files import daftar_peserta, excel_xlsx
+from tests.factories import make_event
 
 DATA = Path(__file__).parent.parent / "data"
 

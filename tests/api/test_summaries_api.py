@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.events.factories import WITA
+from tests.factories import WITA
 from tests.summaries.helpers import build_event
 from tracker import audit
 

@@ -1,8 +1,8 @@
-"""For the scanner's browser tests: an open event, a fake camera's video, waiting for answers."""
+"""For the scanner's browser tests: a fake camera's video, waiting for answers."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,49 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from tracker.checkin.models import CheckIn
-from tracker.db import utcnow
-from tracker.events.models import Event, Participant
-from tracker.events.registration import ParticipantInput, register_participants
-from tracker.events.services import EventInput, create_event
 from tracker.extensions import db
-
-PEOPLE = [
-    ParticipantInput(
-        name="I Wayan Sudarsana",
-        agency="Dinas Kesehatan Kabupaten Tabanan",
-        email="wayan.scan@tabanankab.go.id",
-    ),
-    ParticipantInput(
-        name="Ni Luh Ariani",
-        agency="Dinas Pariwisata Kabupaten Tabanan",
-        category="speaker",
-        email="luh.scan@tabanankab.go.id",
-    ),
-    ParticipantInput(
-        name="I Made Widiantara",
-        agency="Dinas Komunikasi dan Informatika Kabupaten Tabanan",
-        email="made.scan@tabanankab.go.id",
-    ),
-]
-
-
-def open_event(status: str = "open") -> tuple[Event, list[Participant]]:
-    """An event starting in an hour (its door is open now) with three participants."""
-    now = utcnow()
-    start = now + timedelta(hours=1)
-    event = create_event(
-        EventInput(
-            title="Pelatihan Pengelolaan Media Sosial",
-            organiser_unit="Diskominfo Kabupaten Tabanan",
-            starts_at=start,
-            ends_at=start + timedelta(hours=7),
-            status=status,
-        ),
-        None,
-    )
-    people = register_participants(event, list(PEOPLE), now, source="import")
-    db.session.commit()
-    return event, people
 
 
 def checkins_of(participant_id: int) -> list[CheckIn]:

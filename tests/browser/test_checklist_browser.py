@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, log_in_page
 from tests.compliance.helpers import jpeg_bytes
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker import audit
 from tracker.compliance.models import ChecklistItem, ChecklistPhoto, EventChecklist
 from tracker.compliance.services import attach_template, load_builtin_templates

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, log_in_page
-from tests.checkin.helpers import make_event
+from tests.factories import open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn
 from tracker.extensions import db
@@ -20,7 +20,7 @@ def _door_url(base: str, event) -> str:
 
 
 def test_participant_checks_in_with_their_phone_number(new_page, live_server, app, users):
-    event, (wayan, luh, _made) = make_event()
+    event, (wayan, luh, _made) = open_event()
     page = new_page(viewport=PHONE)
     page.goto(_door_url(live_server, event))
     page.locator("form[data-form=checkin] input[name=who]").fill("0812-3000-4000")
@@ -45,7 +45,7 @@ def test_participant_checks_in_with_their_phone_number(new_page, live_server, ap
 
 
 def test_walk_in_registers_at_the_door(new_page, live_server, app, users):
-    event, _people = make_event()
+    event, _people = open_event()
     page = new_page(viewport=PHONE)
     page.goto(_door_url(live_server, event))
     page.locator("details.door-walkin > summary").click()
@@ -68,7 +68,7 @@ def test_walk_in_registers_at_the_door(new_page, live_server, app, users):
 
 
 def test_door_page_weighs_under_30_kb(new_page, live_server, app, users):
-    event, _people = make_event()
+    event, _people = open_event()
     page = new_page(viewport=PHONE)
     bodies: list[tuple[str, int]] = []
 
@@ -84,7 +84,7 @@ def test_door_page_weighs_under_30_kb(new_page, live_server, app, users):
 
 
 def test_board_updates_itself_after_a_check_in(page, live_server, app, users, api):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     staff = api("staff")
     log_in_page(page, live_server, users.staff.email)
     page.goto(f"{live_server}/events/{event.id}/board")

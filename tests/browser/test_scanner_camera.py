@@ -20,12 +20,12 @@ from tests.browser.conftest import (
 from tests.browser.scanner_support import (
     answer,
     checkins_of,
-    open_event,
     open_scanner,
     qr_frame,
     watch_errors,
     write_y4m,
 )
+from tests.factories import open_event
 
 
 @pytest.fixture

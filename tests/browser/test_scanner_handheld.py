@@ -9,11 +9,11 @@ from tests.browser.conftest import PHONE, log_in_page
 from tests.browser.scanner_support import (
     answer,
     checkins_of,
-    open_event,
     open_scanner,
     type_code,
     watch_errors,
 )
+from tests.factories import open_event
 
 
 def test_handheld_green_then_amber_then_red(new_page, live_server, users):

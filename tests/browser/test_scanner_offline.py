@@ -11,11 +11,11 @@ from tests.browser.conftest import PHONE, log_in_page
 from tests.browser.scanner_support import (
     answer,
     checkins_of,
-    open_event,
     open_scanner,
     type_code,
     watch_errors,
 )
+from tests.factories import open_event
 from tracker.db import utcnow
 from tracker.events.services import set_archived
 from tracker.extensions import db

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 
-from tests.checkin.helpers import make_event
 from tests.conftest import log_in
+from tests.factories import add_people, open_event
 from tracker.audit import AuditEntry
 from tracker.checkin import attendance as figures
 from tracker.checkin import services
@@ -46,7 +46,7 @@ def _scan(event, person, at, tumbler=None, gate="A"):
 
 @pytest.fixture
 def morning(app, users):
-    event, people = make_event(starts_at=START, now=START - timedelta(days=7))
+    event, people = open_event(starts_at=START, now=START - timedelta(days=7))
     return event, people
 
 
@@ -86,6 +86,25 @@ def test_arrivals_in_ten_minute_buckets_with_the_gaps(morning):
         (start.astimezone(WITA).strftime("%H:%M"), n) for start, n in figures.arrivals(event)
     ]
     assert buckets == [("08:20", 1), ("08:30", 1), ("08:40", 0), ("08:50", 1)]
+
+
+def test_an_hour_of_arrivals_is_counted_per_bucket(app, users):
+    """28 people over an hour, several in each ten minutes and within the same second."""
+    event, _people = open_event(starts_at=START, now=START - timedelta(days=7), people=[])
+    people = add_people(event, 28)
+    opening = START - timedelta(minutes=60)  # 08:00 WITA
+    offsets = [0, 0, 59, 61, 65, 300, 599, 600, 601, 601, 1199, 1200, 1300, 1500, 1799]
+    offsets += [1800, 2000, 2100, 2399, 2400, 2401, 2402, 3000, 3000, 3100, 3500, 3599, 3599]
+    for person, offset in zip(people, offsets, strict=True):
+        _scan(event, person, opening + timedelta(seconds=offset))
+    db.session.commit()
+    buckets = [
+        (start.astimezone(WITA).strftime("%H:%M"), n) for start, n in figures.arrivals(event)
+    ]
+    assert buckets == [
+        ("08:00", 7), ("08:10", 4), ("08:20", 4), ("08:30", 4), ("08:40", 3), ("08:50", 6),
+    ]  # fmt: skip
+    assert sum(n for _start, n in buckets) == 28 == figures.attendance(event).checked_in
 
 
 def test_an_event_without_arrivals_has_empty_figures(morning):

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import dispose, make_event
 from tests.conftest import log_in
+from tests.factories import dispose, open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.self_checkin import EMAIL, PHONE, TICKET, kind_of
@@ -96,7 +96,7 @@ def test_what_a_person_typed(typed, kind):
 @pytest.fixture
 def opened(app, users):
     """An open event and the door page's form fields, as a phone gets them from the poster."""
-    event, people = make_event()
+    event, people = open_event()
     return event, people
 
 
@@ -203,11 +203,11 @@ def test_posting_without_a_good_pass_is_refused(opened, client):
 
 def test_poster_works_only_in_the_check_in_window(app, users, client):
     now = datetime.now(UTC)
-    tomorrow, _people = make_event(starts_at=now + timedelta(days=1))
+    tomorrow, _people = open_event(starts_at=now + timedelta(days=1))
     response = client.get(f"/door/{door.poster_code('test-secret', tomorrow.id)}")
     assert response.status_code == 409
     assert 'data-status="not_open"' in response.get_data(as_text=True)
-    draft, _people = make_event("Draf", status="draft")
+    draft, _people = open_event("Draf", status="draft")
     assert client.get(f"/door/{door.poster_code('test-secret', draft.id)}").status_code == 409
 
 
@@ -265,7 +265,7 @@ def test_walk_in_with_a_registered_phone_names_nobody(opened, client):
 
 
 def test_walk_ins_refused_when_the_event_does_not_take_them(app, users, client):
-    event, _people = make_event(walk_ins=False)
+    event, _people = open_event(walk_ins=False)
     page, _pass = _open_door(client, event)
     assert "walk-in" not in page
     response = _walk_in(client, event)
@@ -310,7 +310,7 @@ def limited_app(make_app, app) -> Iterator[Flask]:
 
 
 def test_phone_and_email_lookups_are_rate_limited(limited_app, users):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     client = limited_app.test_client()
     _page, door_pass = _open_door(client, event)
     statuses = [
@@ -327,7 +327,7 @@ def test_door_page_needs_no_cookie_even_with_csrf_on(make_app, app, users, reque
     """Some phones' browsers refuse cookies: the door works without one (the pass suffices)."""
     strict = make_app(WTF_CSRF_ENABLED=True)
     request.addfinalizer(lambda: dispose(strict))
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     client = strict.test_client(use_cookies=False)
     page, door_pass = _open_door(client, event)
     assert "csrf_token" not in page

@@ -12,8 +12,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import make_event
 from tests.conftest import ApiClient
+from tests.factories import open_event
 from tracker.auth.services import issue_token
 from tracker.checkin import services
 from tracker.checkin.models import CheckIn, Scan
@@ -54,7 +54,7 @@ def _race(app, staff, path: str, payloads: list[dict]) -> list[tuple[int, dict]]
 
 @pytest.mark.parametrize("gates", [2, 8])
 def test_simultaneous_scans_check_in_once(app, users, gates):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     path = f"/api/v1/events/{event.id}/checkins"
     payloads = [
         {"code": wayan.ticket_code, "gate": f"Pintu {i}", "brought_tumbler": True, "stamp": i % 2}
@@ -76,7 +76,7 @@ def test_simultaneous_scans_check_in_once(app, users, gates):
 
 
 def test_simultaneous_retries_of_one_scan_get_one_answer(app, users):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     path = f"/api/v1/events/{event.id}/checkins"
     payload = {"code": wayan.ticket_code, "gate": "A", "nonce": "hp-a-17"}
     answers = _race(app, users.staff, path, [dict(payload) for _ in range(4)])
@@ -101,7 +101,7 @@ def _after_the_read(monkeypatch, meanwhile) -> None:
 
 def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypatch):
     """The ON CONFLICT path, made certain: the check-in exists but this request did not see it."""
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     first = services.check_in(
         event, services.ScanInput(code=wayan.ticket_code, gate="A"), None, utcnow()
     )
@@ -126,7 +126,7 @@ def test_losing_the_insert_race_becomes_already_checked_in(app, users, monkeypat
 
 def test_a_check_in_undone_after_the_read_is_made_again(app, users, monkeypatch):
     """The other way round: the read saw a check-in that an organiser undid before the write."""
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     services.check_in(event, services.ScanInput(code=wayan.ticket_code, gate="A"), None, utcnow())
     db.session.commit()
     _after_the_read(

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 
-from tests.checkin.helpers import make_event
 from tests.conftest import ApiClient
+from tests.factories import open_event
 from tracker.auth.models import ApiToken
 from tracker.auth.services import issue_token
 from tracker.checkin.models import CheckIn, Scan
@@ -52,7 +52,7 @@ def _scanner(app, staff) -> ApiClient:
 
 
 def test_a_new_scan_is_one_read_then_two_inserts(app, users):
-    event, (wayan, luh, _made) = make_event()
+    event, (wayan, luh, _made) = open_event()
     scanner = _scanner(app, users.staff)
     path = f"/api/v1/events/{event.id}/checkins"
     assert scanner.post(path, json={"code": luh.ticket_code}).status_code == 201  # token noted
@@ -71,7 +71,7 @@ def test_a_new_scan_is_one_read_then_two_inserts(app, users):
 
 
 def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     scanner = _scanner(app, users.staff)
     path = f"/api/v1/events/{event.id}/checkins"
     scan = {"code": wayan.ticket_code}
@@ -87,7 +87,7 @@ def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
 
 
 def test_a_retry_after_an_undo_gets_the_first_answer_and_checks_nobody_in(app, users, api):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     scanner = _scanner(app, users.staff)
     path = f"/api/v1/events/{event.id}/checkins"
     scan = {"code": wayan.ticket_code, "gate": "A", "nonce": "lost-answer-1"}
@@ -104,7 +104,7 @@ def test_a_retry_after_an_undo_gets_the_first_answer_and_checks_nobody_in(app, u
 
 
 def test_a_scan_notes_its_tokens_use_with_its_writes(app, users):
-    event, (wayan, *_rest) = make_event()
+    event, (wayan, *_rest) = open_event()
     scanner = _scanner(app, users.staff)
     long_ago = utcnow() - timedelta(days=3)
     db.session.execute(update(ApiToken).values(last_used_at=long_ago))
@@ -118,7 +118,7 @@ def test_a_scan_notes_its_tokens_use_with_its_writes(app, users):
 
 
 def test_a_failed_scan_request_writes_nothing(app, users):
-    event, _people = make_event()
+    event, _people = open_event()
     scanner = _scanner(app, users.staff)
     answer = scanner.post(f"/api/v1/events/{event.id}/checkins", json={"code": ""})
     assert answer.status_code == 422

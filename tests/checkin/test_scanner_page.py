@@ -6,27 +6,16 @@ import json
 import re
 from datetime import timedelta
 
+from tests.factories import make_event
 from tracker.checkin.door_rule import door_state
 from tracker.db import utcnow
 from tracker.events.models import Event
-from tracker.events.services import EventInput, create_event, set_archived
+from tracker.events.services import set_archived
 from tracker.extensions import db
 
 
 def _event(status: str = "open", starts_in: timedelta = timedelta(hours=1)) -> Event:
-    start = utcnow() + starts_in
-    event = create_event(
-        EventInput(
-            title="Pelatihan Pengelolaan Media Sosial",
-            organiser_unit="Diskominfo Kabupaten Tabanan",
-            starts_at=start,
-            ends_at=start + timedelta(hours=7),
-            status=status,
-        ),
-        None,
-    )
-    db.session.commit()
-    return event
+    return make_event(starts_at=utcnow() + starts_in, hours=7, status=status, venue=None)
 
 
 def _config(html: str) -> dict:

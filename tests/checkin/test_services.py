@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import make_event
 from tests.clock import TUESDAY_NINE, WITA
+from tests.factories import open_event
 from tracker.checkin import services
 from tracker.checkin.door_rule import door_state, is_open
 from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
@@ -134,7 +134,7 @@ def test_a_phone_reset_to_1970_is_a_broken_clock_not_a_scan_time():
 
 @pytest.fixture
 def event(app, users):
-    return make_event()
+    return open_event()
 
 
 def _check_in(event, **scan):

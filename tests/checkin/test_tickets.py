@@ -17,8 +17,8 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.checkin.helpers import dispose, make_event
 from tests.conftest import log_in
+from tests.factories import dispose, open_event
 from tracker.audit import AuditEntry
 from tracker.checkin import tickets
 from tracker.events.registration import ParticipantInput
@@ -181,7 +181,7 @@ def _is_ticket_url(decoded: list[str], code: str) -> bool:
 @pytest.fixture
 def tabanan(app, users):
     start = datetime(2030, 7, 23, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))  # a Tuesday
-    return make_event(starts_at=start, now=start)
+    return open_event(starts_at=start, now=start)
 
 
 def test_ticket_page_shows_the_person_event_time_and_qr(tabanan, client):
@@ -211,7 +211,7 @@ def test_ticket_qr_routes_decode(tabanan, client):
 
 def test_base_url_is_used_in_the_qr(make_app, app, users, request):
     start = datetime(2030, 7, 23, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-    _event, (wayan, *_rest) = make_event(starts_at=start, now=start)
+    _event, (wayan, *_rest) = open_event(starts_at=start, now=start)
     behind_proxy = make_app(BASE_URL="https://hadir.tabanankab.go.id")
     request.addfinalizer(lambda: dispose(behind_proxy))
     png = behind_proxy.test_client().get(f"/t/{wayan.ticket_code}/qr.png")
@@ -270,7 +270,7 @@ def test_ticket_links_download(tabanan, client, users):
 
 def test_csv_export_of_a_hostile_name_is_inert(app, users, client):
     start = datetime(2030, 7, 23, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-    event, _people = make_event(
+    event, _people = open_event(
         starts_at=start,
         now=start,
         people=[ParticipantInput(name="=cmd|' /C calc'!A0", agency="+Dinas", email="a@b.id")],

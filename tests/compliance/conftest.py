@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker.compliance.models import EventChecklist
 from tracker.compliance.services import attach_template, load_builtin_templates
 from tracker.db import utcnow

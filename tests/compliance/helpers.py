@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from tests.events.factories import add_people
+from tests.factories import add_people
 from tracker.checkin.models import CheckIn
 from tracker.db import utcnow
 from tracker.events.models import Event

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.compliance.helpers import jpeg_bytes
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker import audit
 from tracker.compliance import evidence, services
 from tracker.compliance.models import ChecklistItem

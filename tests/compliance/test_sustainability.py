@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from tests.compliance.helpers import check_in
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tracker import audit
 from tracker.compliance import measurements, services
 from tracker.db import utcnow
@@ -58,6 +58,14 @@ def test_an_event_ending_at_midnight_wita_is_one_day(app, users):
     start = datetime(2026, 7, 21, 23, 0, tzinfo=WITA)  # 15:00 UTC, the same UTC day
     event = make_event(users.organiser, starts_at=start, hours=0)
     assert figures.event_days(event) == 1
+
+
+def test_an_evening_past_midnight_is_one_day_not_two(app, users):
+    start = datetime(2026, 7, 21, 19, 0, tzinfo=WITA)  # 19:00 to 01:00 WITA
+    event = make_event(users.organiser, starts_at=start, hours=6)
+    check_in(event, [True] * 10)
+    bottles = figures.sustainability(event).bottles_avoided
+    assert bottles.days == 1 and bottles.estimate == 20  # not doubled by the date change
 
 
 def test_waste_entries_add_up_by_stream(app, users, event):

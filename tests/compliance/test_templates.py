@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker import audit
 from tracker.compliance import checklist_templates as templates
 from tracker.compliance.models import ChecklistTemplate

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tracker.db import utcnow
 from tracker.errors import DuplicateParticipant
 from tracker.events.models import Participant

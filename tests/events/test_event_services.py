@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.events.factories import make_event
+from tests.factories import make_event
 from tracker.db import utcnow
 from tracker.errors import NotFound, ValidationFailed
 from tracker.events import services

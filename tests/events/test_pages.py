@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.conftest import log_in
-from tests.events.factories import add_people, make_event
 from tests.events.office_files import daftar_peserta, excel_xlsx
+from tests.factories import add_people, make_event
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.extensions import db
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tracker.db import utcnow
 from tracker.errors import DuplicateParticipant, ValidationFailed
 from tracker.events import roster_import as imports

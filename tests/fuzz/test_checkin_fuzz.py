@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.checkin.helpers import make_event
+from tests.factories import open_event
 from tests.fuzz.profiles import examples
 from tracker.checkin import services
 from tracker.checkin.models import CheckIn, Method, ScanResult
@@ -26,8 +26,8 @@ from tracker.extensions import db
 @pytest.fixture
 def door(app, users):
     """An open event, a closed one whose tickets are 'another event', and the staff member."""
-    event, people = make_event()
-    other, strangers = make_event("Rapat Koordinasi", status="closed", people=None)
+    event, people = open_event()
+    other, strangers = open_event("Rapat Koordinasi", status="closed", people=None)
     return event, [p.ticket_code for p in people], [p.ticket_code for p in strangers], users.staff
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from tests.conftest import log_in
-from tests.events.factories import add_people, make_event
+from tests.factories import add_people, make_event
 from tracker.audit import AuditEntry
 from tracker.checkin.attendance import attendance
 from tracker.checkin.models import CheckIn

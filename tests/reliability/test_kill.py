@@ -28,10 +28,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
+from tests.factories import make_event
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
 from tracker.events.registration import ParticipantInput, register_participants
-from tracker.events.services import EventInput, create_event
 from tracker.extensions import db
 
 #: gunicorn runs in its own processes, at the real time: the event is built around it.
@@ -68,16 +68,10 @@ def _seed(make_app, url: str) -> Seeded:
     with seed_app.app_context():
         upgrade()
         organiser = create_user("panitia@diskominfo.test", "correct horse battery", "organiser")
-        start = utcnow() + timedelta(hours=1)
-        event = create_event(
-            EventInput(
-                title="Sosialisasi Pergub Bali 97/2018",
-                organiser_unit="Diskominfo Kabupaten Tabanan",
-                starts_at=start,
-                ends_at=start + timedelta(hours=6),
-                status="open",
-            ),
+        event = make_event(
             organiser,
+            starts_at=utcnow() + timedelta(hours=1),
+            title="Sosialisasi Pergub Bali 97/2018",
         )
         people = [
             ParticipantInput(

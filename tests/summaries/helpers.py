@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tracker.checkin.self_checkin import register_walk_in
 from tracker.checkin.services import ScanInput, check_in
 from tracker.compliance import measurements

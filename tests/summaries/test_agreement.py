@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.conftest import log_in
-from tests.events.factories import WITA
+from tests.factories import WITA
 
 EXPECTED = {
     "registered": 13,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tests.summaries.fake import fake_summary
 from tests.summaries.helpers import SPEAKERS, TOPICS, bare_event
 from tracker.events.services import VenueInput
@@ -84,6 +84,22 @@ def test_a_fixed_date_reads_as_in_the_seed(app, users):
     )
 
 
+def test_an_evening_past_midnight_reads_as_one_day(app, users):
+    evening = datetime(2025, 7, 22, 19, 0, tzinfo=WITA)  # Tuesday 19:00 to Wednesday 01:00
+    event = make_event(users.organiser, starts_at=evening, hours=6, status="closed", venue=None)
+    paragraphs = narratives(build_summary(event))
+    assert "pada Selasa (22/7/2025) pukul 19.00 WITA." in paragraphs["id"]
+    assert "Rabu" not in paragraphs["id"]
+    assert "on Tuesday, 22 July 2025, at 19:00 WITA." in paragraphs["en"]
+
+
+def test_a_two_day_training_names_its_first_and_last_day(app, users):
+    event = make_event(users.organiser, starts_at=TUESDAY, hours=31, status="closed", venue=None)
+    paragraphs = narratives(build_summary(event))
+    assert "pada Selasa (22/7/2025) hingga Rabu (23/7/2025)." in paragraphs["id"]
+    assert "from Tuesday, 22 July 2025, to Wednesday, 23 July 2025." in paragraphs["en"]
+
+
 def test_missing_facts_are_left_out_not_invented(app, users):
     event = bare_event(users.organiser)
     summary = build_summary(event)
@@ -105,7 +121,7 @@ def test_missing_facts_are_left_out_not_invented(app, users):
 
 
 def test_registered_but_nobody_checked_in(app, users):
-    from tests.events.factories import add_people
+    from tests.factories import add_people
 
     event = bare_event(users.organiser)
     add_people(event, 40)

@@ -24,6 +24,7 @@ from tracker.summaries.xlsx import summary_xlsx
 ENGLISH = Labels("en", {})
 PURE = [
     "tracker.times",
+    "tracker.events.days",
     "tracker.summaries.data",
     "tracker.summaries.numbers",
     "tracker.summaries.columns",

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.compliance.helpers import check_in
-from tests.events.factories import WITA, make_event
+from tests.factories import WITA, make_event
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event

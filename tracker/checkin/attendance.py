@@ -113,12 +113,16 @@ def _methods_and_tumblers(event: Event, figures: Attendance) -> None:
 
 
 def _bucket() -> ColumnElement[Any]:
-    """The check-in time as a bucket number (seconds since 1970 // bucket), per database."""
+    """The check-in time as a bucket number (seconds since 1970 // bucket), per database.
+
+    Floor division (``//``): SQLAlchemy's ``/`` is a true division (``x / (600 + 0.0)``), which
+    gave every second its own bucket on SQLite.
+    """
     seconds = BUCKET_MINUTES * 60
     if db.engine.dialect.name == "sqlite":
         if sqlite3.sqlite_version_info >= (3, 38):  # unixepoch(): twice as fast as strftime
-            return func.unixepoch(CheckIn.checked_in_at) / seconds
-        return cast(func.strftime("%s", CheckIn.checked_in_at), Integer) / seconds
+            return cast(func.unixepoch(CheckIn.checked_in_at), Integer) // seconds
+        return cast(func.strftime("%s", CheckIn.checked_in_at), Integer) // seconds
     # date_part() is double precision; EXTRACT() is numeric, whose division is slower.
     return cast(func.floor(func.date_part("epoch", CheckIn.checked_in_at) / seconds), Integer)
 

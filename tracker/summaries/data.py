@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from tracker.events.days import event_dates
+
 if TYPE_CHECKING:  # for type checkers only: importing them here would pull in Flask
     from tracker.checkin.attendance import Attendance
     from tracker.summaries.sustainability import Sustainability
@@ -55,6 +57,11 @@ class EventFacts:
 
     def local(self, value: datetime) -> datetime:
         return value.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def days(self) -> list[date]:
+        """The local dates the event runs on (an evening past midnight is one day)."""
+        return event_dates(self.starts_at, self.ends_at, self.timezone)
 
 
 @dataclass(frozen=True)

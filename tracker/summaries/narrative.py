@@ -15,6 +15,7 @@ Pure functions: a Summary in, text out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from babel.dates import format_date
 
@@ -122,19 +123,18 @@ def _unit_id(unit: str) -> str:
     return unit.strip()
 
 
-def _day_id(summary: Summary, which: str) -> str:
-    event = summary.event
-    value = local(getattr(event, which), event.timezone)
-    weekday = format_date(value.date(), "EEEE", locale="id")
-    return f"{weekday} ({value.day}/{value.month}/{value.year})"
+def _day_id(day: date) -> str:
+    weekday = format_date(day, "EEEE", locale="id")
+    return f"{weekday} ({day.day}/{day.month}/{day.year})"
 
 
 def _opening_id(summary: Summary) -> str:
     event = summary.event
-    start, end = local(event.starts_at, event.timezone), local(event.ends_at, event.timezone)
-    when = f"pada {_day_id(summary, 'starts_at')}"
-    if end.date() != start.date():
-        when += f" hingga {_day_id(summary, 'ends_at')}"
+    start = local(event.starts_at, event.timezone)
+    days = summary.event.days
+    when = f"pada {_day_id(days[0])}"
+    if len(days) > 1:
+        when += f" hingga {_day_id(days[-1])}"
     else:
         when += f" pukul {start:%H.%M} {event.zone_label}"
     where = f" di {event.venue_label}" if event.venue_label else ""
@@ -225,19 +225,18 @@ def _refill_id(summary: Summary) -> str:
 # --- English ------------------------------------------------------------------------------
 
 
-def _day_en(summary: Summary, which: str) -> str:
-    event = summary.event
-    value = local(getattr(event, which), event.timezone)
-    return format_date(value.date(), "EEEE, d MMMM y", locale="en")
+def _day_en(day: date) -> str:
+    return format_date(day, "EEEE, d MMMM y", locale="en")
 
 
 def _opening_en(summary: Summary) -> str:
     event = summary.event
-    start, end = local(event.starts_at, event.timezone), local(event.ends_at, event.timezone)
-    if end.date() != start.date():
-        when = f"from {_day_en(summary, 'starts_at')}, to {_day_en(summary, 'ends_at')}"
+    start = local(event.starts_at, event.timezone)
+    days = summary.event.days
+    if len(days) > 1:
+        when = f"from {_day_en(days[0])}, to {_day_en(days[-1])}"
     else:
-        when = f"on {_day_en(summary, 'starts_at')}, at {start:%H:%M} {event.zone_label}"
+        when = f"on {_day_en(days[0])}, at {start:%H:%M} {event.zone_label}"
     where = f", in {event.venue_label}" if event.venue_label else ""
     return f"{event.organiser_unit.strip()} held {event.title.strip()} {when}{where}."
 

@@ -26,9 +26,9 @@ from tracker.checkin.attendance import methods_and_tumblers
 from tracker.compliance.measurements import settings_for
 from tracker.compliance.models import WasteEntry, WasteStream
 from tracker.compliance.services import Score, event_score
+from tracker.events.days import event_dates
 from tracker.events.models import Event
 from tracker.extensions import db
-from tracker.i18n import localtime
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,8 @@ def assumptions(figures: Sustainability) -> dict[str, str]:
 
 
 def event_days(event: Event) -> int:
-    """Calendar days the event spans in its own time zone (09:00-16:00 on one day: 1)."""
-    start, end = (
-        localtime(event.starts_at, event.timezone),
-        localtime(event.ends_at, event.timezone),
-    )
-    return max(1, (end.date() - start.date()).days + 1)  # type: ignore[union-attr]
+    """The days the event runs on (events/days.py: an evening past midnight is one day)."""
+    return len(event_dates(event.starts_at, event.ends_at, event.timezone))
 
 
 def tumbler_figures(answers: Mapping[str, int]) -> TumblerFigures:
