@@ -123,3 +123,27 @@ def test_an_open_event_is_shut_by_nothing_in_its_record(as_role):
     event = _event()
     html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
     assert _config(html)["event"]["closed"] is None
+
+
+def test_the_worker_keeps_every_module_the_script_imports(client, app):
+    """The scanner is ES modules with no build step: a part the worker does not keep would
+    break a reopening without network."""
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    kept = set(json.loads(re.search(r"const ASSETS = (\[.*?\]);", _worker(client)).group(1)))
+    pending, seen = ["js/scanner.js"], set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        source = (static / name).read_text()
+        for part in re.findall(r'^import .* from "\./([\w/.-]+)";$', source, re.M):
+            target = str(Path(name).parent / part)
+            if target not in seen:
+                pending.append(target)
+    assert len(seen) > 5
+    assert {f"/static/{name}" for name in seen} <= kept
+
+
+def _worker(client) -> str:
+    return client.get("/scanner-sw.js").get_data(as_text=True)

@@ -28,18 +28,19 @@ from tracker.i18n import format_local
 
 bp = Blueprint("scanner", __name__)
 
-#: The service worker's cache; a new name makes every device drop its old copies.
-OFFLINE_CACHE = "tracker-scanner-v1"
+#: The service worker's cache; a new name makes every device drop its old copies (v2: the
+#: script in ES modules).
+OFFLINE_CACHE = "tracker-scanner-v2"
 
 #: Files the service worker keeps so the page opens without a network.
 OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
     "js/scanner.js",
-    "js/scanner-store.js",
-    "js/scanner-api.js",
-    "js/scanner-camera.js",
-    "js/scanner-feedback.js",
+    *(
+        f"js/scanner/{part}.js"
+        for part in ("api", "camera", "feedback", "flow", "judge", "store", "view", "words")
+    ),
     "vendor/jsqr-1.4.0/jsQR.js",
 )
 
