@@ -1,7 +1,9 @@
 """The audit log: who did what, when, to which record. Append-only.
 
 Shared by every feature: an undone check-in, a checklist item changed or reopened, an export
-of personal data (UU PDP: who exported what, when), a data-subject request handled.
+of personal data (UU PDP: who exported what, when), a data-subject request handled. Services
+write their entries with ``record``, in the change's own transaction. An export's entry is
+written by ``log_export``, the one way to log one, committed before the file leaves.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import UTCDateTime
+from tracker.db import UTCDateTime, begin_write
 from tracker.extensions import db
 
 
@@ -61,6 +63,22 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def log_export(action: str, **entry: Any) -> None:
+    """Write and commit the entry of an export of personal data (``entry`` as ``record`` takes
+    it: now, actor or actor_label, event_id, subject, details), before the file leaves.
+
+    An export is a request that has only read so far, so its read transaction is ended first
+    and the entry written in a transaction of its own: on SQLite it then asks for the write lock
+    at its BEGIN and waits its turn. Written inside the read transaction, it would fail at once
+    with "database is locked" whenever a scan committed meanwhile (see tracker.db). The commit
+    expires what the request had loaded: read what the file needs before, or read it again.
+    """
+    db.session.commit()
+    begin_write()
+    record(action, **entry)
+    db.session.commit()
 
 
 def entries(

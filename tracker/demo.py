@@ -122,7 +122,14 @@ def make_demo(now: datetime) -> DemoResult:
     event = db.session.scalar(select(Event).where(Event.title == DEMO_TITLE))
     if user is not None and event is not None:
         return DemoResult(user, event, created=False)
-    user = user or create_user(DEMO_EMAIL, DEMO_PASSWORD, Role.ORGANISER.value, "Demo Diskominfo")
+    user = user or create_user(
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+        Role.ORGANISER.value,
+        "Demo Diskominfo",
+        actor_label="flask demo",
+        now=now,
+    )
     start = _next_tuesday_nine(now)
     event = create_event(
         EventInput(

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
+from tracker import times
 from tracker.extensions import babel
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -52,15 +54,9 @@ def iso(value: datetime | None, tz: str | None = None) -> str | None:
     return None if value is None else value.astimezone(zone(tz)).isoformat()
 
 
-def zone_abbreviation(value: datetime, tz: str) -> str:
-    """WITA / WIB / WIT for Indonesia's zones, which the tz database writes as +08 etc."""
-    names = {
-        "Asia/Makassar": "WITA",
-        "Asia/Jakarta": "WIB",
-        "Asia/Pontianak": "WIB",
-        "Asia/Jayapura": "WIT",
-    }
-    return names.get(tz) or value.astimezone(zone(tz)).strftime("%Z")
+def localised_event_when(starts_at: datetime, ends_at: datetime, tz: str) -> str:
+    """When an event is (tracker.times.event_when) in the page's language."""
+    return times.event_when(starts_at, ends_at, tz, current_language(), _("%(start)s to %(end)s"))
 
 
 def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
@@ -70,7 +66,7 @@ def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medi
     name = tz or current_app.config["TIMEZONE"]
     local = value.astimezone(zone(name))
     text = babel_format_datetime(local.replace(tzinfo=None), fmt, rebase=False)
-    return f"{text} {zone_abbreviation(local, name)}"
+    return f"{text} {times.zone_label(local, name)}"
 
 
 def register_i18n(app: Flask) -> None:

@@ -11,11 +11,24 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
+
+#: Indonesia's zones as Indonesians name them; the tz database writes them +08 etc.
+ZONE_LABELS = {
+    "Asia/Makassar": "WITA",
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Jayapura": "WIT",
+}
 
 
 def local(value: datetime, tz: str) -> datetime:
     return value.astimezone(ZoneInfo(tz))
+
+
+def zone_label(value: datetime, tz: str) -> str:
+    """WITA / WIB / WIT for Indonesia's zones, else the zone's own abbreviation at ``value``."""
+    return ZONE_LABELS.get(tz) or local(value, tz).strftime("%Z")
 
 
 def date_time(value: datetime | None, tz: str) -> str:
@@ -32,10 +45,29 @@ def long_date(value: datetime, tz: str, lang: str) -> str:
     return format_date(local(value, tz).date(), "EEEE, d MMMM y", locale=lang)
 
 
-def event_when(starts_at: datetime, ends_at: datetime, tz: str, zone_label: str, lang: str) -> str:
-    """Selasa, 22 Juli 2025, 09:00–16:00 WITA; two dates when the event spans several days."""
-    start, end = local(starts_at, tz), local(ends_at, tz)
-    first = long_date(starts_at, tz, lang)
-    if start.date() == end.date():
-        return f"{first}, {start:%H:%M}–{end:%H:%M} {zone_label}"
-    return f"{first} {start:%H:%M} – {long_date(ends_at, tz, lang)} {end:%H:%M} {zone_label}"
+def long_time(value: datetime, tz: str, lang: str) -> str:
+    """Selasa, 22 Juli 2025 09.00 WITA: the day spelled out, the time as the language writes
+    it, in the zone ``tz``."""
+    moment = local(value, tz).replace(tzinfo=None)
+    return (
+        f"{format_date(moment, 'full', locale=lang)} {format_time(moment, 'short', locale=lang)}"
+        f" {zone_label(value, tz)}"
+    )
+
+
+def event_when(
+    starts_at: datetime, ends_at: datetime, tz: str, lang: str, until: str = "%(start)s to %(end)s"
+) -> str:
+    """When an event is, for tickets, posters, invitations and the summary: "Selasa, 22 Juli
+    2025 09.00 WITA s.d. 16.00", the end's date written out too when it ends on another day.
+
+    ``until`` joins start and end in the reader's language (its msgid is "%(start)s to
+    %(end)s"; this module has no catalogue, so the caller translates it).
+    """
+    start = long_time(starts_at, tz, lang)
+    end = local(ends_at, tz)
+    if end.date() == local(starts_at, tz).date():
+        end_text = format_time(end.replace(tzinfo=None), "short", locale=lang)
+    else:
+        end_text = long_time(ends_at, tz, lang)
+    return until % {"start": start, "end": end_text}

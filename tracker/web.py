@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.auth.access import public
 from tracker.auth.roles import Role, role_rank
-from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS
+from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS
 from tracker.extensions import db
 from tracker.i18n import current_language
 
@@ -87,7 +87,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "can": _can,
             "Role": Role,
-            "STATUS_LABELS": STATUS_LABELS,
-            "CATEGORY_LABELS": CATEGORY_LABELS,
+            "EVENT_STATUS_LABELS": EVENT_STATUS_LABELS,
+            "PARTICIPANT_CATEGORY_LABELS": PARTICIPANT_CATEGORY_LABELS,
             "lang": current_language(),
         }

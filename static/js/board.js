@@ -1,6 +1,7 @@
 // The live attendance board: every few seconds it fetches the attendance figures
-// (GET /api/v1/events/<id>/attendance) and redraws the numbers, the tables, the arrivals chart
-// and the latest arrivals. It keeps no state of its own: every worker reads the database,
+// (GET /api/v1/events/<id>/attendance) and redraws the numbers, the tables and the latest
+// arrivals; the arrivals chart comes drawn from the server (tracker/charts.py draws every chart),
+// as .../board/arrivals.svg. It keeps no state of its own: every worker reads the database,
 // so the board is right however many app servers there are. No inline script (CSP).
 (function () {
   "use strict";
@@ -10,8 +11,6 @@
   const interval = Number(board.dataset.interval) || 5000;
   const status = board.querySelector("[data-status]");
   const SVG = "http://www.w3.org/2000/svg";
-  // The chart's geometry: the same numbers as arrival_bars() in tracker/checkin/views.py.
-  const BAR_W = 20, BAR_GAP = 4, CHART_H = 150, TOP = 16, BOTTOM = 18;
 
   const hhmm = (iso) => (iso || "").slice(11, 16); // ISO times come in the event's zone
 
@@ -42,37 +41,19 @@
     );
   }
 
-  function drawArrivals(arrivals) {
+  // The chart as the server draws it; 204: nobody has arrived yet, the page says so already.
+  async function drawArrivals() {
     const holder = board.querySelector("[data-arrivals]");
-    const old = holder && holder.querySelector("svg");
-    if (!old) return;
-    const peak = Math.max(1, ...arrivals.map((a) => a.count));
-    const height = TOP + CHART_H + BOTTOM;
-    const width = Math.max(arrivals.length * (BAR_W + BAR_GAP), 200);
-    const svg = el("svg:svg", {
-      class: "arrivals",
-      viewBox: "0 0 " + width + " " + height,
-      role: "img",
-      "aria-label": old.getAttribute("aria-label") || "",
+    if (!holder) return;
+    const response = await fetch(board.dataset.arrivalsUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "image/svg+xml" },
     });
-    arrivals.forEach((bucket, index) => {
-      const h = Math.round((10 * CHART_H * bucket.count) / peak) / 10;
-      const x = index * (BAR_W + BAR_GAP);
-      const y = TOP + CHART_H - h;
-      const label = hhmm(bucket.from);
-      const g = el("svg:g");
-      const rect = el("svg:rect", { x: x, y: y, width: BAR_W, height: h, class: "bar" });
-      rect.appendChild(el("svg:title", {}, label + ": " + bucket.count));
-      g.appendChild(rect);
-      if (bucket.count) {
-        g.appendChild(el("svg:text", { x: x + BAR_W / 2, y: y - 3, class: "bar-count" }, bucket.count));
-      }
-      if (Number(label.slice(3, 5)) % 30 === 0) {
-        g.appendChild(el("svg:text", { x: x, y: height - 2, class: "bar-tick" }, label));
-      }
-      svg.appendChild(g);
-    });
-    old.replaceWith(svg);
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    if (response.status === 204) return;
+    const drawn = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+    holder.replaceChildren(document.importNode(drawn.documentElement, true));
   }
 
   function drawLatest(latest) {
@@ -111,7 +92,6 @@
     setText("percent", data.registered ? Math.round((100 * data.checked_in) / data.registered) : 0);
     ["yes", "no", "unknown"].forEach((k) => setText("tumbler." + k, data.tumbler[k]));
     drawTumbler(data);
-    drawArrivals(data.arrivals);
     drawLatest(data.latest);
     drawSplit("by_agency", data.by_agency);
     drawSplit("by_category", data.by_category);
@@ -127,6 +107,7 @@
       });
       if (!response.ok) throw new Error("HTTP " + response.status);
       render(await response.json());
+      await drawArrivals();
       if (status) status.textContent = "";
     } catch (error) {
       if (status) status.textContent = board.dataset.offlineText || String(error);

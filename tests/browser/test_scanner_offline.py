@@ -16,6 +16,9 @@ from tests.browser.scanner_support import (
     watch_errors,
 )
 from tests.factories import open_event
+from tracker.db import utcnow
+from tracker.events.services import set_archived
+from tracker.extensions import db
 
 
 def _queue(page):
@@ -189,3 +192,25 @@ def test_queue_survives_a_reload_and_the_page_opens_offline(new_page, live_serve
         event.id,
     )
     assert stored == [None, 0]
+
+
+def test_an_archived_event_refuses_offline_scans_too(new_page, live_server, users):
+    """The server says what shuts the door by the record; offline, the page still obeys it."""
+    event, (wayan, *_rest) = open_event()
+    set_archived(event, True, utcnow())
+    db.session.commit()
+    page = new_page(viewport=PHONE)
+    errors = watch_errors(page)
+    log_in_page(page, live_server, users.staff.email)
+    open_scanner(page, live_server, event.id, gate="A")
+    assert page.locator("#scanner").get_attribute("data-door") == "archived"
+    assert page.locator("#door-banner").is_visible()
+
+    page.context.set_offline(True)
+    page.wait_for_selector("#net-state[data-online='0']")
+    type_code(page, wayan.ticket_code)
+    got = answer(page)
+    assert (got["status"], got["offline"]) == ("not_open", "1")
+    assert _queue(page) == "0"  # refused at the door, not queued for later
+    assert checkins_of(wayan.id) == []
+    assert errors == []

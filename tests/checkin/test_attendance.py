@@ -190,6 +190,23 @@ def test_board_shows_the_figures_and_updates_itself(morning, client, users):
     assert "<script>" not in page  # the CSP allows no inline script
 
 
+def test_the_boards_chart_is_drawn_by_the_server_for_the_script_too(morning, client, users):
+    event, (wayan, *_rest) = morning
+    log_in(client, users.staff)
+    path = f"/events/{event.id}/board/arrivals.svg"
+    nobody = client.get(path)
+    assert nobody.status_code == 204  # the page says so itself ("No arrivals yet.")
+    page = client.get(f"/events/{event.id}/board").get_data(as_text=True)
+    assert "Belum ada peserta yang datang." in page
+    _scan(event, wayan, START - timedelta(minutes=12))
+    db.session.commit()
+    chart = client.get(path)
+    assert (chart.status_code, chart.mimetype) == (200, "image/svg+xml")
+    svg = chart.get_data(as_text=True)
+    assert svg.startswith("<svg") and 'class="bar"' in svg and "08:40" in svg  # WITA buckets
+    assert chart.headers["Cache-Control"] == "no-store"
+
+
 def test_board_needs_an_account(morning, client):
     event, _people = morning
     assert client.get(f"/events/{event.id}/board").status_code == 302

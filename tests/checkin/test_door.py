@@ -16,6 +16,7 @@ from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.self_checkin import EMAIL, PHONE, TICKET, kind_of
 from tracker.events.models import Participant
+from tracker.events.services import set_archived
 from tracker.extensions import db, limiter
 
 SECRET = "test-secret"
@@ -339,3 +340,29 @@ def test_door_page_needs_no_cookie_even_with_csrf_on(make_app, app, users, reque
     assert 'data-status="checked_in"' in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(CheckIn.participant_id)) == wayan.id
+
+
+def test_an_archived_event_keeps_its_door_shut(opened, client):
+    """Archived while its window is open: the poster, a page opened before, and a walk-in are
+    all refused (the door rule, tracker.checkin.door_rule, is the same one the scan obeys)."""
+    event, (wayan, *_rest) = opened
+    _page, door_pass = _open_door(client, event)
+    set_archived(event, True, datetime.now(UTC))
+    db.session.commit()
+    assert client.get(f"/door/{door.poster_code('test-secret', event.id)}").status_code == 409
+    refused = _check_in(client, event, wayan.ticket_code, door_pass=door_pass)
+    assert refused.status_code == 409 and 'data-status="not_open"' in refused.get_data(True)
+    assert _walk_in_with_pass(client, event, door_pass).status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def _walk_in_with_pass(client, event, door_pass):
+    data = {
+        "w-door_pass": door_pass,
+        "w-name": "Komang Ayu Lestari",
+        "w-agency": "Dinas Pariwisata Kabupaten Tabanan",
+        "w-phone": "0813-5555-1234",
+        "w-tumbler": "yes",
+        "w-consent": "y",
+    }
+    return client.post(f"/door/{event.id}/walk-in", data=data)

@@ -7,9 +7,11 @@ import re
 from datetime import timedelta
 
 from tests.factories import make_event
-from tracker.checkin.views.scanner import door_state
+from tracker.checkin.door_rule import door_state
 from tracker.db import utcnow
 from tracker.events.models import Event
+from tracker.events.services import set_archived
+from tracker.extensions import db
 
 
 def _event(status: str = "open", starts_in: timedelta = timedelta(hours=1)) -> Event:
@@ -100,3 +102,48 @@ def test_vendored_decoder_has_its_licence(app):
     vendor = Path(app.static_folder) / "vendor" / "jsqr-1.4.0"
     assert (vendor / "jsQR.js").stat().st_size > 10_000
     assert "Apache License" in (vendor / "LICENSE").read_text()
+
+
+def test_an_archived_event_shows_its_banner_and_tells_the_script(as_role):
+    """The server decides what shuts the door by the record; the script applies the window."""
+    event = _event()
+    set_archived(event, True, utcnow())
+    db.session.commit()
+    staff = as_role("staff")
+    html = staff.get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert 'data-door="archived"' in html
+    assert not re.search(r'id="door-banner" role="alert" hidden', html)
+    assert _config(html)["event"]["closed"] == "archived"
+    listed = staff.get(f"/api/v1/events/{event.id}/tickets").get_json()
+    assert listed["event"]["closed"] == "archived"
+    assert door_state(event, utcnow()) == "archived"
+
+
+def test_an_open_event_is_shut_by_nothing_in_its_record(as_role):
+    event = _event()
+    html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert _config(html)["event"]["closed"] is None
+
+
+def test_the_worker_keeps_every_module_the_script_imports(client, app):
+    """The scanner is ES modules with no build step: a part the worker does not keep would
+    break a reopening without network."""
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    kept = set(json.loads(re.search(r"const ASSETS = (\[.*?\]);", _worker(client)).group(1)))
+    pending, seen = ["js/scanner.js"], set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        source = (static / name).read_text()
+        for part in re.findall(r'^import .* from "\./([\w/.-]+)";$', source, re.M):
+            target = str(Path(name).parent / part)
+            if target not in seen:
+                pending.append(target)
+    assert len(seen) > 5
+    assert {f"/static/{name}" for name in seen} <= kept
+
+
+def _worker(client) -> str:
+    return client.get("/scanner-sw.js").get_data(as_text=True)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
 from tests.summaries.fake import fake_rows, fake_summary
-from tracker.summaries import charts
+from tracker import charts
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
 from tracker.summaries.data import Labels
 from tracker.summaries.pdf import layout
@@ -29,7 +29,7 @@ PURE = [
     "tracker.summaries.numbers",
     "tracker.summaries.columns",
     "tracker.summaries.narrative",
-    "tracker.summaries.charts",
+    "tracker.charts",
     "tracker.summaries.pdf.layout",
     "tracker.summaries.pdf.summary",
     "tracker.summaries.pdf.report",

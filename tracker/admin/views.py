@@ -31,19 +31,17 @@ def users() -> str | Response:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                form.email.data, form.password.data, form.role.data, form.name.data or ""
+                form.email.data,
+                form.password.data,
+                form.role.data,
+                form.name.data or "",
+                actor=current_user,
+                now=utcnow(),
             )
         except DomainError as exc:
+            db.session.rollback()
             form_errors(form, ValidationFailed(exc.message, exc.fields))
         else:
-            audit.record(
-                "account.create",
-                now=utcnow(),
-                actor=current_user,
-                subject_type="user",
-                subject_id=user.id,
-                details={"role": user.role},
-            )
             db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -59,27 +57,15 @@ def edit_user(user_id: int) -> str | Response:
         raise NotFound(_("No such account."))
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
-            form.role.errors = [_("You cannot take away your own admin access.")]
+        change = accounts.AccountChange(
+            form.name.data or "", form.role.data, form.active.data, form.password.data or ""
+        )
+        try:
+            accounts.update_account(user, change, current_user, utcnow())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_errors(form, exc)
         else:
-            before = {"role": user.role, "active": user.active}
-            user.name, user.role, user.active = (
-                form.name.data or "",
-                form.role.data,
-                form.active.data,
-            )
-            if form.password.data:
-                accounts.set_password(user, form.password.data)
-            if not user.active:
-                accounts.revoke_tokens(user, utcnow())
-            audit.record(
-                "account.update",
-                now=utcnow(),
-                actor=current_user,
-                subject_type="user",
-                subject_id=user.id,
-                details={"before": before, "after": {"role": user.role, "active": user.active}},
-            )
             db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))

@@ -31,7 +31,8 @@ from tracker.checkin.attendance import (
     ticket_list,
 )
 from tracker.checkin.attendance import attendance as attendance_of
-from tracker.checkin.models import ScanResult
+from tracker.checkin.door_rule import door_json
+from tracker.checkin.models import Method, ScanResult
 from tracker.db import MAX_ID, utcnow, writes_late
 from tracker.events.models import Event
 from tracker.events.services import get_event
@@ -107,7 +108,7 @@ def _scan_input(body: CheckInIn) -> services.ScanInput:
         brought_tumbler=body.brought_tumbler,
         gate=body.gate,
         device=body.device,
-        method=body.method,
+        method=Method(body.method),
         nonce=body.nonce,
         scanned_at=body.scanned_at,  # without an offset: read in the event's zone
     )
@@ -183,18 +184,9 @@ def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
 @requires(Role.STAFF)
 def tickets(event_id: int) -> Response:
     event = get_event(event_id)
-    opens, closes = event.checkin_window()
-    tz = event.timezone
     response = jsonify(
-        event={
-            "id": event.id,
-            "title": event.title,
-            "status": event.status,
-            "timezone": tz,
-            "checkin_opens_at": iso(opens, tz),
-            "checkin_closes_at": iso(closes, tz),
-        },
-        tickets=[ticket_json(row, tz) for row in ticket_list(event)],
+        event=door_json(event),
+        tickets=[ticket_json(row, event.timezone) for row in ticket_list(event)],
     )
     response.headers["Cache-Control"] = "no-store"
     return response

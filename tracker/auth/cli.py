@@ -34,7 +34,9 @@ def _fail(exc: DomainError) -> None:
 def create_user(email: str, role: str, name: str, password: str) -> None:
     """Create an account with a role: admin, organiser or staff."""
     try:
-        user = services.create_user(email, password, role, name)
+        user = services.create_user(
+            email, password, role, name, actor_label="flask user create", now=utcnow()
+        )
     except DomainError as exc:
         _fail(exc)
     db.session.commit()

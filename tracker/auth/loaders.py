@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask, Request, g
 from flask_babel import lazy_gettext as _l
 
-from tracker.auth.models import Principal, User
+from tracker.auth.models import TokenAccount, User
 from tracker.auth.services import live_token, note_token_use
 from tracker.db import utcnow, view_writes_late
 from tracker.extensions import db, login_manager
@@ -22,7 +22,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(request: Request) -> Principal | None:
+def _load_user_from_token(request: Request) -> TokenAccount | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, false, true
@@ -37,13 +38,33 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+class Principal(Protocol):
+    """Who acts, as services and the audit log see it: an account's id, e-mail, name and role.
+
+    A logged-in page's User and an API call's TokenAccount both are one; services type their
+    ``actor`` with it, so they need neither an ORM object nor Flask's ``current_user``.
+    """
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
 @dataclass(frozen=True, eq=False)
-class Principal(UserMixin):
+class TokenAccount(UserMixin):
     """Who an API token acts for: the account's id, e-mail, name and role, read with the token.
 
-    Not an ORM object: a call with a token needs nothing else of the account (the services take
-    an actor for its id, name and e-mail), and loading one would cost every call. Equal to the
-    User with the same id (Flask-Login's ``UserMixin.__eq__``).
+    Not an ORM object: a call with a token needs nothing else of the account (a Principal is
+    all the services take), and loading one would cost every call. Equal to the User with the
+    same id (Flask-Login's ``UserMixin.__eq__``).
     """
 
     id: int

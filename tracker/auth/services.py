@@ -1,4 +1,7 @@
-"""Writes and look-ups for accounts and API tokens. Services flush; the caller commits."""
+"""Writes and look-ups for accounts and API tokens. Services flush; the caller commits.
+
+Creating and changing an account is written to the audit log here, whoever asks: the admin's
+page, ``flask user create``, the demo."""
 
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.auth.models import ApiToken, Principal, User
+from tracker import audit
+from tracker.auth.models import ApiToken, Principal, TokenAccount, User
 from tracker.auth.roles import Role
 from tracker.contact import ContactError, normalise_email
+from tracker.db import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.extensions import db
 
@@ -36,22 +41,88 @@ def _clean_email(raw: str) -> str:
     return email
 
 
-def create_user(email: str, password: str, role: str, name: str = "") -> User:
-    """Create an account. Raises ValidationFailed (bad e-mail, role, short password) or
-    Conflict (the e-mail has an account already)."""
-    email = _clean_email(email)
+def _check_role(role: str) -> None:
     if role not in {r.value for r in Role}:
         raise ValidationFailed(_("Unknown role."), {"role": ", ".join(r.value for r in Role)})
+
+
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
             {"password": _("Too short.")},
         )
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    name: str = "",
+    *,
+    actor: Principal | None = None,
+    actor_label: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Create an account, audited as ``account.create`` (``actor_label`` names who acted when
+    no account did, e.g. the command line). Raises ValidationFailed (bad e-mail, role, short
+    password) or Conflict (the e-mail has an account already)."""
+    email = _clean_email(email)
+    _check_role(role)
+    _check_password(password)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(_("An account with this e-mail exists already."), {"email": email})
     user = User(email=email, password_hash=generate_password_hash(password), role=role, name=name)
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        "account.create",
+        now=now or utcnow(),
+        actor=actor,
+        actor_label=actor_label,
+        subject_type="user",
+        subject_id=user.id,
+        details={"role": user.role},
+    )
+    return user
+
+
+@dataclass
+class AccountChange:
+    """What the admin's account form may change."""
+
+    name: str
+    role: str
+    active: bool
+    #: Empty: the password stays.
+    password: str = ""
+
+
+def update_account(user: User, change: AccountChange, actor: Principal, now: datetime) -> User:
+    """Change an account, audited as ``account.update``; a deactivated account loses its API
+    tokens. Raises ValidationFailed (unknown role, short password, or an admin taking away their
+    own admin access)."""
+    _check_role(change.role)
+    if user.id == actor.id and (change.role != Role.ADMIN or not change.active):
+        raise ValidationFailed(
+            _("You cannot take away your own admin access."),
+            {"role": _("You cannot take away your own admin access.")},
+        )
+    before = {"role": user.role, "active": user.active}
+    user.name, user.role, user.active = change.name, change.role, change.active
+    if change.password:
+        set_password(user, change.password)
+    if not user.active:
+        revoke_tokens(user, now)
+    db.session.flush()
+    audit.record(
+        "account.update",
+        now=now,
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        details={"before": before, "after": {"role": user.role, "active": user.active}},
+    )
     return user
 
 
@@ -75,10 +146,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-        )
+    _check_password(password)
     user.password_hash = generate_password_hash(password)
     db.session.flush()
 
@@ -101,7 +169,7 @@ def issue_token(user: User, label: str = "") -> str:
 class TokenUse:
     """A live token's account, and what is needed to note the token's use."""
 
-    user: Principal
+    user: TokenAccount
     token_id: int
     last_used_at: datetime | None
 
@@ -129,7 +197,7 @@ def live_token(token: str) -> TokenUse | None:
     if row is None:
         return None
     user_id, email, name, role, token_id, last_used_at = row
-    return TokenUse(Principal(user_id, email, name, role), token_id, last_used_at)
+    return TokenUse(TokenAccount(user_id, email, name, role), token_id, last_used_at)
 
 
 def note_token_use(token_id: int, now: datetime) -> None:
@@ -139,7 +207,7 @@ def note_token_use(token_id: int, now: datetime) -> None:
     )
 
 
-def user_for_token(token: str, now: datetime, touch: bool = False) -> Principal | None:
+def user_for_token(token: str, now: datetime, touch: bool = False) -> TokenAccount | None:
     """The active account a live token belongs to, or None.
 
     With ``touch`` (requests that write anyway) the token's last use is noted, coarsely; a

@@ -26,11 +26,10 @@ from tracker.certificates.forms import (
 )
 from tracker.certificates.jobs import BUNDLE, SIGN
 from tracker.certificates.models import Certificate, CertificateBundle
-from tracker.checkin.texts import category_label
 from tracker.compliance.photos import PhotoRejected, prepare_photo
 from tracker.db import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
-from tracker.events.models import Event, Participant
+from tracker.events.models import Event, Participant, category_label
 from tracker.events.registration import get_participant
 from tracker.events.services import get_event
 from tracker.extensions import db
@@ -327,15 +326,15 @@ def download_bundle(event_id: int, bundle_id: int) -> Response:
         data = get_storage().open(bundle.storage_key)
     except KeyError:
         raise NotFound(_("This file is not ready (or no longer kept); prepare it again.")) from None
-    audit.record(
-        f"export.certificates_{bundle.format}",
+    fmt, event_id = bundle.format, event.id  # read before the log's commit expires them
+    audit.log_export(
+        f"export.certificates_{fmt}",
         now=utcnow(),
         actor=current_user,
-        event_id=event.id,
+        event_id=event_id,
         subject_type="event",
-        subject_id=event.id,
-        details={"format": bundle.format, "rows": bundle.count},
+        subject_id=event_id,
+        details={"format": fmt, "rows": bundle.count},
     )
-    db.session.commit()
-    mimetype = "application/zip" if bundle.format == "zip" else "application/pdf"
-    return send_bytes(data, mimetype, f"certificates-{event.id}.{bundle.format}")
+    mimetype = "application/zip" if fmt == "zip" else "application/pdf"
+    return send_bytes(data, mimetype, f"certificates-{event_id}.{fmt}")

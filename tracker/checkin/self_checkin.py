@@ -13,8 +13,9 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from tracker.checkin.door_rule import is_open
 from tracker.checkin.models import Method, ScanResult
-from tracker.checkin.services import ScanInput, ScanOutcome, check_in, is_open
+from tracker.checkin.services import ScanInput, ScanOutcome, check_in
 from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.errors import Conflict, DuplicateParticipant, ValidationFailed
 from tracker.events.models import Event, LegalBasis
@@ -51,7 +52,7 @@ def check_in_at_door(
 ) -> DoorAnswer:
     """Check in whoever the typed code, e-mail or phone belongs to. Logs a Scan either way."""
     kind = kind_of(typed)
-    scan = ScanInput(brought_tumbler=brought_tumbler, gate=DOOR_GATE, method=Method.DOOR.value)
+    scan = ScanInput(brought_tumbler=brought_tumbler, gate=DOOR_GATE, method=Method.DOOR)
     if kind == TICKET:
         scan.code = typed
     else:
@@ -101,6 +102,6 @@ def register_walk_in(
         participant_id=person.id,
         brought_tumbler=brought_tumbler,
         gate=DOOR_GATE,
-        method=Method.WALK_IN.value,
+        method=Method.WALK_IN,
     )
     return check_in(event, scan, None, now)

@@ -13,6 +13,12 @@ Correctness rests on the database, not on a read-then-write in Python:
   Wi-Fi dropped) gets the first answer back; two retries racing each other end the same way.
 - "The earliest scan wins" is a conditional UPDATE (``WHERE checked_in_at > :t``), so two late
   syncs cannot overwrite an earlier time with a later one.
+
+A scan is decided before anything is written, by ``decide``: a pure function of the event's
+door, the scan and what the read found (tests/checkin/test_services.py tests its rules without
+a database). The door-open rule itself is tracker.checkin.door_rule. A new kind of scan (an
+exit, a day, a session) is a new ``ScanKind``: decided in ``decide`` and written beside
+``_admit``, on this one path, never a second one.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,10 +37,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from tracker import audit
+from tracker.auth.models import Principal
+from tracker.checkin.door_rule import is_open
 from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
 from tracker.db import begin_write
 from tracker.errors import NotFound
-from tracker.events.models import DoorWindow, Event, EventStatus, Participant
+from tracker.events.models import DoorWindow, Event, Participant
 from tracker.extensions import db
 
 #: Two scans this close together happened at the same moment (two gates, one ticket): the one
@@ -54,6 +63,15 @@ HTTP_STATUS = {
     ScanResult.WRONG_EVENT: 409,
     ScanResult.NOT_OPEN: 409,
 }
+#: The answers that let nobody in: the scan is only logged.
+REFUSALS = frozenset({ScanResult.INVALID, ScanResult.WRONG_EVENT, ScanResult.NOT_OPEN})
+
+
+class ScanKind(StrEnum):
+    """What a scan means. Today every scan is an entry: the first one checks the person in,
+    later ones are "already checked in". Exits, days and sessions come as new kinds."""
+
+    ENTRY = "entry"
 
 
 @dataclass
@@ -65,7 +83,9 @@ class ScanInput:
     brought_tumbler: bool | None = None
     gate: str = ""
     device: str = ""
-    method: str = Method.SCANNER.value
+    #: How the person was found: scanner, door page, by name, walk-in.
+    method: Method = Method.SCANNER
+    kind: ScanKind = ScanKind.ENTRY
     #: The device's idempotency key: a retry with the same nonce gets the same answer.
     nonce: str | None = None
     #: When the device scanned (offline scans sync later); aware, or None for "now".
@@ -159,14 +179,6 @@ def effective_time(scanned_at: datetime | None, now: datetime, event: Event | Do
     return min(scanned_at, now)
 
 
-def is_open(event: Event | Door, at: datetime) -> bool:
-    """Whether the door takes check-ins at ``at``: status open, not archived, in the window."""
-    if event.status != EventStatus.OPEN or event.is_archived:
-        return False
-    opens, closes = event.checkin_window()
-    return opens <= at <= closes
-
-
 # --- the scan ---------------------------------------------------------------------------------
 #
 # The busiest path in the application, so it is kept to one read and two writes: one query for
@@ -187,8 +199,8 @@ def is_open(event: Event | Door, at: datetime) -> bool:
 
 
 @dataclass
-class _Found:
-    """The participant a scan names, and their check-in if they have one."""
+class Found:
+    """What the scan's read found: the participant it names, and their check-in if any."""
 
     person: Person
     event_id: int
@@ -287,7 +299,7 @@ class _Scan:
     def how(self) -> dict[str, object]:
         """The columns a check-in and its scan's log row share: how, where and by whom."""
         return {
-            "method": self.scan.method,
+            "method": self.scan.method.value,
             "gate": self.scan.gate,
             "device": self.scan.device,
             "staff_id": self.staff_id,
@@ -297,7 +309,7 @@ class _Scan:
 
 
 def check_in(
-    event: Event | Door, scan: ScanInput, actor: object | None, now: datetime
+    event: Event | Door, scan: ScanInput, actor: Principal | None, now: datetime
 ) -> ScanOutcome:
     """Check a participant in by ticket code or id; every call but a retry logs one Scan.
 
@@ -309,11 +321,11 @@ def check_in(
     scan = _cleaned(scan)
     query = _find_query(scan, None)
     row = None if query is None else db.session.connection().execute(*query).first()
-    return _scan(door, scan, _found(row, 0), getattr(actor, "id", None), now)
+    return _scan(door, scan, _found(row, 0), _staff_id(actor), now)
 
 
 def check_in_by_event_id(
-    event_id: int, scan: ScanInput, actor: object | None, now: datetime
+    event_id: int, scan: ScanInput, actor: Principal | None, now: datetime
 ) -> tuple[Door, ScanOutcome]:
     """``check_in`` for a request that names the event by id: the event, the participant and
     their check-in in one query. Raises NotFound for an unknown event."""
@@ -325,7 +337,11 @@ def check_in_by_event_id(
         raise NotFound(_("No event with id %(id)s.", id=event_id))
     door = Door(*row[: len(_DOOR_COLUMNS)])
     found = _found(row, len(_DOOR_COLUMNS))
-    return door, _scan(door, scan, found, getattr(actor, "id", None), now)
+    return door, _scan(door, scan, found, _staff_id(actor), now)
+
+
+def _staff_id(actor: Principal | None) -> int | None:
+    return actor.id if actor is not None else None
 
 
 def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, Any]] | None:
@@ -345,11 +361,11 @@ def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, A
     return query, {"event_id": event_id, key: value}
 
 
-def _found(row: Any, offset: int) -> _Found | None:
+def _found(row: Any, offset: int) -> Found | None:
     if row is None or row[offset] is None:
         return None
     pid, name, agency, category, event_id, checkin_id, at, gate, tumbler = row[offset:]
-    return _Found(Person(pid, name, agency, category), event_id, checkin_id, at, gate, tumbler)
+    return Found(Person(pid, name, agency, category), event_id, checkin_id, at, gate, tumbler)
 
 
 def _cleaned(scan: ScanInput) -> ScanInput:
@@ -358,22 +374,17 @@ def _cleaned(scan: ScanInput) -> ScanInput:
         gate=plain(scan.gate, 50),
         device=plain(scan.device, 64),
         nonce=plain(scan.nonce, 64) or None,
+        method=Method(scan.method),
     )
 
 
 def _scan(
-    door: Door, scan: ScanInput, found: _Found | None, staff_id: int | None, now: datetime
+    door: Door, scan: ScanInput, found: Found | None, staff_id: int | None, now: datetime
 ) -> ScanOutcome:
     """Decide with what was read, then write: the log row first (a retry stops there), then
     the check-in."""
     facts = _Scan(scan, door.id, staff_id, effective_time(scan.scanned_at, now, door), now)
-    refused = _refusal(door, scan, found, facts.at)
-    if refused is not None:
-        promised = refused
-    elif found is not None and found.checkin_id is None:
-        promised = ScanOutcome(ScanResult.CHECKED_IN, found.person, facts.at, scan.gate)
-    else:
-        promised = ScanOutcome(ScanResult.ALREADY)
+    promised = decide(door, scan, found, facts.at)
     begin_write()
     connection = db.session.connection()
     scan_id = _log(connection, facts, promised, found)
@@ -382,8 +393,8 @@ def _scan(
         if earlier is None:  # pragma: no cover - the constraint failed for another reason
             raise RuntimeError("scan log insert refused without a scan holding its nonce")
         return earlier
-    if refused is not None:
-        return refused
+    if promised.result in REFUSALS:
+        return promised
     assert found is not None
     outcome = _admit(connection, facts, found)
     if outcome.result != promised.result:
@@ -391,20 +402,28 @@ def _scan(
     return outcome
 
 
-def _refusal(door: Door, scan: ScanInput, found: _Found | None, at: datetime) -> ScanOutcome | None:
-    """Why the scan cannot check anyone in, or None when it names a participant of this event."""
+def decide(door: Door, scan: ScanInput, found: Found | None, at: datetime) -> ScanOutcome:
+    """What the read promises, before anything is written. Pure: no database, no clock.
+
+    not_open when the door is shut (door_rule); invalid when nothing was found (or a
+    participant id of another event: an unknown id here); wrong_event for another event's
+    ticket; for an entry, checked_in when the participant is not in yet, else
+    already_checked_in (whose time and gate the write phase reads).
+    """
     if not is_open(door, at):
         return ScanOutcome(ScanResult.NOT_OPEN)
     if found is None:
         return ScanOutcome(ScanResult.INVALID)
     if found.event_id != door.id:
-        if scan.participant_id is not None:  # an id from another event is just unknown here
+        if scan.participant_id is not None:
             return ScanOutcome(ScanResult.INVALID)
         return ScanOutcome(ScanResult.WRONG_EVENT, found.person, ticket_event_id=found.event_id)
-    return None
+    if found.checkin_id is None:
+        return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
+    return ScanOutcome(ScanResult.ALREADY)
 
 
-def _admit(connection: Connection, facts: _Scan, found: _Found) -> ScanOutcome:
+def _admit(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
     """Insert the check-in; a ticket already in (or in since the read) is a second scan."""
     scan = facts.scan
     if found.checkin_id is None:
@@ -429,7 +448,7 @@ def _admit(connection: Connection, facts: _Scan, found: _Found) -> ScanOutcome:
     return _second_scan(connection, facts, found)
 
 
-def _reload(connection: Connection, found: _Found) -> bool:
+def _reload(connection: Connection, found: Found) -> bool:
     """Read the participant's check-in again into ``found``; False if there is none."""
     row = connection.execute(_RELOAD, {"participant_id": found.person.id}).first()
     if row is None:
@@ -438,7 +457,7 @@ def _reload(connection: Connection, found: _Found) -> bool:
     return True
 
 
-def _second_scan(connection: Connection, facts: _Scan, found: _Found) -> ScanOutcome:
+def _second_scan(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
     """A ticket that is checked in already: an earlier offline scan takes over, else a duplicate."""
     assert found.checked_in_at is not None and found.checkin_id is not None
     scan, at = facts.scan, facts.at
@@ -451,14 +470,14 @@ def _second_scan(connection: Connection, facts: _Scan, found: _Found) -> ScanOut
     return ScanOutcome(ScanResult.ALREADY, found.person, found.checked_in_at, found.gate)
 
 
-def _take_earlier(connection: Connection, facts: _Scan, found: _Found) -> bool:
+def _take_earlier(connection: Connection, facts: _Scan, found: Found) -> bool:
     """Move the check-in to this earlier scan; False if a still earlier one got there first."""
     scan, at = facts.scan, facts.at
     values: dict[str, object] = {
         "checked_in_at": at,
         "gate": scan.gate,
         "device": scan.device,
-        "method": scan.method,
+        "method": scan.method.value,
         "staff_id": facts.staff_id,
         "nonce": scan.nonce,
     }
@@ -476,7 +495,7 @@ def _take_earlier(connection: Connection, facts: _Scan, found: _Found) -> bool:
 
 
 def _log(
-    connection: Connection, facts: _Scan, promised: ScanOutcome, found: _Found | None
+    connection: Connection, facts: _Scan, promised: ScanOutcome, found: Found | None
 ) -> int | None:
     """Log the scan; None when its nonce is taken (a retry), else the log row's id."""
     scan = facts.scan
@@ -525,7 +544,9 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
 # --- undo -------------------------------------------------------------------------------------
 
 
-def undo_check_in(event: Event, participant_id: int, actor: object, now: datetime) -> None:
+def undo_check_in(
+    event: Event, participant_id: int, actor: Principal | None, now: datetime
+) -> None:
     """Remove a participant's check-in, keeping what it was in the audit log.
 
     Raises NotFound when the participant is not checked in to this event.

@@ -12,6 +12,7 @@ import base64
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 import qrcode
@@ -246,6 +247,18 @@ class InvitationText:
     where: str
     organiser: str
     privacy_contact: str = ""
+
+    @classmethod
+    def for_event(cls, event: Any, when: str) -> InvitationText:
+        """An Event's facts as an invitation names them; ``when`` is already written out in
+        the reader's language."""
+        return cls(
+            title=event.title,
+            when=when,
+            where=event.where() or event.organiser_unit,
+            organiser=event.organiser_unit,
+            privacy_contact=event.privacy_contact,
+        )
 
 
 #: The invitation participants receive, in Indonesian by default whatever language the

@@ -16,7 +16,7 @@ from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.compliance import checklist_templates
 from tracker.compliance.forms import EXTRA_ITEM_ROWS, TemplateForm
-from tracker.compliance.models import ANSWER_TYPE_LABELS, CATEGORY_LABELS, ChecklistTemplate
+from tracker.compliance.models import ANSWER_TYPE_LABELS, ITEM_CATEGORY_LABELS, ChecklistTemplate
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
@@ -48,7 +48,7 @@ def show(key: str) -> str:
             (t, checklist_templates.usage_count(t))
             for t in checklist_templates.template_versions(key)
         ],
-        CATEGORY_LABELS=CATEGORY_LABELS,
+        ITEM_CATEGORY_LABELS=ITEM_CATEGORY_LABELS,
         ANSWER_TYPE_LABELS=ANSWER_TYPE_LABELS,
     )
 

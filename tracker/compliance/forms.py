@@ -21,7 +21,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from tracker.compliance.models import (
     ANSWER_TYPE_LABELS,
-    CATEGORY_LABELS,
+    ITEM_CATEGORY_LABELS,
     STREAM_LABELS,
 )
 from tracker.forms import choices
@@ -91,7 +91,7 @@ class TemplateItemForm(Form):
         _l("Basis"), validators=[Length(max=200)], description=_l("e.g. Pergub Bali 97/2018")
     )
     category = SelectField(
-        _l("Category"), choices=choices((k.value, v) for k, v in CATEGORY_LABELS.items())
+        _l("Category"), choices=choices((k.value, v) for k, v in ITEM_CATEGORY_LABELS.items())
     )
     answer_type = SelectField(
         _l("Answer"), choices=choices((k.value, v) for k, v in ANSWER_TYPE_LABELS.items())

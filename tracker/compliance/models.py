@@ -42,7 +42,7 @@ class ItemStatus(StrEnum):
 
 
 #: In Indonesian: Sesuai / Tidak sesuai / Tidak berlaku.
-STATUS_LABELS = {
+ITEM_STATUS_LABELS = {
     ItemStatus.COMPLIANT: _l("Compliant"),
     ItemStatus.NON_COMPLIANT: _l("Not compliant"),
     ItemStatus.NOT_APPLICABLE: _l("Not applicable"),
@@ -62,7 +62,7 @@ class ItemCategory(StrEnum):
     OTHER = "other"
 
 
-CATEGORY_LABELS = {
+ITEM_CATEGORY_LABELS = {
     ItemCategory.PLASTIC: _l("Single-use plastic"),
     ItemCategory.WATER: _l("Drinking water"),
     ItemCategory.WASTE: _l("Waste"),

@@ -18,8 +18,8 @@ from tracker.auth.roles import Role
 from tracker.compliance import checklist_templates, evidence, services
 from tracker.compliance.forms import AttachForm, ItemForm, ReopenForm, SignOffForm
 from tracker.compliance.models import (
-    CATEGORY_LABELS,
-    STATUS_LABELS,
+    ITEM_CATEGORY_LABELS,
+    ITEM_STATUS_LABELS,
     AnswerType,
     ChecklistItem,
     EventChecklist,
@@ -90,8 +90,8 @@ def _render_checklist(
         reopen_form=ReopenForm(),
         problem=problem or {},
         saved=request.args.get("saved", type=int),
-        STATUS_LABELS=STATUS_LABELS,
-        CATEGORY_LABELS=CATEGORY_LABELS,
+        ITEM_STATUS_LABELS=ITEM_STATUS_LABELS,
+        ITEM_CATEGORY_LABELS=ITEM_CATEGORY_LABELS,
         YES_NO=AnswerType.YES_NO,
     )
     return page, status

@@ -21,7 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from tracker.events.models import CATEGORY_LABELS, LEGAL_BASIS_LABELS, STATUS_LABELS, Event
+from tracker.events.models import (
+    EVENT_STATUS_LABELS,
+    LEGAL_BASIS_LABELS,
+    PARTICIPANT_CATEGORY_LABELS,
+    Event,
+)
 from tracker.events.services import EventInput, VenueInput, check_timezone
 from tracker.forms import choices
 
@@ -77,7 +82,7 @@ class EventForm(FlaskForm):
     )
     allow_walk_ins = BooleanField(_l("Walk-ins may register at the door"))
     status = SelectField(
-        _l("Status"), choices=choices((k.value, v) for k, v in STATUS_LABELS.items())
+        _l("Status"), choices=choices((k.value, v) for k, v in EVENT_STATUS_LABELS.items())
     )
     checkin_opens_at = DateTimeLocalField(
         _l("Door opens"),
@@ -187,7 +192,8 @@ class ParticipantForm(FlaskForm):
     )
     position = StringField(_l("Position"), validators=[Length(max=200)])
     category = SelectField(
-        _l("Category"), choices=choices((k.value, v) for k, v in CATEGORY_LABELS.items())
+        _l("Category"),
+        choices=choices((k.value, v) for k, v in PARTICIPANT_CATEGORY_LABELS.items()),
     )
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     phone = StringField(

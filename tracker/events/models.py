@@ -32,7 +32,7 @@ class EventStatus(StrEnum):
     CLOSED = "closed"
 
 
-STATUS_LABELS = {
+EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("Draft"),
     EventStatus.OPEN: _l("Open"),
     EventStatus.CLOSED: _l("Closed"),
@@ -47,12 +47,18 @@ class Category(StrEnum):
 
 
 #: In Indonesian these read peserta, narasumber, panitia, media (see the translations).
-CATEGORY_LABELS = {
+PARTICIPANT_CATEGORY_LABELS = {
     Category.PARTICIPANT: _l("Participant"),
     Category.SPEAKER: _l("Speaker"),
     Category.COMMITTEE: _l("Committee"),
     Category.PRESS: _l("Press"),
 }
+
+
+def category_label(category: str) -> str:
+    """The category in the page's language; an unknown one as it is."""
+    label = PARTICIPANT_CATEGORY_LABELS.get(category)  # type: ignore[call-overload]
+    return str(label) if label is not None else category
 
 
 class LegalBasis(StrEnum):
@@ -147,6 +153,12 @@ class Event(DoorWindow, db.Model):
     submission: Mapped[str | None] = mapped_column(String(43))
 
     venue: Mapped[Venue | None] = relationship()
+
+    def where(self) -> str:
+        """Room, building and address, as a ticket or a poster says it; empty without a venue."""
+        if self.venue is None:
+            return ""
+        return ", ".join(part for part in (self.venue.label(), self.venue.address) if part)
 
 
 class Participant(db.Model):

@@ -14,7 +14,7 @@ from tracker.errors import DomainError, ValidationFailed
 from tracker.events import registration, roster_import, services
 from tracker.events.forms import ImportForm, ParticipantForm
 from tracker.events.headings import FIELD_LABELS, KIND_LABELS
-from tracker.events.models import CATEGORY_LABELS, Participant
+from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Participant
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 
@@ -32,7 +32,7 @@ def index(event_id: int) -> str:
         event=event,
         people=people,
         search=search,
-        categories=CATEGORY_LABELS,
+        categories=PARTICIPANT_CATEGORY_LABELS,
         form=ConfirmForm(),
     )
 
@@ -132,7 +132,7 @@ def preview(event_id: int, import_id: int) -> str | Response:
         plan=plan,
         pending=pending,
         form=form,
-        categories=CATEGORY_LABELS,
+        categories=PARTICIPANT_CATEGORY_LABELS,
         field_labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
     )

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker import audit
+from tracker.auth.models import Principal
 from tracker.contact import ContactError, normalise_email, normalise_phone
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
 from tracker.events.models import Category, Event, LegalBasis, Participant
@@ -243,11 +245,22 @@ def update_participant(participant: Participant, data: ParticipantInput) -> Part
     return participant
 
 
-def reissue_ticket(participant: Participant, now: datetime) -> str:
-    """Give the participant a new ticket code; the old one stops working at once."""
+def reissue_ticket(participant: Participant, now: datetime, actor: Principal | None = None) -> str:
+    """Give the participant a new ticket code; the old one stops working at once. Audited as
+    ``ticket.reissue`` with the old code's first characters (enough to trace, not to use)."""
+    old_prefix = participant.ticket_code[:6]
     participant.ticket_code = new_ticket_code()
     participant.ticket_issued_at = now
     db.session.flush()
+    audit.record(
+        "ticket.reissue",
+        now=now,
+        actor=actor,
+        event_id=participant.event_id,
+        subject_type="participant",
+        subject_id=participant.id,
+        details={"old_code_prefix": old_prefix},
+    )
     return participant.ticket_code
 
 

@@ -24,11 +24,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from tracker.certificates.files import certificate_path
-from tracker.checkin.texts import invitation_text
-from tracker.checkin.tickets import Notice, TicketLink, invitation_values
+from tracker.checkin.tickets import InvitationText, Notice, TicketLink, invitation_values
 from tracker.checkin.views.ticket import ticket_path
 from tracker.db import begin_write, utcnow
 from tracker.extensions import db
+from tracker.i18n import localised_event_when
 from tracker.jobs import job_queue
 from tracker.messages.channels import (
     Outgoing,
@@ -71,7 +71,8 @@ def personal_copy_for(message: Message, person: Any) -> Copy:
     event = message.event
     url = message.base_url + ticket_path(person.ticket_code)
     with force_locale(message.language):
-        facts = invitation_text(event)
+        when = localised_event_when(event.starts_at, event.ends_at, event.timezone)
+    facts = InvitationText.for_event(event, when)
     values = invitation_values(TicketLink(person.name, person.agency, None, None, url), facts)
     if message.kind == MessageKind.CERTIFICATE:
         values["certificate_url"] = message.base_url + certificate_path(person.ticket_code)

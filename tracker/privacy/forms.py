@@ -4,11 +4,13 @@ from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from tracker.forms import choices
-from tracker.privacy.models import KIND_LABELS, RequestKind
+from tracker.privacy.models import REQUEST_KIND_LABELS, RequestKind
 
 
 class RequestForm(FlaskForm):
-    kind = SelectField(_l("Request"), choices=choices((k.value, v) for k, v in KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Request"), choices=choices((k.value, v) for k, v in REQUEST_KIND_LABELS.items())
+    )
     details = TextAreaField(_l("What the person asks for"), validators=[Length(max=2000)])
 
 

@@ -24,7 +24,7 @@ class RequestKind(StrEnum):
     DELETION = "deletion"
 
 
-KIND_LABELS = {
+REQUEST_KIND_LABELS = {
     RequestKind.ACCESS: _l("Access to their data"),
     RequestKind.CORRECTION: _l("Correction"),
     RequestKind.DELETION: _l("Deletion"),
@@ -37,7 +37,7 @@ class RequestStatus(StrEnum):
     REFUSED = "refused"
 
 
-STATUS_LABELS = {
+REQUEST_STATUS_LABELS = {
     RequestStatus.OPEN: _l("Open"),
     RequestStatus.DONE: _l("Done"),
     RequestStatus.REFUSED: _l("Refused"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,9 +17,10 @@ from tracker.events import services as events
 from tracker.events.models import Participant
 from tracker.extensions import db, limiter
 from tracker.forms import ConfirmForm, form_errors
+from tracker.http import send_bytes
 from tracker.privacy import services
 from tracker.privacy.forms import CloseRequestForm, RequestForm, SelfRequestForm
-from tracker.privacy.models import KIND_LABELS, STATUS_LABELS
+from tracker.privacy.models import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS
 
 bp = Blueprint("privacy", __name__)
 
@@ -31,8 +32,8 @@ def requests() -> str:
         "privacy/requests.html",
         requests=services.list_requests(True),
         now=utcnow(),
-        kinds=KIND_LABELS,
-        statuses=STATUS_LABELS,
+        kinds=REQUEST_KIND_LABELS,
+        statuses=REQUEST_STATUS_LABELS,
     )
 
 
@@ -74,8 +75,8 @@ def handle(request_id: int) -> str | Response:
         form=form,
         confirm=ConfirmForm(),
         now=utcnow(),
-        kinds=KIND_LABELS,
-        statuses=STATUS_LABELS,
+        kinds=REQUEST_KIND_LABELS,
+        statuses=REQUEST_STATUS_LABELS,
     )
 
 
@@ -96,7 +97,8 @@ def export(request_id: int) -> Response:
     request = services.get_request(request_id)
     if request.participant is None:
         raise NotFound(_("The participant of this request no longer exists."))
-    audit.record(
+    data = services.person_export(request.participant)
+    audit.log_export(
         "export.person_json",
         now=utcnow(),
         actor=current_user,
@@ -104,16 +106,12 @@ def export(request_id: int) -> Response:
         subject_type="participant",
         subject_id=request.participant_id,
     )
-    db.session.commit()
-    return _download(services.person_export(request.participant), request.participant_id)
+    return _download(data, request.participant_id)
 
 
 def _download(data: dict, participant_id: int | None) -> Response:
-    response = jsonify(data)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="data-peserta-{participant_id}.json"'
-    )
-    return response
+    body = current_app.json.dumps(data)  # as jsonify writes it
+    return send_bytes(body, "application/json", f"data-peserta-{participant_id}.json")
 
 
 # --- the participant's own page, behind their ticket code ----------------------------------
@@ -155,13 +153,13 @@ def my_data(code: str) -> str | Response:
 @public
 def my_data_json(code: str) -> Response:
     person = _by_ticket(code)
-    audit.record(
+    data, event_id, person_id = services.person_export(person), person.event_id, person.id
+    audit.log_export(
         "export.person_json",
         now=utcnow(),
         actor_label="participant",
-        event_id=person.event_id,
+        event_id=event_id,
         subject_type="participant",
-        subject_id=person.id,
+        subject_id=person_id,
     )
-    db.session.commit()
-    return _download(services.person_export(person), person.id)
+    return _download(data, person_id)

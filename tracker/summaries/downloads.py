@@ -17,11 +17,11 @@ from flask import Response, current_app, request, stream_with_context
 from flask_babel import gettext as _
 
 from tracker import audit
-from tracker.db import begin_write, utcnow
+from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
 from tracker.events.services import participant_counts
-from tracker.extensions import db
+from tracker.http import send_bytes
 from tracker.i18n import localtime
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
@@ -57,11 +57,8 @@ def slug(value: str, limit: int = 40) -> str:
 
 
 def _file(body: Any, fmt: str, filename: str) -> Response:
-    response = Response(body, mimetype=MIMETYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Names of people: never kept by a shared cache or the browser's.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Names of people: never kept by a shared cache or the browser's (send_bytes' default).
+    return send_bytes(body, MIMETYPES[fmt], filename)
 
 
 def _load_photo(key: str) -> bytes | None:
@@ -73,12 +70,7 @@ def _load_photo(key: str) -> bytes | None:
 
 
 def _log_export(event: Event, fmt: str, actor: Any, rows: int) -> None:
-    """Write and commit the audit entry. A GET has only read so far: its read transaction is
-    ended first, so that on SQLite the write takes the lock at BEGIN and waits its turn
-    instead of failing with "database is locked" (see tracker.db)."""
-    db.session.commit()
-    begin_write()
-    audit.record(
+    audit.log_export(
         f"export.summary_{fmt}",
         now=utcnow(),
         actor=actor,
@@ -87,7 +79,6 @@ def _log_export(event: Event, fmt: str, actor: Any, rows: int) -> None:
         subject_id=event.id,
         details={"format": fmt, "rows": rows},
     )
-    db.session.commit()
 
 
 def summary_file(event: Event, fmt: str, actor: Any) -> Response:

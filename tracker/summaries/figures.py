@@ -26,7 +26,6 @@ from tracker.compliance.services import checklist_score
 from tracker.db import utcnow
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
-from tracker.i18n import zone_abbreviation
 from tracker.summaries.data import (
     AttendanceRow,
     ChecklistFacts,
@@ -37,6 +36,7 @@ from tracker.summaries.data import (
     WasteRow,
 )
 from tracker.summaries.sustainability import assumptions, sustainability
+from tracker.times import zone_label
 
 #: Rows fetched per round trip for the attendance list (a server-side cursor on PostgreSQL).
 BATCH = 1000
@@ -67,7 +67,7 @@ def event_facts(event: Event) -> EventFacts:
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         timezone=event.timezone,
-        zone_label=zone_abbreviation(event.starts_at, event.timezone),
+        zone_label=zone_label(event.starts_at, event.timezone),
         venue_name=venue.name if venue else "",
         venue_room=venue.room if venue else "",
         venue_address=venue.address if venue else "",

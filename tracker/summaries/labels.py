@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from tracker.compliance.models import STATUS_LABELS, STREAM_LABELS
-from tracker.events.models import CATEGORY_LABELS
+from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
+from tracker.events.models import PARTICIPANT_CATEGORY_LABELS
 from tracker.i18n import current_language
 from tracker.summaries.data import Labels
 
@@ -32,6 +32,7 @@ METHOD_LABELS = {
 MSGIDS = (
     N_("%(n)s percentage points"),
     N_("%(ok)d of %(n)d required items compliant"),
+    N_("%(start)s to %(end)s"),
     N_(
         "%(n)d registered participants did not check in; the XLSX and CSV downloads list "
         "everyone registered."
@@ -135,12 +136,12 @@ MSGIDS = (
 
 def summary_labels() -> Labels:
     """Every word the summary's and the report's files use, in the current language."""
-    statuses = {key.value: str(text) for key, text in STATUS_LABELS.items()}
+    statuses = {key.value: str(text) for key, text in ITEM_STATUS_LABELS.items()}
     statuses["open"] = gettext("Not answered")
     return Labels(
         lang=current_language(),
         text={msgid: gettext(msgid) for msgid in MSGIDS},
-        categories={key.value: str(text) for key, text in CATEGORY_LABELS.items()},
+        categories={key.value: str(text) for key, text in PARTICIPANT_CATEGORY_LABELS.items()},
         methods={key: str(text) for key, text in METHOD_LABELS.items()},
         statuses=statuses,
         streams={key.value: str(text) for key, text in STREAM_LABELS.items()},

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from tracker import charts
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance import measurements
 from tracker.compliance.forms import SettingsForm, WasteForm
-from tracker.compliance.models import STATUS_LABELS, STREAM_LABELS
+from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
@@ -23,7 +24,7 @@ from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 from tracker.i18n import current_language
-from tracker.summaries import charts, reports
+from tracker.summaries import reports
 from tracker.summaries.data import Report, Summary
 from tracker.summaries.downloads import report_file, report_from_args, summary_file
 from tracker.summaries.figures import build_summary
@@ -31,15 +32,13 @@ from tracker.summaries.narrative import narratives
 from tracker.summaries.numbers import number
 from tracker.summaries.sustainability import assumptions
 from tracker.summaries.sustainability import sustainability as sustainability_figures
-from tracker.times import clock, local
+from tracker.times import local
 
 bp = Blueprint("summaries", __name__)
 
 
 def arrivals_svg(summary: Summary, title: str) -> str:
-    arrivals = summary.attendance.arrivals
-    names = [clock(start, summary.event.timezone) for start, _ in arrivals]
-    return charts.bar_chart([n for _, n in arrivals], names, title, "chart-arrivals")
+    return charts.arrivals_chart(summary.attendance.arrivals, summary.event.timezone, title)
 
 
 def _number(value: float | int) -> str:
@@ -58,7 +57,7 @@ def show(event_id: int) -> str:
         summary=summary,
         narrative=narratives(summary),
         arrivals_svg=arrivals_svg,
-        ITEM_STATUS=STATUS_LABELS,
+        ITEM_STATUS_LABELS=ITEM_STATUS_LABELS,
         STREAM_LABELS=STREAM_LABELS,
         num=_number,
         bucket_minutes=BUCKET_MINUTES,

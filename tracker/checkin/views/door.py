@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from tracker.auth.access import public
 from tracker.checkin import door_codes
+from tracker.checkin.door_rule import is_open
 from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
 from tracker.checkin.self_checkin import TICKET, check_in_at_door, kind_of, register_walk_in
-from tracker.checkin.services import ScanOutcome, is_open
+from tracker.checkin.services import ScanOutcome
 from tracker.db import utcnow
 from tracker.errors import DomainError
 from tracker.events.models import Event

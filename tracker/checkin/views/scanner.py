@@ -1,9 +1,10 @@
 """The door staff's scanner page: camera, handheld scanner, name search, offline queue.
 
-The page is a shell; static/js/scanner.js does the work against the check-in API
+The page is a shell; static/js/scanner/ does the work against the check-in API
 (/api/v1/events/<id>/checkins, /tickets, /checkin-search, /attendance). Everything the script
-needs (API addresses, the event's door window, the translated words) travels in one JSON data
-block, because the CSP forbids inline script.
+needs (API addresses, what shuts the door by the event's record and its check-in window, the
+translated words) travels in one JSON data block, because the CSP forbids inline script. The
+door rule is tracker.checkin.door_rule; the script only applies the clock to what it is sent.
 
 A small service worker, served from /scanner-sw.js so that its scope may cover the scanner
 page, keeps a copy of the page and its assets: a phone that lost the Wi-Fi can reopen it.
@@ -11,7 +12,6 @@ page, keeps a copy of the page and its assets: a phone that lost the Wi-Fi can r
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, url_for
@@ -20,45 +20,29 @@ from flask_wtf.csrf import generate_csrf
 
 from tracker.auth.access import public, requires
 from tracker.auth.roles import Role
+from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
-from tracker.events.models import CATEGORY_LABELS, STATUS_LABELS, Event, EventStatus
+from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
-from tracker.i18n import format_local, localtime
+from tracker.i18n import format_local
 
 bp = Blueprint("scanner", __name__)
 
-#: The service worker's cache; a new name makes every device drop its old copies.
-OFFLINE_CACHE = "tracker-scanner-v1"
+#: The service worker's cache; a new name makes every device drop its old copies (v2: the
+#: script in ES modules).
+OFFLINE_CACHE = "tracker-scanner-v2"
 
 #: Files the service worker keeps so the page opens without a network.
 OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
     "js/scanner.js",
-    "js/scanner-store.js",
-    "js/scanner-api.js",
-    "js/scanner-camera.js",
-    "js/scanner-feedback.js",
+    *(
+        f"js/scanner/{part}.js"
+        for part in ("api", "camera", "feedback", "flow", "judge", "store", "view", "words")
+    ),
     "vendor/jsqr-1.4.0/jsQR.js",
 )
-
-
-def door_state(event: Event, now: datetime) -> str:
-    """open, draft, closed (by status), not_yet or ended (outside the check-in window)."""
-    if event.status != EventStatus.OPEN:
-        return str(event.status)
-    opens, closes = event.checkin_window()
-    if now < opens:
-        return "not_yet"
-    if now > closes:
-        return "ended"
-    return "open"
-
-
-def _iso(value: datetime, tz: str) -> str:
-    local = localtime(value, tz)
-    assert local is not None  # value is never None here
-    return local.isoformat()
 
 
 def _strings() -> dict[str, str]:
@@ -97,6 +81,7 @@ def _strings() -> dict[str, str]:
         "list_missing": _("The ticket list is not on this device yet: offline checks need it."),
         "window_draft": _("This event is a draft: check-in is not open."),
         "window_closed": _("This event is closed: check-in is not open."),
+        "window_archived": _("This event is archived: check-in is not open."),
         "window_not_yet": _("Check-in opens at %(time)s."),
         "window_ended": _("Check-in closed at %(time)s."),
         "forget_confirm": _("Remove this event's ticket list and sent scans from this device?"),
@@ -108,17 +93,9 @@ def _strings() -> dict[str, str]:
 
 def scanner_config(event: Event) -> dict[str, Any]:
     """What scanner.js needs: addresses, the door window and the words to show."""
-    opens, closes = event.checkin_window()
     api = f"/api/v1/events/{event.id}"
     return {
-        "event": {
-            "id": event.id,
-            "title": event.title,
-            "status": event.status,
-            "timezone": event.timezone,
-            "checkin_opens_at": _iso(opens, event.timezone),
-            "checkin_closes_at": _iso(closes, event.timezone),
-        },
+        "event": door_json(event),
         "urls": {
             "checkins": f"{api}/checkins",
             "tickets": f"{api}/tickets",
@@ -128,7 +105,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
             "service_worker": url_for("scanner.service_worker"),
         },
         "offline_cache": OFFLINE_CACHE,
-        "categories": {str(key): str(label) for key, label in CATEGORY_LABELS.items()},
+        "categories": {str(key): str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
         "strings": _strings(),
     }
 
@@ -146,7 +123,7 @@ def page(event_id: int) -> Response:
         door=door_state(event, now),
         opens_text=format_local(opens, event.timezone, "short"),
         closes_text=format_local(closes, event.timezone, "short"),
-        status_label=STATUS_LABELS.get(event.status, event.status),
+        status_label=EVENT_STATUS_LABELS.get(event.status, event.status),
         config=scanner_config(event),
     )
     response = make_response(html)

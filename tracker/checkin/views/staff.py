@@ -14,28 +14,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from tracker import audit
+from tracker import audit, charts
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin import door_codes, tickets
-from tracker.checkin.attendance import attendance, list_check_ins
+from tracker.checkin.attendance import arrivals, attendance, list_check_ins
 from tracker.checkin.services import undo_check_in
-from tracker.checkin.texts import (
-    category_label,
-    event_when,
-    event_where,
-    invitation_text,
-    long_time,
-)
 from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
-from tracker.events.models import CATEGORY_LABELS, Event, Participant
+from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Event, Participant, category_label
 from tracker.events.registration import get_participant, reissue_ticket
 from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.http import send_bytes, site_url
-from tracker.i18n import iso, zone
+from tracker.i18n import current_language, iso, localised_event_when
+from tracker.times import long_time
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<int:event_id>")
 
@@ -49,30 +43,8 @@ def _endpoints() -> dict[str, Any]:
 # --- the live board ---------------------------------------------------------------------------
 
 
-#: The arrivals chart's geometry, in SVG units (static/js/board.js draws the same).
-BAR_W, BAR_GAP, CHART_H, TOP, BOTTOM = 20, 4, 150, 16, 18
-
-
-def arrival_bars(arrivals: list[tuple[datetime, int]], tz: str) -> dict[str, Any]:
-    """Bars for the arrivals chart, drawn as server-side SVG (no chart library)."""
-    peak = max((n for _start, n in arrivals), default=0) or 1
-    bars = []
-    for index, (start, count) in enumerate(arrivals):
-        local = start.astimezone(zone(tz))
-        height = round(CHART_H * count / peak, 1)
-        bars.append(
-            {
-                "x": index * (BAR_W + BAR_GAP),
-                "y": TOP + CHART_H - height,
-                "w": BAR_W,
-                "h": height,
-                "count": count,
-                "label": local.strftime("%H:%M"),
-                "tick": local.minute % 30 == 0,
-            }
-        )
-    width = max(len(bars) * (BAR_W + BAR_GAP), 200)
-    return {"bars": bars, "width": width, "height": TOP + CHART_H + BOTTOM}
+def _arrivals_chart(arrivals: list[tuple[datetime, int]], tz: str) -> str:
+    return charts.arrivals_chart(arrivals, tz, _("Arrivals per 10 minutes"))
 
 
 @bp.route("/board")
@@ -84,13 +56,25 @@ def board(event_id: int) -> str:
         "checkin/board.html",
         event=event,
         figures=figures,
-        arrival_bars=arrival_bars(figures.arrivals, event.timezone),
+        arrivals_chart=_arrivals_chart(figures.arrivals, tz),
         latest=[
             {"name": name, "agency": agency, "iso": iso(at, tz), "time": iso(at, tz)[11:16]}
             for name, agency, at in figures.latest
         ],
-        categories={key.value: str(label) for key, label in CATEGORY_LABELS.items()},
+        categories={key.value: str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
     )
+
+
+@bp.route("/board/arrivals.svg")
+@requires(Role.STAFF)
+def board_arrivals(event_id: int) -> Response:
+    """The board's chart, drawn again for board.js (the server draws every chart): 204 while
+    nobody has arrived."""
+    event = get_event(event_id)
+    chart = _arrivals_chart(arrivals(event), event.timezone)
+    if not chart:
+        return Response(status=204)
+    return send_bytes(chart, "image/svg+xml")
 
 
 # --- the list of check-ins, with undo ------------------------------------------------------
@@ -165,6 +149,10 @@ def door_code(event_id: int) -> Response:
 # --- files ------------------------------------------------------------------------------------
 
 
+def _when(event: Event) -> str:
+    return localised_event_when(event.starts_at, event.ends_at, event.timezone)
+
+
 def _pdf(data: bytes, filename: str) -> Response:
     return send_bytes(data, "application/pdf", filename, inline=True)
 
@@ -178,8 +166,8 @@ def door_poster(event_id: int) -> Response:
     text = tickets.PosterText(
         organiser=event.organiser_unit,
         title=event.title,
-        when=event_when(event),
-        where=event_where(event),
+        when=_when(event),
+        where=event.where(),
         call_to_action=_("Check in here: scan with your phone camera"),
         steps=[
             _("1. Open the camera and point it at the code."),
@@ -189,8 +177,8 @@ def door_poster(event_id: int) -> Response:
         reminder=_("Bring your own tumbler: this event is free of single-use plastic."),
         valid=_(
             "This code works only during check-in: %(opens)s to %(closes)s.",
-            opens=long_time(opens, event.timezone),
-            closes=long_time(closes, event.timezone),
+            opens=long_time(opens, event.timezone, current_language()),
+            closes=long_time(closes, event.timezone, current_language()),
         ),
     )
     return _pdf(tickets.door_poster_pdf(text, url), f"poster-{event.id}.pdf")
@@ -215,18 +203,17 @@ def _selected(event: Event) -> list[Participant]:
     return list(db.session.scalars(query.order_by(Participant.name, Participant.id)))
 
 
-def _log_export(event: Event, action: str, count: int) -> None:
+def _log_export(event_id: int, action: str, count: int) -> None:
     """UU PDP: who exported whose personal data, when (the filter, never the list itself)."""
-    audit.record(
+    audit.log_export(
         action,
         now=utcnow(),
         actor=current_user,
-        event_id=event.id,
+        event_id=event_id,
         subject_type="event",
-        subject_id=event.id,
+        subject_id=event_id,
         details={"count": count, "filter": {k: v[:100] for k, v in request.args.items()}},
     )
-    db.session.commit()
 
 
 @bp.route("/tickets.pdf")
@@ -240,14 +227,14 @@ def ticket_sheet(event_id: int) -> Response:
     ]
     text = tickets.SheetText(
         event_title=event.title,
-        when=event_when(event),
-        where=event_where(event),
+        when=_when(event),
+        where=event.where(),
         footer=_(
             "Personal data: for this event's attendance only (%(unit)s).", unit=event.organiser_unit
         ),
     )
-    _log_export(event, "export.tickets_pdf", len(cards))
-    return _pdf(tickets.ticket_sheet_pdf(text, cards), f"tickets-{event.id}.pdf")
+    _log_export(event_id, "export.tickets_pdf", len(cards))
+    return _pdf(tickets.ticket_sheet_pdf(text, cards), f"tickets-{event_id}.pdf")
 
 
 @bp.route("/ticket-links.csv")
@@ -262,11 +249,11 @@ def ticket_links(event_id: int) -> Response:
         for p in people
     ]
     with force_locale("id"):  # the participants' language, whatever the organiser's screen
-        text = invitation_text(event)
+        text = tickets.InvitationText.for_event(event, _when(event))
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
-    _log_export(event, "export.ticket_links_csv", len(links))
+    _log_export(event_id, "export.ticket_links_csv", len(links))
     body = tickets.ticket_links_csv(links, text, delimiter)
-    return send_bytes(body, "text/csv", f"ticket-links-{event.id}.csv")
+    return send_bytes(body, "text/csv", f"ticket-links-{event_id}.csv")
 
 
 # --- re-issuing a ticket ----------------------------------------------------------------------
@@ -278,18 +265,7 @@ def reissue(event_id: int, participant_id: int) -> Response:
     event = get_event(event_id)
     person = get_participant(event, participant_id)
     if ConfirmForm().validate_on_submit():
-        now = utcnow()
-        old_prefix = person.ticket_code[:6]
-        reissue_ticket(person, now)
-        audit.record(
-            "ticket.reissue",
-            now=now,
-            actor=current_user,
-            event_id=event.id,
-            subject_type="participant",
-            subject_id=person.id,
-            details={"old_code_prefix": old_prefix},
-        )
+        reissue_ticket(person, utcnow(), current_user)
         db.session.commit()
         flash(
             _("%(name)s has a new ticket; the old one no longer works.", name=person.name),

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from tracker.auth.access import public
 from tracker.checkin import tickets
 from tracker.checkin.services import ticket_code_from
-from tracker.checkin.texts import category_label, event_when, event_where
-from tracker.events.models import Participant
+from tracker.events.models import Participant, category_label
 from tracker.extensions import db
 from tracker.http import send_bytes, site_url
+from tracker.i18n import localised_event_when
 
 bp = Blueprint("tickets", __name__)
 
@@ -63,8 +63,8 @@ def show(code: str) -> Response:
         person=person,
         event=event,
         category=category_label(person.category),
-        when=event_when(event),
-        where=event_where(event),
+        when=localised_event_when(event.starts_at, event.ends_at, event.timezone),
+        where=event.where(),
         qr=tickets.qr_data_uri(url),
         url=url,
     )

@@ -45,6 +45,7 @@ PhotoLoader = Callable[[str], bytes | None]
 # Messages with placeholders (their translations are in labels.py, like every other word).
 PURGED = 'Personal data anonymised on %(date)s: names read "Anonim".'
 REQUIRED_COMPLIANT = "%(ok)d of %(n)d required items compliant"
+UNTIL = "%(start)s to %(end)s"
 ABSENT = (
     "%(n)d registered participants did not check in; the XLSX and CSV downloads list "
     "everyone registered."
@@ -96,7 +97,7 @@ def _heading(summary: Summary, labels: Labels) -> list[Flowable]:
 def _facts(summary: Summary, labels: Labels) -> list[Flowable]:
     s, event = styles(), summary.event
     when = times.event_when(
-        event.starts_at, event.ends_at, event.timezone, event.zone_label, labels.lang
+        event.starts_at, event.ends_at, event.timezone, labels.lang, labels[UNTIL]
     )
     venue = event.venue_label + (f", {event.venue_address}" if event.venue_address else "")
     rows = [

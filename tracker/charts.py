@@ -1,5 +1,7 @@
 """Charts for the HTML pages as inline SVG, drawn on the server: no JavaScript library, nothing
-to download at a venue with poor internet, and the page prints as it shows.
+to download at a venue with poor internet, and the page prints as it shows. The one bar chart
+of the pages: the live board, the summary and the report across events (the PDFs draw with
+reportlab's own, in summaries/pdf/layout.py).
 
 Pure functions: numbers in, SVG text out (every label escaped). Colours are presentation
 attributes, which the Content-Security-Policy allows (it forbids ``style=`` attributes).
@@ -8,7 +10,10 @@ attributes, which the Content-Security-Policy allows (it forbids ``style=`` attr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
+
+from tracker.times import clock
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 56
@@ -80,6 +85,13 @@ def bar_chart(
         if i % every == 0:
             body.append(_x_label(x + step / 2, name))
     return _frame(title, top, unit, body, chart_id)
+
+
+def arrivals_chart(arrivals: Sequence[tuple[datetime, int]], tz: str, title: str) -> str:
+    """Arrivals per bucket (attendance's ``arrivals``), labelled with their local start time;
+    empty when nobody has arrived."""
+    names = [clock(start, tz) for start, _count in arrivals]
+    return bar_chart([n for _start, n in arrivals], names, title, "chart-arrivals")
 
 
 def line_chart(

@@ -1,0 +1,94 @@
+// The scanner's calls to the check-in API, with the session cookie and the CSRF header.
+//
+// Any HTTP answer means the server is reachable (`onReachable`), even a 4xx. A fetch that
+// fails (TypeError) or times out rejects: the caller treats that as offline. The page stays
+// open all day, longer than a CSRF token lives: a refused token is renewed once and the call
+// repeated, which is safe because every check-in carries its nonce.
+export const RESULTS = ["checked_in", "already_checked_in", "invalid", "wrong_event", "not_open"];
+
+export function create({ urls, timeoutMs, onReachable, onLogin }) {
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  async function refreshCsrf() {
+    const response = await fetch(urls.token, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok || response.redirected) throw new Error("no token");
+    const body = await response.json();
+    document.querySelector('meta[name="csrf-token"]').content = body.csrf_token;
+  }
+
+  // GET JSON; rejects on network failure, resolves null on an HTTP error.
+  async function getJson(url) {
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    onReachable();
+    if (response.status === 401) onLogin(true);
+    if (!response.ok) return null;
+    onLogin(false);
+    return response.json();
+  }
+
+  async function post(url, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      return await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": csrfToken(),
+        },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // POST a check-in. Resolves {kind: "answer", answer} | {kind: "retry"} (keep it queued:
+  // login, server trouble) | {kind: "refused", message} (the request itself is wrong).
+  // Rejects on network failure or timeout: that is "offline".
+  async function postCheckin(body, csrfRetried) {
+    const response = await post(urls.checkins, body);
+    onReachable();
+    let payload = null;
+    try {
+      payload = await response.json();
+    } catch (err) {
+      payload = null;
+    }
+    if (payload && RESULTS.includes(payload.status)) {
+      onLogin(false);
+      return { kind: "answer", answer: payload };
+    }
+    const code = payload && payload.error ? payload.error.code : "";
+    if (code === "csrf_failed" && !csrfRetried) {
+      try {
+        await refreshCsrf();
+      } catch (err) {
+        onLogin(true);
+        return { kind: "retry" };
+      }
+      return postCheckin(body, true);
+    }
+    if (response.status === 401 || response.status === 403 || code === "csrf_failed") {
+      onLogin(true);
+      return { kind: "retry" };
+    }
+    if (response.status >= 500 || response.status === 429) return { kind: "retry" };
+    const message = payload && payload.error ? payload.error.message : `HTTP ${response.status}`;
+    return { kind: "refused", message };
+  }
+
+  return { getJson, postCheckin };
+}

@@ -1,0 +1,96 @@
+// The scanner's camera: frames of the video go to a QR decoder, decoded codes to `onCode`.
+//
+// The decoder is the browser's BarcodeDetector where it reads QR codes (Android Chrome, macOS),
+// else jsQR (static/vendor) on a canvas copy of the frame. About eight frames a second are
+// read: plenty for a ticket held up to the lens, and easy on a phone's battery. The camera sees
+// one ticket many times a second, so the same code is passed on again only after REPEAT_MS.
+export const REPEAT_MS = 3000;
+const FRAME_MS = 120;
+const MAX_SIDE = 800; // larger frames only slow jsQR down
+
+async function barcodeDetector() {
+  if (!("BarcodeDetector" in window)) return null;
+  try {
+    const formats = await window.BarcodeDetector.getSupportedFormats();
+    if (!formats.includes("qr_code")) return null;
+    const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    return async (video) => {
+      const codes = await detector.detect(video);
+      return codes.length ? codes[0].rawValue : null;
+    };
+  } catch (err) {
+    return null;
+  }
+}
+
+function jsqrDecoder(canvas) {
+  if (typeof window.jsQR !== "function") return null;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  return async (video) => {
+    const scale = Math.min(1, MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
+    const width = Math.round(video.videoWidth * scale);
+    const height = Math.round(video.videoHeight * scale);
+    if (!width || !height) return null;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    context.drawImage(video, 0, 0, width, height);
+    const image = context.getImageData(0, 0, width, height);
+    const found = window.jsQR(image.data, width, height, { inversionAttempts: "attemptBoth" });
+    return found && found.data ? found.data : null;
+  };
+}
+
+// Open the camera and start reading. Rejects with the getUserMedia error (NotAllowedError,
+// NotFoundError, ...) or Error("no-decoder"). Resolves {stop(), decoder}.
+export async function open(video, canvas, onCode) {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    throw new Error("unsupported");
+  }
+  let decode = await barcodeDetector();
+  const decoder = decode ? "barcode-detector" : "jsqr";
+  decode = decode || jsqrDecoder(canvas);
+  if (!decode) throw new Error("no-decoder");
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+    audio: false,
+  });
+  video.srcObject = stream;
+  await video.play().catch(() => {});
+
+  const seen = { code: "", at: 0 };
+  let busy = false;
+  let next = 0;
+  let frame = 0;
+
+  function found(raw) {
+    const code = String(raw || "").trim();
+    const now = Date.now();
+    if (!code || (code === seen.code && now - seen.at < REPEAT_MS)) return;
+    seen.code = code;
+    seen.at = now;
+    onCode(code);
+  }
+
+  function loop(time) {
+    frame = requestAnimationFrame(loop);
+    if (busy || time < next || video.readyState < 2) return;
+    busy = true;
+    next = time + FRAME_MS;
+    decode(video)
+      .then((code) => code && found(code))
+      .catch(() => {})
+      .finally(() => {
+        busy = false;
+      });
+  }
+  frame = requestAnimationFrame(loop);
+
+  return {
+    decoder,
+    stop() {
+      cancelAnimationFrame(frame);
+      stream.getTracks().forEach((track) => track.stop());
+      video.srcObject = null;
+    },
+  };
+}

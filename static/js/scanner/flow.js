@@ -1,0 +1,361 @@
+// The scanner's flow: scans, the offline queue and its sync, the ticket list, the attendance
+// figures. No DOM: what changes is told to the page through `view` (see view.js), and what the
+// person chose (gate, device, tumbler answer) is asked of it.
+//
+// Every scan gets a random nonce and its own time when it is made; the server answers the same
+// nonce with the same answer, so a scan may be sent again (after a timeout, after the network
+// came back) without ever counting twice. A fetch that fails (TypeError, timeout) or
+// navigator.onLine === false means offline: the scan is judged against the downloaded ticket
+// list and queued. Any HTTP answer, even 4xx, is an answer.
+import * as api from "./api.js";
+import { IN, effective, judgeOffline, nonce, searchOffline } from "./judge.js";
+import { openStore } from "./store.js";
+
+const POST_TIMEOUT_MS = 3500; // after this, answer from the local list instead
+const ATTENDANCE_EVERY_MS = 4000;
+const KEEP_SENT_DAYS = 3;
+
+export function createFlow(config, view) {
+  const EVENT_ID = config.event.id;
+  const T = config.strings;
+  const state = {
+    store: null, // {backend, persistent}
+    list: null, // {event_id, event, tickets, fetched_at}
+    scans: [], // this event's scans on this device
+    offline: navigator.onLine === false,
+    tumbler: null, // true | false | null, for the next scan
+    tumblerTaps: 0,
+    syncing: false,
+    attendance: null,
+    attendanceTimer: null,
+    attendanceAt: 0,
+    latest: "", // the nonce of the newest scan: its answer is the one on the panel
+    forgotten: false, // "remove this event's data" stops downloading it again
+    searchSeq: 0,
+  };
+
+  const server = api.create({
+    urls: config.urls,
+    timeoutMs: POST_TIMEOUT_MS,
+    onReachable: () => setOffline(false),
+    onLogin: view.showLogin,
+  });
+
+  // ---------------------------------------------------------------- network
+
+  function setOffline(offline) {
+    if (state.offline === offline) return;
+    state.offline = offline;
+    view.showNetwork(offline);
+    if (!offline) syncQueue();
+  }
+
+  function online() {
+    return !state.offline && navigator.onLine !== false;
+  }
+
+  // ---------------------------------------------------------------- tumbler
+
+  function setTumbler(value, tapped) {
+    state.tumbler = value;
+    if (tapped) state.tumblerTaps += 1;
+    view.showTumbler(value);
+  }
+
+  function consumeTumbler(status) {
+    // The answer went with this person's scan: the next person is asked afresh. A red answer
+    // keeps it, since the same person usually tries again (search by name).
+    if (IN.includes(status) || status === "unverified") setTumbler(null, false);
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  function newScan(key, method) {
+    const { gate, device } = view.device();
+    const body = {
+      ...key,
+      brought_tumbler: state.tumbler,
+      gate,
+      device,
+      nonce: nonce(),
+      scanned_at: new Date().toISOString(),
+      method,
+    };
+    return {
+      nonce: body.nonce,
+      event_id: EVENT_ID,
+      body,
+      state: "new",
+      local: null,
+      server: null,
+      message: "",
+      participant_id: key.participant_id != null ? key.participant_id : null,
+      created_at: Date.now(),
+      tumblerTaps: state.tumblerTaps,
+    };
+  }
+
+  async function saveScan(scan) {
+    const index = state.scans.findIndex((s) => s.nonce === scan.nonce);
+    if (index >= 0) state.scans[index] = scan;
+    else state.scans.push(scan);
+    try {
+      await state.store.backend.putScan(scan);
+    } catch (err) {
+      /* kept in memory for this page */
+    }
+    showScans();
+  }
+
+  // Keep the downloaded list in step with answers, for later offline checks.
+  function learn(answer) {
+    if (!state.list || !answer.participant || !IN.includes(answer.status)) return;
+    const ticket = state.list.tickets.find((t) => t.participant_id === answer.participant.id);
+    if (ticket && !ticket.checked_in_at) ticket.checked_in_at = answer.checked_in_at || null;
+  }
+
+  function judgeLocally(scan) {
+    if (!state.list) {
+      // Nothing to judge against: keep the scan for the server and say so.
+      scan.local = { status: "unverified", message: T.list_missing };
+      scan.state = "queued";
+      return scan.local;
+    }
+    const answer = judgeOffline(state.list, state.scans, scan.body, Date.now());
+    answer.brought_tumbler = scan.body.brought_tumbler;
+    scan.local = answer;
+    if (answer.participant) scan.participant_id = answer.participant.id;
+    // Only scans that would let someone in go to the server later; a ticket the list does not
+    // know is refused at the door now, not admitted behind the person's back.
+    scan.state = IN.includes(answer.status) ? "queued" : "local";
+    return answer;
+  }
+
+  async function sendNow(item) {
+    const result = await server.postCheckin(item.body);
+    if (result.kind === "answer") {
+      const answer = { ...result.answer, brought_tumbler: item.body.brought_tumbler };
+      item.server = answer;
+      item.state = "sent";
+      if (answer.participant) item.participant_id = answer.participant.id;
+      if (answer.status === "checked_in" && state.attendance) {
+        state.attendance.checked_in += 1; // at once; the next refresh brings the truth
+      }
+      learn(answer);
+      await saveScan(item);
+      finish(answer, false, item);
+      refreshAttendance();
+      return true;
+    }
+    if (result.kind === "refused") {
+      finish({ status: "error", message: result.message }, false, item);
+      return true;
+    }
+    return false; // "retry": the server is there but cannot take it now
+  }
+
+  // A ticket code or a participant chosen by name: answer from the server, else from the list.
+  async function scan(key, method) {
+    const item = newScan(key, method);
+    state.latest = item.nonce;
+    view.showAnswer({ status: "checking" }, false, item.nonce);
+    if (online()) {
+      try {
+        if (await sendNow(item)) return;
+      } catch (err) {
+        setOffline(true);
+      }
+    }
+    const answer = judgeLocally(item);
+    await saveScan(item);
+    finish(answer, true, item);
+  }
+
+  function finish(answer, offline, item) {
+    // Answers may come back out of order (a slow request, then a fast one): the panel shows
+    // the latest scan's; the older ones go to the history only.
+    if (item.nonce !== state.latest) return;
+    view.showAnswer(answer, offline, item.nonce);
+    view.signal(answer.status);
+    // A tap made while this scan was on its way belongs to the next person: keep it.
+    if (state.tumblerTaps === item.tumblerTaps) consumeTumbler(answer.status);
+  }
+
+  // Send queued scans, oldest first. The server's answer replaces the local one.
+  async function syncQueue() {
+    if (state.syncing || navigator.onLine === false) return;
+    state.syncing = true;
+    let sent = 0;
+    try {
+      const queued = state.scans
+        .filter((s) => s.state === "queued")
+        .sort((a, b) => a.created_at - b.created_at);
+      for (const item of queued) {
+        let result;
+        try {
+          result = await server.postCheckin(item.body);
+        } catch (err) {
+          setOffline(true);
+          break;
+        }
+        if (result.kind === "retry") break;
+        if (result.kind === "answer") {
+          item.server = { ...result.answer, brought_tumbler: item.body.brought_tumbler };
+          item.state = "sent";
+          if (item.server.participant) item.participant_id = item.server.participant.id;
+          learn(item.server);
+        } else {
+          item.state = "failed";
+          item.message = result.message;
+        }
+        await saveScan(item);
+        sent += 1;
+        view.updateAnswer(effective(item), item.nonce);
+      }
+    } finally {
+      state.syncing = false;
+    }
+    if (sent) refreshAttendance();
+  }
+
+  // ---------------------------------------------------------------- what the page shows
+
+  function counts() {
+    const a = state.attendance;
+    const pending = state.scans.filter(
+      (s) => s.state === "queued" && s.local && s.local.status === "checked_in"
+    ).length;
+    if (a) {
+      return { inside: (a.checked_in || 0) + pending, registered: a.registered };
+    }
+    if (state.list) {
+      const inside = state.list.tickets.filter((t) => t.checked_in_at).length;
+      return { inside: inside + pending, registered: state.list.tickets.length };
+    }
+    return null;
+  }
+
+  function showScans() {
+    view.showScans(state.scans);
+    view.showCounts(counts());
+  }
+
+  // ---------------------------------------------------------------- ticket list, attendance
+
+  async function refreshList() {
+    if (navigator.onLine === false || state.forgotten) return;
+    let body;
+    try {
+      body = await server.getJson(config.urls.tickets);
+    } catch (err) {
+      setOffline(true);
+      return;
+    }
+    if (!body || !Array.isArray(body.tickets)) return;
+    state.list = { event_id: EVENT_ID, event: body.event, tickets: body.tickets, fetched_at: Date.now() };
+    view.showDoor(body.event);
+    view.showList(state.list);
+    view.showCounts(counts());
+    try {
+      await state.store.backend.putList(state.list);
+    } catch (err) {
+      /* the list stays in memory */
+    }
+  }
+
+  // Also the probe that finds the network back after a failed fetch (`probe`). At a busy door
+  // the figures are asked for at most every few seconds, not after every scan.
+  async function refreshAttendance(probe) {
+    if ((state.offline && !probe) || navigator.onLine === false) return;
+    if (!probe && Date.now() - state.attendanceAt < ATTENDANCE_EVERY_MS) {
+      clearTimeout(state.attendanceTimer);
+      state.attendanceTimer = setTimeout(() => refreshAttendance(), ATTENDANCE_EVERY_MS);
+      return;
+    }
+    state.attendanceAt = Date.now();
+    try {
+      const body = await server.getJson(config.urls.attendance);
+      if (body) state.attendance = body;
+    } catch (err) {
+      setOffline(true);
+    }
+    view.showCounts(counts());
+  }
+
+  async function loadStored() {
+    state.store = await openStore();
+    try {
+      state.list = await state.store.backend.getList(EVENT_ID);
+      state.scans = await state.store.backend.scansFor(EVENT_ID);
+    } catch (err) {
+      state.list = null;
+      state.scans = [];
+    }
+    // Sent scans are history: keep a few days of it, never a queued one.
+    const cutoff = Date.now() - KEEP_SENT_DAYS * 86400000;
+    for (const item of state.scans.filter((s) => s.state !== "queued" && s.created_at < cutoff)) {
+      await state.store.backend.deleteScan(item.nonce);
+    }
+    state.scans = state.scans.filter((s) => s.state === "queued" || s.created_at >= cutoff);
+    if (state.list) view.showDoor(state.list.event);
+    view.showList(state.list);
+    showScans();
+  }
+
+  // Remove this event's list and sent scans from the device; queued scans are kept.
+  async function forgetData() {
+    const kept = [];
+    for (const item of state.scans) {
+      if (item.state === "queued") {
+        kept.push(item);
+      } else {
+        await state.store.backend.deleteScan(item.nonce);
+      }
+    }
+    await state.store.backend.deleteList(EVENT_ID);
+    state.forgotten = true;
+    state.scans = kept;
+    state.list = null;
+    view.showList(null);
+    showScans();
+    view.showForgotten(kept.length > 0);
+  }
+
+  // ---------------------------------------------------------------- search by name
+
+  async function search(query) {
+    const seq = ++state.searchSeq;
+    let results = null;
+    if (online()) {
+      try {
+        const body = await server.getJson(`${config.urls.search}?q=${encodeURIComponent(query)}`);
+        if (body && Array.isArray(body.results)) results = body.results;
+      } catch (err) {
+        setOffline(true);
+      }
+    }
+    if (results === null && state.list) results = searchOffline(state.list, query, 20);
+    if (seq !== state.searchSeq) return; // a newer search has started
+    view.showResults(results || []);
+  }
+
+  function stopSearch() {
+    state.searchSeq += 1;
+  }
+
+  return {
+    state,
+    scan,
+    setTumbler,
+    setOffline,
+    syncQueue,
+    refreshList,
+    refreshAttendance,
+    loadStored,
+    forgetData,
+    search,
+    stopSearch,
+    queued: () => state.scans.some((s) => s.state === "queued"),
+    currentEvent: () => (state.list && state.list.event) || config.event,
+  };
+}

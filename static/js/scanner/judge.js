@@ -1,0 +1,119 @@
+// The scanner's judgement without the server: a scan against the downloaded ticket list and this
+// device's own scans, the name search in that list, and the door. The rules are the server's:
+// the door is tracker/checkin/door_rule.py, whose `closed` and window the page is sent; here only
+// the device's clock is applied to them. Pure functions, no DOM.
+
+export const IN = ["checked_in", "already_checked_in"]; // answers that mean "this person is inside"
+
+// A ticket URL (https://host/t/<code>) or a bare code -> the code.
+export function ticketCode(raw) {
+  const text = String(raw || "").trim();
+  const match = text.match(/\/t\/([^/?#\s]+)/);
+  if (!match) return text;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch (err) {
+    return match[1];
+  }
+}
+
+export function nonce() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") {
+    return window.crypto.randomUUID();
+  }
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// The answer that counts for a scan: the server's once it has one.
+export function effective(scan) {
+  return scan.server || scan.local;
+}
+
+// The door as the server's rule has it (tracker/checkin/door_rule.py), applied on this
+// device's clock: `closed` is what the event's record says (archived, draft, closed), sent
+// by the server; only the check-in window is judged here, since the page judges offline too.
+export function doorState(event, now) {
+  if (!event) return "open";
+  if (event.closed) return event.closed;
+  const opens = event.checkin_opens_at ? Date.parse(event.checkin_opens_at) : NaN;
+  const closes = event.checkin_closes_at ? Date.parse(event.checkin_closes_at) : NaN;
+  if (!Number.isNaN(opens) && now < opens) return "not_yet";
+  if (!Number.isNaN(closes) && now > closes) return "ended";
+  return "open";
+}
+
+function participantOf(ticket) {
+  return {
+    id: ticket.participant_id,
+    name: ticket.name,
+    agency: ticket.agency,
+    category: ticket.category,
+  };
+}
+
+// The earliest scan on this device that let this person in, if any.
+function earlierEntry(scans, participantId) {
+  let best = null;
+  for (const scan of scans) {
+    const answer = effective(scan);
+    if (!answer || !IN.includes(answer.status) || scan.participant_id !== participantId) continue;
+    const at = answer.checked_in_at || scan.body.scanned_at;
+    if (!best || Date.parse(at) < Date.parse(best.at)) {
+      best = { at, gate: answer.gate != null ? answer.gate : scan.body.gate };
+    }
+  }
+  return best;
+}
+
+// Judge a scan without the server: against the downloaded list and this device's own scans.
+// `key` is {code} or {participant_id}; `now` in ms. Returns an answer like the API's.
+export function judgeOffline(list, scans, key, now) {
+  if (doorState(list.event, now) !== "open") return { status: "not_open" };
+  const ticket =
+    key.participant_id != null
+      ? list.tickets.find((t) => t.participant_id === key.participant_id)
+      : list.tickets.find((t) => t.code === ticketCode(key.code));
+  if (!ticket) return { status: "invalid" };
+  const participant = participantOf(ticket);
+  const mine = earlierEntry(scans, ticket.participant_id);
+  if (ticket.checked_in_at && (!mine || Date.parse(ticket.checked_in_at) <= Date.parse(mine.at))) {
+    return { status: "already_checked_in", participant, checked_in_at: ticket.checked_in_at, gate: null };
+  }
+  if (mine) {
+    return { status: "already_checked_in", participant, checked_in_at: mine.at, gate: mine.gate };
+  }
+  return { status: "checked_in", participant, checked_in_at: new Date(now).toISOString(), gate: null };
+}
+
+function fold(text) {
+  return String(text || "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+}
+
+// The name search without the server: every word must appear in the name or the agency.
+export function searchOffline(list, query, limit) {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (!words.length) return [];
+  const found = [];
+  for (const t of list.tickets) {
+    const hay = fold(`${t.name} ${t.agency}`);
+    if (words.every((w) => hay.includes(w))) {
+      found.push({
+        participant_id: t.participant_id,
+        name: t.name,
+        agency: t.agency,
+        category: t.category,
+        checked_in_at: t.checked_in_at,
+      });
+      if (found.length >= limit) break;
+    }
+  }
+  return found;
+}
