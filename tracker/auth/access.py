@@ -5,6 +5,11 @@ Roles are ranked: staff (door and checklists) < organiser (events, participants,
 ``@public`` marks routes for people without an account (their ticket, the door page, login).
 The rule is checked before the view runs, for pages and the API alike; a test walks every
 registered route with every role so that a route added without a rule fails the suite.
+
+Offices: a URL parameter that names something an office owns (``event_id``, a privacy
+request's ``request_id``) is registered with ``owned_by`` by the feature that owns it. Before
+the view runs, an account that is not an admin must be a member of that office with the
+route's role there: no membership answers 404 (so ids reveal nothing), a lower role 403.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from tracker.auth.offices import is_admin, office_roles
 from tracker.auth.roles import Role, role_rank
 from tracker.errors import error_response, wants_json
 
@@ -23,6 +29,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Endpoints outside our blueprints that anyone may fetch.
 PUBLIC_ENDPOINTS = frozenset({"static"})
+
+#: URL parameter -> the id of the office that owns the thing it names (None: no such thing,
+#: or nobody's). Filled by the features (``owned_by``), so this floor imports none of them.
+OFFICE_OF: dict[str, Callable[[int], int | None]] = {}
+
+
+def owned_by(param: str, office_of: Callable[[int], int | None]) -> None:
+    """Declare that the URL parameter ``param`` names something ``office_of`` finds the office
+    of: every route with it is then checked against the caller's offices."""
+    OFFICE_OF[param] = office_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,21 @@ def _refuse_anonymous() -> Any:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _check_offices(minimum: Role) -> None:
+    """Aborts 404 when the caller is not in the office owning what the URL names, 403 when
+    their role there is below the route's."""
+    for param, value in (request.view_args or {}).items():
+        office_of = OFFICE_OF.get(param)
+        if office_of is None or not isinstance(value, int):
+            continue
+        office_id = office_of(value)
+        role = office_roles(current_user.id).get(office_id) if office_id else None
+        if role is None:
+            abort(404)
+        if role_rank(role) < role_rank(minimum):
+            abort(403)
+
+
 def _enforce() -> Any:
     if request.endpoint is None:  # 404 or 405: let the error handlers answer
         return None
@@ -68,6 +99,8 @@ def _enforce() -> Any:
     if rule is None:
         abort(403)  # a route nobody gave a rule: closed until someone does
     if rule.admits(current_user):
+        if rule.minimum is not None and not is_admin(current_user):
+            _check_offices(rule.minimum)
         return None
     if not current_user.is_authenticated:
         return _refuse_anonymous()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, false, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime, utcnow
@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -36,6 +39,48 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class Office(db.Model):
+    """A government office (Diskominfo, Dinas Kesehatan, a kecamatan ...) that owns events.
+
+    Its name, address and logo are what a letterhead (kop) prints.
+    """
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the office writes itself, e.g. "Diskominfo Kabupaten Tabanan"; unique (case as typed).
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    address: Mapped[str] = mapped_column(String(500), server_default="")
+    #: The storage key of the logo image; empty: none.
+    logo: Mapped[str] = mapped_column(String(32), server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="office", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Office {self.name}>"
+
+
+class Membership(db.Model):
+    """An account's role in one office: ``organiser`` or ``staff``. An admin needs none."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "office_id", name="uq_memberships_user_office"),
+        CheckConstraint("role IN ('organiser', 'staff')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    office: Mapped[Office] = relationship(back_populates="memberships")
 
 
 class Principal(Protocol):
