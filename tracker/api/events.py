@@ -66,6 +66,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "id": event.id,
         "title": event.title,
         "organiser_unit": event.organiser_unit,
+        "office": {"id": event.office_id, "name": event.office.name},
         "description": event.description,
         "starts_at": iso(event.starts_at, tz),
         "ends_at": iso(event.ends_at, tz),

@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ScalarSelect
 
-from tracker.auth.offices import is_admin, office_roles
+from tracker.auth.offices import is_admin, role_in_office
 from tracker.auth.roles import Role, role_rank
 from tracker.errors import error_response, wants_json
 
@@ -30,14 +31,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Endpoints outside our blueprints that anyone may fetch.
 PUBLIC_ENDPOINTS = frozenset({"static"})
 
-#: URL parameter -> the id of the office that owns the thing it names (None: no such thing,
-#: or nobody's). Filled by the features (``owned_by``), so this floor imports none of them.
-OFFICE_OF: dict[str, Callable[[int], int | None]] = {}
+#: URL parameter -> a scalar subquery of the id of the office that owns the thing it names
+#: (NULL: no such thing, or nobody's). Filled by the features (``owned_by``), so this floor
+#: imports none of them. A subquery, so the check is one SELECT (it runs before every scan).
+OFFICE_OF: dict[str, Callable[[int], ScalarSelect[int]]] = {}
 
 
-def owned_by(param: str, office_of: Callable[[int], int | None]) -> None:
-    """Declare that the URL parameter ``param`` names something ``office_of`` finds the office
-    of: every route with it is then checked against the caller's offices."""
+def owned_by(param: str, office_of: Callable[[int], ScalarSelect[int]]) -> None:
+    """Declare that the URL parameter ``param`` names something whose office ``office_of``
+    selects: every route with it is then checked against the caller's offices."""
     OFFICE_OF[param] = office_of
 
 
@@ -84,8 +86,7 @@ def _check_offices(minimum: Role) -> None:
         office_of = OFFICE_OF.get(param)
         if office_of is None or not isinstance(value, int):
             continue
-        office_id = office_of(value)
-        role = office_roles(current_user.id).get(office_id) if office_id else None
+        role = role_in_office(current_user.id, office_of(value))
         if role is None:
             abort(404)
         if role_rank(role) < role_rank(minimum):

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from tracker import audit
 from tracker.auth.models import Membership, Office, Principal, User
@@ -153,6 +153,15 @@ def office_roles(user_id: int) -> dict[int, str]:
         )
         cache[user_id] = {office_id: role for office_id, role in rows}
     return cache[user_id]
+
+
+def role_in_office(user_id: int, office_id: ScalarSelect[int] | int) -> str | None:
+    """The account's role in the office (an id, or a subquery selecting one), or None."""
+    return db.session.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user_id, Membership.office_id == office_id
+        )
+    )
 
 
 def is_admin(user: Principal) -> bool:

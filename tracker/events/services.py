@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from tracker.auth.access import owned_by
 from tracker.auth.models import Principal
@@ -247,8 +247,8 @@ def get_venue(venue_id: int) -> Venue:
     return venue
 
 
-def office_of_event(event_id: int) -> int | None:
-    return db.session.scalar(select(Event.office_id).where(Event.id == event_id))
+def office_of_event(event_id: int) -> ScalarSelect[int]:
+    return select(Event.office_id).where(Event.id == event_id).scalar_subquery()
 
 
 owned_by("event_id", office_of_event)

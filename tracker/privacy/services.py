@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import ScalarSelect, delete, select, update
 
 from tracker import audit
 from tracker.auth.access import owned_by
@@ -214,12 +214,13 @@ def erase_for_request(request: DataRequest, actor: User, now: datetime) -> None:
     close_request(request, RequestStatus.DONE, _("Personal data erased."), actor, now)
 
 
-def office_of_request(request_id: int) -> int | None:
-    """The office of the request's event; None when it has none (only an admin reaches it)."""
-    return db.session.scalar(
+def office_of_request(request_id: int) -> ScalarSelect[int]:
+    """The office of the request's event; NULL when it has none (only an admin reaches it)."""
+    return (
         select(Event.office_id)
         .join(DataRequest, DataRequest.event_id == Event.id)
         .where(DataRequest.id == request_id)
+        .scalar_subquery()
     )
 
 
