@@ -8,10 +8,10 @@ committed row of the scan log, which is why the view answers errors itself inste
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, model_validator
@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 from tracker.api import openapi
 from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
-from tracker.auth.access import requires
+from tracker.auth.access import require_in_office, requires
 from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import services
@@ -57,6 +57,8 @@ class CheckInIn(Strict):
     method: Literal["scanner", "manual"] = "scanner"
     nonce: str | None = Field(default=None, min_length=1, max_length=64)
     scanned_at: datetime | None = None
+    #: An organiser's late manual check-in, outside the check-in window: why (audited).
+    late_reason: str | None = Field(default=None, min_length=3, max_length=500)
 
     @model_validator(mode="after")
     def _one_of_code_or_id(self) -> CheckInIn:
@@ -102,15 +104,22 @@ def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]
 
 
 def _scan_input(body: CheckInIn) -> services.ScanInput:
+    """The scan; with ``late_reason`` an organiser's late manual check-in (403 for others)."""
+    late = body.late_reason is not None
+    if late:
+        require_in_office(Role.ORGANISER)
     return services.ScanInput(
         code=body.code,
         participant_id=body.participant_id,
         brought_tumbler=body.brought_tumbler,
         gate=body.gate,
         device=body.device,
-        method=Method(body.method),
+        method=Method.MANUAL if late else Method(body.method),
+        kind=services.ScanKind.LATE if late else services.ScanKind.ENTRY,
+        reason=body.late_reason or "",
         nonce=body.nonce,
         scanned_at=body.scanned_at,  # without an offset: read in the event's zone
+        sync_grace=timedelta(hours=current_app.config["CHECKIN_SYNC_GRACE_HOURS"]),
     )
 
 

@@ -93,6 +93,15 @@ def _check_offices(minimum: Role) -> None:
             abort(403)
 
 
+def require_in_office(minimum: Role) -> None:
+    """Inside a view, for what only a higher role may do on its route: aborts 403 unless the
+    caller's account, and their role in the office of what the URL names, reach ``minimum``."""
+    if role_rank(current_user.role) < role_rank(minimum):
+        abort(403)
+    if not is_admin(current_user):
+        _check_offices(minimum)
+
+
 def _enforce() -> Any:
     if request.endpoint is None:  # 404 or 405: let the error handlers answer
         return None
