@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import open_event
 from tracker.audit import AuditEntry
+from tracker.checkin.attendance import ticket_digest
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.services import ScanInput, check_in
 from tracker.db import utcnow
@@ -348,11 +350,42 @@ def test_ticket_list_for_the_offline_scanner(door, api):
     assert answer.status_code == 200
     assert answer.json["event"]["id"] == event.id
     assert answer.json["event"]["status"] == "open"
-    tickets = {t["code"]: t for t in answer.json["tickets"]}
-    assert set(tickets) == {wayan.ticket_code, luh.ticket_code, made.ticket_code}
-    assert tickets[luh.ticket_code]["checked_in_at"] is not None
-    assert tickets[wayan.ticket_code]["checked_in_at"] is None
-    assert tickets[wayan.ticket_code]["participant_id"] == wayan.id
+    assert answer.json["digest"]["algorithm"] == "hmac-sha256-128"
+    key = base64.urlsafe_b64decode(answer.json["digest"]["key"] + "==")
+    tickets = {t["digest"]: t for t in answer.json["tickets"]}
+    digest = {p.ticket_code: ticket_digest(key, p.ticket_code) for p in (wayan, luh, made)}
+    assert set(tickets) == set(digest.values())
+    assert tickets[digest[luh.ticket_code]]["checked_in_at"] is not None
+    assert tickets[digest[wayan.ticket_code]]["checked_in_at"] is None
+    assert tickets[digest[wayan.ticket_code]]["participant_id"] == wayan.id
+
+
+def test_the_ticket_list_holds_no_code_and_no_contact_and_is_logged(door, api, users):
+    """The harvest path of issue 13: a staff token listed every code, and each code opened the
+    person's data page with phone and e-mail."""
+    event, people = door
+    answer = api("staff").get(_url(event, "tickets"))
+    text = answer.get_data(as_text=True)
+    for person in people:
+        assert person.ticket_code not in text
+        assert person.email not in text and person.phone not in text
+    assert set(answer.json["tickets"][0]) == {
+        "digest",
+        "participant_id",
+        "name",
+        "agency",
+        "category",
+        "checked_in_at",
+    }
+    again = api("staff").get(_url(event, "tickets")).json
+    assert again["digest"]["key"] != answer.json["digest"]["key"]  # each list its own key
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "export.ticket_list")
+    ).all()
+    assert [(e.actor_id, e.event_id, e.details["tickets"]) for e in entries] == [
+        (users.staff.id, event.id, 3),
+        (users.staff.id, event.id, 3),
+    ]
 
 
 def test_search_by_name_or_agency(door, api):

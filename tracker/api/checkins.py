@@ -8,6 +8,8 @@ committed row of the scan log, which is why the view answers errors itself inste
 
 from __future__ import annotations
 
+import base64
+import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -16,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, model_validator
 
+from tracker import audit
 from tracker.api import openapi
 from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
@@ -24,10 +27,12 @@ from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import services
 from tracker.checkin.attendance import (
+    DIGEST_ALGORITHM,
     Attendance,
     Split,
     TicketRow,
     search_participants,
+    ticket_digest,
     ticket_list,
 )
 from tracker.checkin.attendance import attendance as attendance_of
@@ -179,8 +184,8 @@ def attendance(event_id: int) -> Response:
 
 
 def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
+    """What the door shows of a ticket: no code, no contact data."""
     return {
-        "code": row.code,
         "participant_id": row.participant_id,
         "name": row.name,
         "agency": row.agency,
@@ -192,13 +197,33 @@ def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
 @bp.get("/events/<int:event_id>/tickets")
 @requires(Role.STAFF)
 def tickets(event_id: int) -> Response:
+    """The offline list: per ticket its keyed digest and what the door shows; logged against
+    the caller (``export.ticket_list``)."""
     event = get_event(event_id)
-    response = jsonify(
-        event=door_json(event),
-        tickets=[ticket_json(row, event.timezone) for row in ticket_list(event)],
+    key, rows = secrets.token_bytes(16), ticket_list(event)
+    tickets = [
+        {"digest": ticket_digest(key, row.code), **ticket_json(row, event.timezone)}
+        for row in rows
+    ]
+    body = {
+        "event": door_json(event),
+        "digest": {"algorithm": DIGEST_ALGORITHM, "key": _b64(key)},
+        "tickets": tickets,
+    }
+    audit.log_export(
+        "export.ticket_list",
+        now=utcnow(),
+        actor=current_user,
+        event_id=event_id,
+        details={"tickets": len(tickets)},
     )
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _b64(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).rstrip(b"=").decode()
 
 
 @bp.get("/events/<int:event_id>/checkin-search")
@@ -206,10 +231,7 @@ def tickets(event_id: int) -> Response:
 def search(event_id: int) -> Response:
     event = get_event(event_id)
     rows = search_participants(event, request.args.get("q", "")[:100])
-    results = [ticket_json(row, event.timezone) for row in rows]
-    for result in results:
-        result.pop("code")  # a name search does not hand out tickets
-    return jsonify(results=results)
+    return jsonify(results=[ticket_json(row, event.timezone) for row in rows])
 
 
 # --- the OpenAPI description ------------------------------------------------------------------

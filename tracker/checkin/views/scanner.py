@@ -29,8 +29,8 @@ from tracker.i18n import format_local
 bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
-#: script in ES modules).
-OFFLINE_CACHE = "tracker-scanner-v2"
+#: script in ES modules; v3: the ticket list of digests).
+OFFLINE_CACHE = "tracker-scanner-v3"
 
 #: Files the service worker keeps so the page opens without a network.
 OFFLINE_ASSETS = (
