@@ -202,8 +202,7 @@ def tickets(event_id: int) -> Response:
     event = get_event(event_id)
     key, rows = secrets.token_bytes(16), ticket_list(event)
     tickets = [
-        {"digest": ticket_digest(key, row.code), **ticket_json(row, event.timezone)}
-        for row in rows
+        {"digest": ticket_digest(key, row.code), **ticket_json(row, event.timezone)} for row in rows
     ]
     body = {
         "event": door_json(event),
