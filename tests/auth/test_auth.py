@@ -207,7 +207,7 @@ def test_cli_office_create_and_user_in_two_offices(app):
         result = runner.invoke(args=["office", "create", name, "--address", "Jl. Pahlawan 19"])
         assert result.exit_code == 0, result.output
     result = runner.invoke(args=["office", "create", "diskominfo  kabupaten tabanan"])
-    assert result.exit_code == 1 and "exists already" in result.output
+    assert result.exit_code == 1 and "diskominfo kabupaten tabanan" in result.output
     result = runner.invoke(
         args=[
             "user",

@@ -22,7 +22,7 @@ from tracker import audit
 from tracker.api import openapi
 from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
-from tracker.auth.access import require_in_office, requires
+from tracker.auth.access import for_devices, require_in_office, requires
 from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import services
@@ -130,6 +130,7 @@ def _scan_input(body: CheckInIn) -> services.ScanInput:
 
 @bp.post("/events/<int:event_id>/checkins")
 @requires(Role.STAFF)
+@for_devices
 @writes_late
 def check_in(event_id: int) -> tuple[Response, int]:
     body = parse(CheckInIn, json_body())
@@ -176,6 +177,7 @@ def attendance_json(event: Event, data: Attendance) -> dict[str, Any]:
 
 @bp.get("/events/<int:event_id>/attendance")
 @requires(Role.STAFF)
+@for_devices
 def attendance(event_id: int) -> Response:
     event = get_event(event_id)
     response = jsonify(attendance_json(event, attendance_of(event)))
@@ -196,6 +198,7 @@ def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
 
 @bp.get("/events/<int:event_id>/tickets")
 @requires(Role.STAFF)
+@for_devices
 def tickets(event_id: int) -> Response:
     """The offline list: per ticket its keyed digest and what the door shows; logged against
     the caller (``export.ticket_list``)."""
@@ -227,6 +230,7 @@ def _b64(key: bytes) -> str:
 
 @bp.get("/events/<int:event_id>/checkin-search")
 @requires(Role.STAFF)
+@for_devices
 def search(event_id: int) -> Response:
     event = get_event(event_id)
     rows = search_participants(event, request.args.get("q", "")[:100])

@@ -53,6 +53,25 @@ class Rule:
         return bool(user.is_authenticated) and role_rank(user.role) >= role_rank(self.minimum)
 
 
+def for_devices(view: F) -> F:
+    """Mark a staff route a paired door device may use too (for its own event only)."""
+    view.for_devices = True  # type: ignore[attr-defined]
+    return view
+
+
+def _device_refusal(rule: Rule) -> Any:
+    """A paired door device reaches public routes, and the ``@for_devices`` routes of its one
+    event (404 for another's); anything else is refused (403)."""
+    if rule.minimum is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "for_devices", False):
+        abort(403)
+    if (request.view_args or {}).get("event_id") != current_user.device_event_id:
+        abort(404)
+    return None
+
+
 def public(view: F) -> F:
     view.access_rule = Rule(None)  # type: ignore[attr-defined]
     return view
@@ -108,6 +127,8 @@ def _enforce() -> Any:
     rule = rule_for(request.endpoint)
     if rule is None:
         abort(403)  # a route nobody gave a rule: closed until someone does
+    if getattr(current_user, "device_event_id", None) is not None:
+        return _device_refusal(rule)
     if rule.admits(current_user):
         if rule.minimum is not None and not is_admin(current_user):
             _check_offices(rule.minimum)

@@ -83,6 +83,45 @@ class Membership(db.Model):
     office: Mapped[Office] = relationship(back_populates="memberships")
 
 
+class DoorDevice(db.Model):
+    """A phone or laptop paired to scan one event's tickets, and nothing else.
+
+    The organiser's screen shows a QR with a one-time pairing code (``pairing_hash``, minutes
+    long); the device that opens it gets its own secret in a cookie (``token_hash``). Both are
+    kept as SHA-256 only. The device reaches the scanner routes of its event until
+    ``expires_at`` (the check-in window's end plus the sync grace) or until revoked.
+    """
+
+    __tablename__ = "door_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: What the organiser called it ("HP Wayan", "Laptop meja 2").
+    label: Mapped[str] = mapped_column(String(64), server_default="")
+    pairing_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True, eq=False)
+class DeviceAccount(UserMixin):
+    """Who a paired door device acts as: staff, for its one event only (``auth.access`` lets
+    it reach the routes marked ``@for_devices`` of that event and nothing else). Its ``id`` is
+    the organiser who paired it (the audit log's account), its ``email`` names the device."""
+
+    id: int | None
+    email: str
+    name: str
+    device_id: int
+    device_event_id: int
+    role: str = "staff"
+
+
 class Principal(Protocol):
     """Who acts, as services and the audit log see it: an account's id, e-mail, name and role.
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
+from tracker.auth.devices import devices_of
 from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.db import utcnow
@@ -40,7 +41,14 @@ def index() -> str:
 def show(event_id: int) -> str:
     event = services.get_event(event_id)
     counts = services.participant_counts(event)
-    return render_template("events/show.html", event=event, counts=counts, form=ConfirmForm())
+    return render_template(
+        "events/show.html",
+        event=event,
+        counts=counts,
+        form=ConfirmForm(),
+        devices=devices_of(event.id),
+        now=utcnow(),
+    )
 
 
 def _event_form(event: Event | None) -> EventForm:

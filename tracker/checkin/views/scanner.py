@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from tracker.auth.access import public, requires
+from tracker.auth.access import for_devices, public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
@@ -112,6 +112,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
 
 @bp.route("/events/<int:event_id>/scan")
 @requires(Role.STAFF)
+@for_devices
 def page(event_id: int) -> Response:
     """Raises NotFound for an unknown event."""
     event = get_event(event_id)
@@ -134,6 +135,7 @@ def page(event_id: int) -> Response:
 
 @bp.route("/events/<int:event_id>/scan/token")
 @requires(Role.STAFF)
+@for_devices
 def token(event_id: int) -> Response:
     """A fresh CSRF token: the page stays open all day, longer than a token lives."""
     get_event(event_id)
