@@ -14,6 +14,7 @@ from tests.conftest import log_in
 from tests.factories import open_event
 from tests.test_access import _routes, _url_with
 from tracker.audit import AuditEntry
+from tracker.auth.access import rule_for
 from tracker.auth.devices import DEVICE_COOKIE, PAIRING_TTL
 from tracker.auth.models import DoorDevice
 from tracker.extensions import db
@@ -124,3 +125,25 @@ def test_no_route_gives_staff_or_a_device_contact_data(app, client, users, devic
             if person.email in body or phone_digits in body:
                 leaks.append((rule.rule, person.name))
     assert leaks == []
+
+
+def test_a_device_walks_into_nothing_but_its_own_scanner(app, device):
+    """Every route as the paired device: the scanner routes of its event only (404 for another
+    event's), 403 for every other route that needs an account."""
+    phone, event, people = device
+    other, _people = open_event("Rapat Koordinasi")
+    wrong = []
+    for rule, method in _routes(app):
+        with app.test_request_context():
+            access = rule_for(rule.endpoint)
+        if access.minimum is None:
+            continue
+        mine = {"event_id": event.id, "participant_id": people[0].id}
+        status = phone.open(_url_with(rule, mine), method=method).status_code
+        if getattr(app.view_functions[rule.endpoint], "for_devices", False):
+            theirs = phone.open(_url_with(rule, {"event_id": other.id}), method=method)
+            if theirs.status_code != 404:
+                wrong.append((method, rule.rule, theirs.status_code, "another event reached"))
+        elif status != 403:
+            wrong.append((method, rule.rule, status, "not refused"))
+    assert wrong == []
