@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.certificates.views import bp as certificates_bp
     from tracker.checkin.views.devices import bp as devices_bp
     from tracker.checkin.views.door import bp as door_bp
+    from tracker.checkin.views.late import bp as late_bp
     from tracker.checkin.views.scanner import bp as scanner_bp
     from tracker.checkin.views.staff import bp as checkin_bp
     from tracker.checkin.views.ticket import bp as tickets_bp
@@ -89,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (checkin_bp, door_bp, tickets_bp, devices_bp):
+    for blueprint in (checkin_bp, door_bp, tickets_bp, devices_bp, late_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
     for blueprint in (messages_bp, certificates_bp, verify_bp):
