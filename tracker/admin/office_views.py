@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, SelectField, StringField
@@ -19,17 +18,17 @@ from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
-from tracker.forms import choices, form_errors
+from tracker.forms import AppForm, choices, form_errors
 
 bp = Blueprint("offices", __name__, url_prefix="/admin/offices")
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=offices.NAME_MAX)])
     address = StringField(_l("Address"), validators=[Length(max=offices.ADDRESS_MAX)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(AppForm):
     email = EmailField(_l("E-mail of the account"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role in this office"),
