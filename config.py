@@ -100,6 +100,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "BOARD_STREAMS_PER_WORKER": int(env.get("BOARD_STREAMS_PER_WORKER", "2")),
         "BOARD_PUSH_SECONDS": float(env.get("BOARD_PUSH_SECONDS", "2")),
         "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", "300")),
+        # Certificates signed with the office's PKCS#12 get a trusted time (PAdES B-T) from this
+        # RFC 3161 timestamp authority when it is set; without it they are signed without one.
+        "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL", ""),
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": production,
