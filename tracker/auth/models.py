@@ -111,3 +111,18 @@ class PasswordLink(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One login, from the login form to "log out" (tracker/auth/sessions.py): the cookie holds
+    a random key, this row its SHA-256; the request is logged in only while ``ended_at`` is
+    empty."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Logged out, or ended by a password change or deactivation.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -97,7 +97,7 @@ def set_password_with_link(token: str, password: str, now: datetime) -> User:
     """Set the password and use the link up. Raises NotFound (see ``live_link``) or
     ValidationFailed (password too short)."""
     link = live_link(token, now)
-    set_password(link.user, password)
+    set_password(link.user, password, now)
     link.used_at = now
     audit.record(
         "account.password_set",
