@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.auth.forms import UserForm
 from tracker.auth.sessions import IDLE_RANGE
+from tracker.forms import AppForm
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(AppForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=UserForm.role.kwargs["choices"])
     active = BooleanField(_l("Active (may log in)"))
@@ -18,7 +18,7 @@ class EditUserForm(FlaskForm):
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     idle_minutes = IntegerField(
         _l("Staff accounts are logged out after this many idle minutes"),
         validators=[DataRequired(), NumberRange(*IDLE_RANGE)],
