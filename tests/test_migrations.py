@@ -59,7 +59,7 @@ def test_upgrade_from_empty_builds_every_table(make_app, empty_database_url):
 
 
 def test_offices_migration_keeps_every_event_reachable(make_app, empty_database_url):
-    """0010 makes an office of every organiser unit in use (spaces and case aside), puts each
+    """0013 makes an office of every organiser unit in use (spaces and case aside), puts each
     event in its unit's office, keeps today's accounts reaching what they reached, and moves
     each certificate register to its office."""
     fresh = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)

@@ -1,8 +1,8 @@
 """Offices own events: offices, memberships (an account's role in an office), events.office_id,
 and the certificate register keyed by office.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 21:40:00
 
 Data: every organiser_unit in use becomes an office (spaces collapsed; units that differ only
@@ -18,8 +18,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
