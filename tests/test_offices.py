@@ -3,7 +3,10 @@ and the admin's office pages. The route walk with other offices' people is in te
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from tests.conftest import PASSWORD, ApiClient, log_in
 from tests.factories import UNIT, make_event, open_event
@@ -168,3 +171,34 @@ def test_admin_makes_an_office_and_adds_a_member(client, users):
         f"/admin/offices/{office_id}/members", data={"email": users.staff.email, "role": ""}
     )
     assert taken_out.status_code == 302 and office_id not in office_roles(users.staff.id)
+
+
+def test_admin_gives_the_office_a_logo_for_its_letterhead(client, users):
+    office = users.organiser.memberships[0].office
+    log_in(client, users.admin)
+    png = io.BytesIO()
+    Image.new("RGBA", (120, 60), (0, 90, 160, 255)).save(png, "PNG")
+    sent = client.post(
+        f"/admin/offices/{office.id}/logo",
+        data={"logo": (io.BytesIO(png.getvalue()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    db.session.refresh(office)
+    assert office.logo
+    shown = client.get(f"/admin/offices/{office.id}/logo.jpg")
+    assert shown.status_code == 200 and shown.data[:2] == b"\xff\xd8"  # re-encoded as JPEG
+    bad = client.post(
+        f"/admin/offices/{office.id}/logo",
+        data={"logo": (io.BytesIO(b"<svg/>"), "logo.svg")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 200 and 'class="error"' in bad.get_data(as_text=True)
+    removed = client.post(f"/admin/offices/{office.id}/logo", data={"remove": "y"})
+    assert removed.status_code == 302
+    db.session.refresh(office)
+    assert office.logo == ""
+    assert (
+        log_in(client, users.organiser).get(f"/admin/offices/{office.id}/logo.jpg").status_code
+        == 403
+    )

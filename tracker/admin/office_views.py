@@ -6,19 +6,23 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.auth import offices
 from tracker.auth.access import requires
 from tracker.auth.models import Membership, Office, User
 from tracker.auth.roles import Role
+from tracker.compliance.photos import PhotoRejected, prepare_photo
 from tracker.db import utcnow
-from tracker.errors import DomainError, ValidationFailed
+from tracker.errors import DomainError, NotFound, ValidationFailed
 from tracker.extensions import db
 from tracker.forms import AppForm, choices, form_errors
+from tracker.http import send_bytes
+from tracker.storage import get_storage
 
 bp = Blueprint("offices", __name__, url_prefix="/admin/offices")
 
@@ -26,6 +30,13 @@ bp = Blueprint("offices", __name__, url_prefix="/admin/offices")
 class OfficeForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=offices.NAME_MAX)])
     address = StringField(_l("Address"), validators=[Length(max=offices.ADDRESS_MAX)])
+
+
+class LogoForm(AppForm):
+    """The office's logo for its letterhead (kop): re-encoded like checklist photos."""
+
+    logo = FileField(_l("Logo for the letterhead (JPEG, PNG, WebP)"))
+    remove = BooleanField(_l("Remove the logo"))
 
 
 class MemberForm(AppForm):
@@ -91,14 +102,50 @@ def show(office_id: int) -> str | Response:
     return _render(office, form, MemberForm())
 
 
-def _render(office: Office, form: OfficeForm, member_form: MemberForm) -> str:
+def _render(
+    office: Office, form: OfficeForm, member_form: MemberForm, logo_form: LogoForm | None = None
+) -> str:
     return render_template(
         "offices/show.html",
         office=office,
         form=form,
         member_form=member_form,
+        logo_form=logo_form or LogoForm(formdata=None),
         members=_members(office.id),
     )
+
+
+@bp.route("/<int:office_id>/logo", methods=["POST"])
+@requires(Role.ADMIN)
+def set_logo(office_id: int) -> str | Response:
+    office = offices.get_office(office_id)
+    form = LogoForm()
+    if form.validate_on_submit():
+        upload = form.logo.data
+        if form.remove.data:
+            offices.set_logo(office, "", current_user, utcnow())
+        elif upload and getattr(upload, "filename", ""):
+            try:
+                prepared = prepare_photo(upload.read())
+            except PhotoRejected:
+                form.logo.errors.append(
+                    _("This file is not an image we can use (JPEG, PNG, WebP).")
+                )
+                return _render(office, OfficeForm(obj=office), MemberForm(formdata=None), form)
+            key = get_storage().save(prepared.data, "image/jpeg")
+            offices.set_logo(office, key, current_user, utcnow())
+        db.session.commit()
+        flash(_("Office saved."), "success")
+    return redirect(url_for("offices.show", office_id=office.id))
+
+
+@bp.route("/<int:office_id>/logo.jpg")
+@requires(Role.ADMIN)
+def logo(office_id: int) -> Response:
+    office = offices.get_office(office_id)
+    if not office.logo:
+        raise NotFound(_("This office has no logo."))
+    return send_bytes(get_storage().open(office.logo), "image/jpeg", cache="private, no-cache")
 
 
 @bp.route("/<int:office_id>/members", methods=["POST"])

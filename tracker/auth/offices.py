@@ -19,6 +19,7 @@ from tracker.auth.models import Membership, Office, Principal, User
 from tracker.auth.roles import Role, role_rank
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.extensions import db
+from tracker.storage import get_storage
 
 NAME_MAX, ADDRESS_MAX = 300, 500
 OFFICE_ROLES = (Role.ORGANISER.value, Role.STAFF.value)
@@ -110,6 +111,23 @@ def update_office(office: Office, name: str, address: str, actor: Principal, now
         subject_type="office",
         subject_id=office.id,
         details={"before": before, "after": {"name": name, "address": address}},
+    )
+
+
+def set_logo(office: Office, key: str, actor: Principal, now: datetime) -> None:
+    """Keep the storage key of the office's logo (an image already checked and re-encoded by
+    the caller), or remove it with ``key=""``; the old file is deleted. Audited."""
+    old, office.logo = office.logo, key
+    db.session.flush()
+    if old and old != key:
+        get_storage().delete(old)
+    audit.record(
+        "office.logo",
+        now=now,
+        actor=actor,
+        subject_type="office",
+        subject_id=office.id,
+        details={"logo": bool(key)},
     )
 
 
