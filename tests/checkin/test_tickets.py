@@ -91,6 +91,24 @@ def test_ticket_sheet_has_every_name_and_readable_codes(tmp_path):
     assert _pdf_qr_codes(data, tmp_path) == sorted(f"{URL}{i}" for i in range(8))
 
 
+def test_badges_never_cut_the_date_and_print_emoji_names_cleanly(tmp_path):
+    """A long date line wraps instead of ending in "09.00 WIT…" (Papua's time); a name with
+    emoji or letters the sheet's font lacks prints without black boxes; a long name shrinks
+    rather than being cut."""
+    when = "Selasa, 22 Juli 2025 09.00 WITA s.d. Kamis, 24 Juli 2025 16.00 WITA"
+    long_name = "I Gusti Ngurah Bagus Wiranata Kusuma, S.Kom., M.I.Kom., Pranata Humas Ahli Muda"
+    cards = [
+        tickets.TicketCard("Ni Luh Ayu 🌺 Śrī Dewi 😀", "Dinas Kesehatan", "Peserta", URL),
+        tickets.TicketCard(long_name, "Dinas Kominfo", "Narasumber", URL + "2"),
+    ]
+    data = tickets.ticket_sheet_pdf(tickets.SheetText("Pelatihan", when), cards)
+    content = " ".join(_pdf_text(data).split())
+    assert content.count("Kamis, 24 Juli 2025 16.00 WITA") == 2 and "…" not in content
+    assert "Ni Luh Ayu Sri Dewi" in content and "■" not in content
+    assert "Pranata Humas Ahli Muda" in content
+    assert tickets.printable("Ni 🌺 Luh\u200d Ayu Śrī") == "Ni Luh Ayu Sri"
+
+
 def test_door_poster_pdf(tmp_path):
     text = tickets.PosterText(
         organiser="Diskominfo Kabupaten Tabanan",

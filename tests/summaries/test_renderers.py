@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,14 @@ def test_svg_charts_escape_their_labels():
     assert charts.bar_chart([], [], "t", "c") == ""
     line = charts.line_chart([50, None, 100], ["a", "b", "c"], "t", "c")
     assert line.count('class="point"') == 2
+
+
+def test_the_arrivals_bars_carry_their_times_and_counts():
+    """On the board's projector the bars are read from the back of the room: each one has
+    its local start time below it and its count above it."""
+    start = datetime(2025, 7, 22, 0, 20, tzinfo=UTC)  # 08:20 WITA
+    arrivals = [(start + timedelta(minutes=10 * i), n) for i, n in enumerate([3, 8, 12, 0, 1])]
+    svg = charts.arrivals_chart(arrivals, "Asia/Makassar", "Kedatangan")
+    labels = re.findall(r'rotate\([^)]*\)">([^<]*)</text>', svg)
+    assert labels == ["08:20", "08:30", "08:40", "08:50", "09:00"]
+    assert re.findall(r'class="bar-value"[^>]*>([^<]*)<', svg) == ["3", "8", "12", "1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,12 +111,39 @@ QR_SIZE = 34 * mm
 PAD = 5 * mm
 
 
+def printable(text: str) -> str:
+    """The text as the sheet's standard fonts can draw it (Windows-1252): a letter they lack
+    is written without its accent ("Śrī" -> "Sri"), what has no such letter (an emoji, a
+    symbol) is left out, spaces are tidied. Otherwise the PDF shows black boxes."""
+    out = []
+    for char in text:
+        try:
+            char.encode("cp1252")
+            out.append(char)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", char).encode("cp1252", "ignore").decode("cp1252")
+            out.append(base if base.strip() else " " if char.isspace() else "")
+    return " ".join("".join(out).split())
+
+
 def _fit_lines(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     lines = simpleSplit(text, font, size, width) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip()[: max(1, len(lines[-1]) - 1)] + "…"
     return lines
+
+
+def _shrink_to_fit(
+    text: str, font: str, sizes: Sequence[float], width: float, max_lines: int
+) -> tuple[float, list[str]]:
+    """The largest of ``sizes`` at which ``text`` fits in ``max_lines``, with its lines; at the
+    smallest size it takes the lines it needs (never cut: a cut date or name misleads)."""
+    for size in sizes:
+        lines = simpleSplit(text, font, size, width) or [""]
+        if len(lines) <= max_lines:
+            return size, lines
+    return sizes[-1], simpleSplit(text, font, sizes[-1], width) or [""]
 
 
 def _draw_lines(
@@ -136,21 +164,24 @@ def _draw_card(canvas: Canvas, card: TicketCard, text: SheetText, x: float, y: f
     canvas.setDash()
     full = CARD_W - 2 * PAD
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    title = _fit_lines(text.event_title, "Helvetica", 7.5, full, 2)
+    title = _fit_lines(printable(text.event_title), "Helvetica", 7.5, full, 2)
     top = _draw_lines(canvas, title, "Helvetica", 7.5, x + PAD, y + CARD_H - PAD + 2)
     canvas.setFillColorRGB(0, 0, 0)
-    name = _fit_lines(card.name, "Helvetica-Bold", 15, full, 2)
-    top = _draw_lines(canvas, name, "Helvetica-Bold", 15, x + PAD, top - 4)
+    size, name = _shrink_to_fit(printable(card.name), "Helvetica-Bold", (15, 13, 11), full, 2)
+    top = _draw_lines(canvas, name, "Helvetica-Bold", size, x + PAD, top - 4)
     draw_qr(canvas, card.ticket_url, x + CARD_W - PAD - QR_SIZE, y + PAD, QR_SIZE)
     side = full - QR_SIZE - 4 * mm
-    agency = _fit_lines(card.agency, "Helvetica", 9.5, side, 4)
+    agency = _fit_lines(printable(card.agency), "Helvetica", 9.5, side, 3)
     _draw_lines(canvas, agency, "Helvetica", 9.5, x + PAD, top - 4)
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(x + PAD, y + PAD + 10, card.category.upper())
-    canvas.setFont("Helvetica", 7)
+    # The date line, bottom up: it wraps or shrinks, never cut ("09.00 WIT…" reads as Papua).
+    size, when = _shrink_to_fit(printable(text.when), "Helvetica", (7, 6.5, 6), side, 2)
+    canvas.setFont("Helvetica", size)
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    for index, line in enumerate(_fit_lines(text.when, "Helvetica", 7, side, 1)):
-        canvas.drawString(x + PAD, y + PAD - index * 8, line)
+    for index, line in enumerate(reversed(when)):
+        canvas.drawString(x + PAD, y + PAD - 2 + index * size * 1.15, line)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(x + PAD, y + PAD + len(when) * size * 1.15 + 3, card.category.upper())
 
 
 def ticket_sheet_pdf(text: SheetText, cards: Sequence[TicketCard]) -> bytes:

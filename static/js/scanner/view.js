@@ -68,7 +68,7 @@ function storage(key, value) {
 
 export function createView(words, newDeviceName) {
   const el = elements();
-  const { T, hhmm, fill, categoryLabel, tumblerLabel, answerTitle } = words;
+  const { T, hhmm, when, fill, categoryLabel, tumblerLabel, answerTitle } = words;
   let answerTimer = null;
 
   // ---------------------------------------------------------------- the answer
@@ -128,8 +128,8 @@ export function createView(words, newDeviceName) {
       draft: T.window_draft,
       closed: T.window_closed,
       archived: T.window_archived,
-      not_yet: fill(T.window_not_yet, { time: hhmm(event.checkin_opens_at) }),
-      ended: fill(T.window_ended, { time: hhmm(event.checkin_closes_at) }),
+      not_yet: fill(T.window_not_yet, { time: when(event.checkin_opens_at) }),
+      ended: fill(T.window_ended, { time: when(event.checkin_closes_at) }),
     }[door];
     el.doorBanner.hidden = !text;
     if (text) el.doorBanner.textContent = text;
