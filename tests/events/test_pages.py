@@ -209,3 +209,13 @@ def test_the_preview_lists_every_column_and_how_the_file_was_read(client, users)
         assert f"<td>{heading}</td>" in text
     assert "Mengetahui," in text  # the note on where the list ends
     assert _count(event.id) == 0
+
+
+def test_the_event_page_offers_the_semicolon_ticket_links_for_excel(client, users):
+    event = make_event(users.organiser)
+    log_in(client, users.organiser)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    link = f"/events/{event.id}/ticket-links.csv?sep=semicolon"
+    assert f'href="{link}"' in page and "Excel" in page
+    first = client.get(link).get_data(as_text=True).splitlines()[0]
+    assert ";" in first and "," not in first.replace(", ", "")
