@@ -76,16 +76,24 @@ def event(app, users):
     return built
 
 
-def test_the_staff_pages_pass_axe_on_a_phone(new_page, live_server, users, event):
+def too_wide(page: Any) -> int:
+    """How many CSS pixels the page is wider than the screen (0: it fits; tables scroll in
+    their own region)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_the_staff_pages_pass_axe_and_fit_a_phone(new_page, live_server, users, event):
     page = new_page(viewport=PHONE)
     log_in_page(page, live_server, users.admin.email)
     ids = {"e": event.event.id, "c": event.checklist.id, "p": event.people[0].id}
-    found = {}
+    found, wide = {}, {}
     for path in STAFF_PAGES:
         page.goto(live_server + path.format(**ids))
         page.wait_for_load_state("networkidle")
         found[path] = violations(page)
+        wide[path] = too_wide(page)
     assert {path: v for path, v in found.items() if v} == {}
+    assert {path: px for path, px in wide.items() if px > 0} == {}
 
 
 def test_the_participants_pages_pass_axe_on_a_phone(new_page, live_server, event):
