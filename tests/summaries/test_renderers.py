@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
 from tests.summaries.fake import fake_rows, fake_summary
-from tracker import charts
+from tracker import charts, pdf_fonts
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
 from tracker.summaries.data import Labels
 from tracker.summaries.pdf import layout
@@ -32,6 +32,7 @@ PURE = [
     "tracker.summaries.columns",
     "tracker.summaries.narrative",
     "tracker.charts",
+    "tracker.pdf_fonts",
     "tracker.summaries.pdf.layout",
     "tracker.summaries.pdf.summary",
     "tracker.summaries.pdf.report",
@@ -233,7 +234,7 @@ def test_pdf_wraps_long_names_instead_of_cutting_them():
 
 
 def test_pdf_falls_back_to_reportlabs_own_font(monkeypatch):
-    monkeypatch.setattr(layout, "DEJAVU_DIRS", ())
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_DIRS", ())
     monkeypatch.delenv("SUMMARY_PDF_FONT_DIR", raising=False)
     layout.fonts.cache_clear()
     layout.styles.cache_clear()

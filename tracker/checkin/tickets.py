@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from tracker.exports import csv_bytes
+from tracker.pdf_fonts import drawable, fonts
 from tracker.placeholders import fill
 
 # --- QR codes ---------------------------------------------------------------------------------
@@ -111,21 +111,6 @@ QR_SIZE = 34 * mm
 PAD = 5 * mm
 
 
-def printable(text: str) -> str:
-    """The text as the sheet's standard fonts can draw it (Windows-1252): a letter they lack
-    is written without its accent ("Śrī" -> "Sri"), what has no such letter (an emoji, a
-    symbol) is left out, spaces are tidied. Otherwise the PDF shows black boxes."""
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("cp1252", "ignore").decode("cp1252")
-            out.append(base if base.strip() else " " if char.isspace() else "")
-    return " ".join("".join(out).split())
-
-
 def _fit_lines(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     lines = simpleSplit(text, font, size, width) or [""]
     if len(lines) > max_lines:
@@ -163,25 +148,28 @@ def _draw_card(canvas: Canvas, card: TicketCard, text: SheetText, x: float, y: f
     canvas.rect(x, y, CARD_W, CARD_H, 1, 0)
     canvas.setDash()
     full = CARD_W - 2 * PAD
+    font = fonts()  # Unicode (DejaVu): "Śrī" as written; an emoji left out, not a black box
+    regular, bold = font.regular, font.bold
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    title = _fit_lines(printable(text.event_title), "Helvetica", 7.5, full, 2)
-    top = _draw_lines(canvas, title, "Helvetica", 7.5, x + PAD, y + CARD_H - PAD + 2)
+    title = _fit_lines(drawable(text.event_title, regular), regular, 7.5, full, 2)
+    top = _draw_lines(canvas, title, regular, 7.5, x + PAD, y + CARD_H - PAD + 2)
     canvas.setFillColorRGB(0, 0, 0)
-    size, name = _shrink_to_fit(printable(card.name), "Helvetica-Bold", (15, 13, 11), full, 2)
-    top = _draw_lines(canvas, name, "Helvetica-Bold", size, x + PAD, top - 4)
+    size, name = _shrink_to_fit(drawable(card.name, bold), bold, (15, 13, 11), full, 2)
+    top = _draw_lines(canvas, name, bold, size, x + PAD, top - 4)
     draw_qr(canvas, card.ticket_url, x + CARD_W - PAD - QR_SIZE, y + PAD, QR_SIZE)
     side = full - QR_SIZE - 4 * mm
-    agency = _fit_lines(printable(card.agency), "Helvetica", 9.5, side, 3)
-    _draw_lines(canvas, agency, "Helvetica", 9.5, x + PAD, top - 4)
+    agency = _fit_lines(drawable(card.agency, regular), regular, 9.5, side, 3)
+    _draw_lines(canvas, agency, regular, 9.5, x + PAD, top - 4)
     # The date line, bottom up: it wraps or shrinks, never cut ("09.00 WIT…" reads as Papua).
-    size, when = _shrink_to_fit(printable(text.when), "Helvetica", (7, 6.5, 6), side, 2)
-    canvas.setFont("Helvetica", size)
+    size, when = _shrink_to_fit(drawable(text.when, regular), regular, (7, 6.5, 6), side, 2)
+    canvas.setFont(regular, size)
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
     for index, line in enumerate(reversed(when)):
         canvas.drawString(x + PAD, y + PAD - 2 + index * size * 1.15, line)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(x + PAD, y + PAD + len(when) * size * 1.15 + 3, card.category.upper())
+    canvas.setFont(bold, 10)
+    category = drawable(card.category.upper(), bold)
+    canvas.drawString(x + PAD, y + PAD + len(when) * size * 1.15 + 3, category)
 
 
 def ticket_sheet_pdf(text: SheetText, cards: Sequence[TicketCard]) -> bytes:
