@@ -19,7 +19,7 @@ const config = JSON.parse(document.getElementById("scanner-config").textContent)
 const zone = config.event.timezone;
 const lang = document.documentElement.lang;
 const words = wordsFor(config.strings, config.categories, clockIn(zone), whenIn(zone, lang));
-const view = createView(words, () => `device-${nonce().slice(0, 6)}`);
+const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
 
 function scan(key, method) {
