@@ -132,7 +132,13 @@ def preview(event_id: int, import_id: int) -> str | Response:
             db.session.commit()
             flash(_("%(n)d participants imported.", n=created), "success")
             return redirect(url_for("participants.index", event_id=event.id))
-    plan = roster_import.plan_pending(event, pending, current_user)
+    try:
+        plan = roster_import.plan_pending(event, pending, current_user)
+    except DomainError as exc:  # rows the upload's check does not read (a damaged part)
+        roster_import.drop_pending(pending)
+        db.session.commit()
+        flash(exc.message, "error")
+        return redirect(url_for("participants.upload", event_id=event.id))
     return render_template(
         "participants/preview.html",
         event=event,

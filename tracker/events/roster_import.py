@@ -19,7 +19,7 @@ from tracker.events.column_assignments import forget_columns, remember_columns, 
 from tracker.events.headings import Assignment
 from tracker.events.models import Event, ParticipantImport
 from tracker.events.registration import ImportPlan, apply_import, plan_import
-from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, read_roster
+from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, open_roster, read_roster
 from tracker.extensions import db
 
 #: The largest roster file taken, in bytes (20,000 rows of XLSX is about 1.5 MB).
@@ -40,8 +40,7 @@ def read_plan(
     Raises ValidationFailed when the file cannot be read at all, or, with ``require_name``,
     when a sheet has no name column (the preview lets the organiser assign one instead).
     """
-    if len(data) > MAX_ROSTER_BYTES:
-        raise ValidationFailed(_("The file is larger than 10 MB."), {"file": _("Too large.")})
+    _check_size(data)
     assignments = {**(saved_assignments(user) if user is not None else {}), **(columns or {})}
     try:
         roster = read_roster(filename, data, assignments)
@@ -63,6 +62,11 @@ def read_plan(
     return plan
 
 
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_ROSTER_BYTES:
+        raise ValidationFailed(_("The file is larger than 10 MB."), {"file": _("Too large.")})
+
+
 def heading_rows(plan: ImportPlan) -> list[dict[str, object]]:
     """Each sheet's heading row: its sheet, row numbers, and the key to assign columns by."""
     return [
@@ -72,12 +76,17 @@ def heading_rows(plan: ImportPlan) -> list[dict[str, object]]:
 
 
 def stage_upload(event: Event, user: User, filename: str | None, data: bytes) -> ParticipantImport:
-    """Keep the upload for the preview after checking it can be read. Raises ValidationFailed.
-
-    A file whose name column is not recognised is kept too: its preview asks for it.
+    """Keep the upload for the preview after checking it can be opened and has headings; its
+    rows are read by the preview (reading them here too doubled the wait). Raises
+    ValidationFailed. A file whose name column is not recognised is kept: its preview asks.
     """
     name = (filename or "upload").rsplit("/", 1)[-1][:255]
-    read_plan(event, name, data, user, require_name=False)
+    _check_size(data)
+    try:
+        with open_roster(name, data) as reader:
+            reader.check_headings()
+    except RosterFileError as exc:
+        raise ValidationFailed(str(exc), {"file": str(exc)}) from exc
     pending = ParticipantImport(event_id=event.id, user_id=user.id, filename=name, content=data)
     db.session.add(pending)
     db.session.flush()
@@ -114,6 +123,10 @@ def assign_columns(
         remember_columns(user, layout, columns, now)
 
 
+def drop_pending(pending: ParticipantImport) -> None:
+    db.session.execute(delete(ParticipantImport).where(ParticipantImport.id == pending.id))
+
+
 def read_by_headings(event: Event, pending: ParticipantImport, user: User) -> None:
     """Forget the organiser's choices for this upload's heading rows."""
     forget_columns(user, [layout.key for layout in plan_pending(event, pending, user).sheets])
@@ -126,5 +139,5 @@ def confirm(event: Event, pending: ParticipantImport, user: User, now: datetime)
     """
     plan = read_plan(event, pending.filename, pending.content, user)
     created = apply_import(event, plan, now)
-    db.session.execute(delete(ParticipantImport).where(ParticipantImport.id == pending.id))
+    drop_pending(pending)
     return created
