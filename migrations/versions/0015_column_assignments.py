@@ -1,8 +1,8 @@
 """The import's column assignments: the field an organiser chose for each column of a
 heading row, remembered for the next file with the same headings.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-29 21:25:31.787599
 
 A new table only: nothing existing is rebuilt.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
