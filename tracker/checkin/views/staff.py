@@ -64,6 +64,8 @@ def board(event_id: int) -> str:
         ],
         categories={key.value: str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
         shared=door_passes.shared_phones(event.id),
+        # Full screen for the room: big numbers and the labelled bars, no menus or lists.
+        projector=request.args.get("view") == "projector",
     )
 
 
