@@ -7,11 +7,12 @@ shown in the event's time zone (WITA, ``Asia/Makassar``, for Bali).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -69,6 +70,11 @@ def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medi
     return f"{text} {times.zone_label(local, name)}"
 
 
+def day_label(day: date) -> str:
+    """An event day as a page says it, with its weekday ("Rabu, 22 Juli 2026")."""
+    return babel_format_date(day, "EEEE, d MMMM y")
+
+
 def register_i18n(app: Flask) -> None:
     translations = Path(__file__).parent / "translations"
     babel.init_app(
@@ -77,4 +83,5 @@ def register_i18n(app: Flask) -> None:
         default_translation_directories=str(translations),
     )
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

@@ -1,9 +1,11 @@
 """Check-in over the API: scans from the door's devices, undo, attendance, tickets, search.
 
 Every answer of ``POST .../checkins`` carries ``status`` at the top (checked_in,
-already_checked_in, invalid, wrong_event, not_open); error answers also carry the usual
-``error`` object, so clients that only read ``error`` keep working. A failed scan is still a
-committed row of the scan log, which is why the view answers errors itself instead of raising.
+already_checked_in, invalid, wrong_event, not_open; for an exit checked_out or
+not_checked_in) and, for a scan that counted, the event ``day`` it counted for; error answers
+also carry the usual ``error`` object, so clients that only read ``error`` keep working. A
+failed scan is still a committed row of the scan log, which is why the view answers errors
+itself instead of raising.
 """
 
 from __future__ import annotations
@@ -57,11 +59,17 @@ class CheckInIn(Strict):
     method: Literal["scanner", "manual"] = "scanner"
     nonce: str | None = Field(default=None, min_length=1, max_length=64)
     scanned_at: datetime | None = None
+    #: entry (the default: the day's first is checked_in) or exit (the day's last exit).
+    type: Literal["entry", "exit"] = "entry"
+    #: The agenda session at whose door the scanner stands (an entry): session attendance.
+    session_id: int | None = Field(default=None, gt=0, le=MAX_ID)
 
     @model_validator(mode="after")
     def _one_of_code_or_id(self) -> CheckInIn:
         if (self.code is None) == (self.participant_id is None):
             raise ValueError("send either code or participant_id")
+        if self.type == "exit" and self.session_id is not None:
+            raise ValueError("an exit is from the event's door: send no session_id")
         return self
 
 
@@ -69,6 +77,7 @@ _MESSAGES = {
     ScanResult.INVALID: lambda: _("Unknown ticket."),
     ScanResult.WRONG_EVENT: lambda: _("This ticket is for another event."),
     ScanResult.NOT_OPEN: lambda: _("Check-in is not open for this event."),
+    ScanResult.NOT_IN: lambda: _("No entry today to exit from: scan the entry first."),
 }
 
 
@@ -90,6 +99,11 @@ def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]
     if outcome.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY):
         body["checked_in_at"] = iso(outcome.checked_in_at, timezone)
         body["gate"] = outcome.gate
+        body["day"] = outcome.day.isoformat() if outcome.day else None
+    elif outcome.result == ScanResult.CHECKED_OUT:
+        body["checked_out_at"] = iso(outcome.checked_in_at, timezone)
+        body["gate"] = outcome.gate
+        body["day"] = outcome.day.isoformat() if outcome.day else None
     else:
         body["error"] = {
             "code": outcome.result.value,
@@ -111,6 +125,8 @@ def _scan_input(body: CheckInIn) -> services.ScanInput:
         method=Method(body.method),
         nonce=body.nonce,
         scanned_at=body.scanned_at,  # without an offset: read in the event's zone
+        kind=services.ScanKind(body.type),
+        session_id=body.session_id,
     )
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.checkin.models import CheckIn, Method
+from tracker.checkin.models import CheckIn, CheckInDay, Method
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
@@ -259,3 +259,47 @@ def list_check_ins(event: Event, q: str = "", limit: int = 500) -> list[CheckInR
             | Participant.agency.icontains(q.strip(), autoescape=True)
         )
     return [CheckInRow(*row) for row in db.session.execute(query)]
+
+
+# --- days ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayPresence:
+    """One person on one day of the event: the day's first entry and last exit (None when
+    nobody scanned them out), with the gates."""
+
+    participant_id: int
+    first_in_at: datetime
+    gate: str
+    last_out_at: datetime | None
+    out_gate: str
+
+
+def day_attendance(event: Event, day: date) -> dict[int, DayPresence]:
+    """Who was present on ``day`` (an event day: tracker.events.days.event_dates), by
+    participant id, with their first entry and last exit: the daftar hadir's Jam datang and
+    Jam pulang. One indexed query; a person absent that day is not in it."""
+    rows = db.session.execute(
+        select(
+            CheckInDay.participant_id,
+            CheckInDay.first_in_at,
+            CheckInDay.gate,
+            CheckInDay.last_out_at,
+            CheckInDay.out_gate,
+        ).where(CheckInDay.event_id == event.id, CheckInDay.day == day)
+    )
+    return {row[0]: DayPresence(*row) for row in rows}
+
+
+def present_per_day(event: Event) -> dict[date, int]:
+    """How many people were present on each day of the event, every day included (0 for a day
+    nobody came yet): one GROUP BY on the day index."""
+    counts = dict(
+        db.session.execute(
+            select(CheckInDay.day, func.count())
+            .where(CheckInDay.event_id == event.id)
+            .group_by(CheckInDay.day)
+        ).all()
+    )
+    return {window.day: counts.get(window.day, 0) for window in event.day_windows()}
