@@ -29,6 +29,7 @@ from tracker.checkin.attendance import (
     Attendance,
     Split,
     TicketRow,
+    entries_by_day,
     search_participants,
     ticket_list,
 )
@@ -200,10 +201,17 @@ def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
 @requires(Role.STAFF)
 def tickets(event_id: int) -> Response:
     event = get_event(event_id)
-    response = jsonify(
-        event=door_json(event),
-        tickets=[ticket_json(row, event.timezone) for row in ticket_list(event)],
-    )
+    days = entries_by_day(event)
+    tickets = []
+    for row in ticket_list(event):
+        ticket = ticket_json(row, event.timezone)
+        # Who is in on which day: the scanner judges day 2's scans offline with it.
+        ticket["days"] = {
+            day.isoformat(): iso(at, event.timezone)
+            for day, at in days.get(row.participant_id, {}).items()
+        }
+        tickets.append(ticket)
+    response = jsonify(event=door_json(event), tickets=tickets)
     response.headers["Cache-Control"] = "no-store"
     return response
 

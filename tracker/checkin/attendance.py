@@ -292,6 +292,20 @@ def day_attendance(event: Event, day: date) -> dict[int, DayPresence]:
     return {row[0]: DayPresence(*row) for row in rows}
 
 
+def entries_by_day(event: Event) -> dict[int, dict[date, datetime]]:
+    """Each participant's first entry per day (the offline scanner's ticket list: who is in
+    today), in one query."""
+    days: dict[int, dict[date, datetime]] = {}
+    rows = db.session.execute(
+        select(CheckInDay.participant_id, CheckInDay.day, CheckInDay.first_in_at).where(
+            CheckInDay.event_id == event.id
+        )
+    )
+    for participant_id, day, at in rows:
+        days.setdefault(participant_id, {})[day] = at
+    return days
+
+
 def present_per_day(event: Event) -> dict[date, int]:
     """How many people were present on each day of the event, every day included (0 for a day
     nobody came yet): one GROUP BY on the day index."""

@@ -9,6 +9,7 @@ import { colour } from "./words.js";
 const HISTORY_SHOWN = 30;
 const KEYS = {
   gate: "tracker.scanner.gate",
+  mode: "tracker.scanner.mode.", // + the event's id: entry, exit or session:<id>
   device: "tracker.scanner.device",
   sound: "tracker.scanner.sound",
   camera: "tracker.scanner.camera",
@@ -29,6 +30,7 @@ function elements() {
     gateChip: $("gate-chip"),
     gateLabel: $("gate-label"),
     gate: $("gate-name"),
+    mode: $("scan-mode"),
     device: $("device-name"),
     sound: $("sound-on"),
     settings: $("scan-settings"),
@@ -233,6 +235,15 @@ export function createView(words, newDeviceName) {
       showGate();
     });
     el.device.addEventListener("input", () => storage(KEYS.device, el.device.value.trim()));
+    const modeKey = KEYS.mode + el.root.dataset.eventId;
+    const kept = storage(modeKey);
+    if (kept && [...el.mode.options].some((o) => o.value === kept)) el.mode.value = kept;
+    showMode();
+    el.mode.addEventListener("change", () => {
+      storage(modeKey, el.mode.value);
+      showMode();
+      el.code.focus();
+    });
     el.sound.addEventListener("change", () => storage(KEYS.sound, el.sound.checked ? "1" : "0"));
     el.gateChip.addEventListener("click", () => {
       el.settings.open = true;
@@ -240,8 +251,13 @@ export function createView(words, newDeviceName) {
     });
   }
 
+  // The mode shows on the page itself: an exit scanner must not be taken for an entry one.
+  function showMode() {
+    el.root.dataset.mode = el.mode.value.startsWith("session:") ? "session" : el.mode.value;
+  }
+
   function device() {
-    return { gate: el.gate.value.trim(), device: el.device.value.trim() };
+    return { gate: el.gate.value.trim(), device: el.device.value.trim(), mode: el.mode.value };
   }
 
   function showTumbler(value) {
