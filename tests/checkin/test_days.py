@@ -190,3 +190,38 @@ def test_the_api_takes_a_type_and_answers_per_day(training, api, clock):
         "B",
     )
     assert bad.status_code == 422
+
+
+def test_a_scan_at_a_sessions_door_records_the_session_and_the_day(training, api):
+    from datetime import time
+
+    from tracker.checkin.models import SessionAttendance
+    from tracker.events.agenda import SessionInput, add_session
+
+    event, (wayan, *_rest) = training
+    tuesday = add_session(
+        event, SessionInput("Etika", TUESDAY, time(10), time(12)), None, TUESDAY_NINE
+    )
+    thursday = add_session(
+        event, SessionInput("Canva", THURSDAY, time(9), time(11)), None, TUESDAY_NINE
+    )
+    db.session.commit()
+    path = f"/api/v1/events/{event.id}/checkins"
+    staff = api("staff")
+
+    first = staff.post(path, json={"code": wayan.ticket_code, "session_id": tuesday.id})
+    again = staff.post(path, json={"code": wayan.ticket_code, "session_id": tuesday.id})
+    other_day = staff.post(path, json={"code": wayan.ticket_code, "session_id": thursday.id})
+    unknown = staff.post(path, json={"code": wayan.ticket_code, "session_id": 999999})
+    exit_at_session = staff.post(
+        path, json={"code": wayan.ticket_code, "session_id": tuesday.id, "type": "exit"}
+    )
+
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json["status"] == "already_checked_in"
+    assert again.json["checked_in_at"] == first.json["checked_in_at"]
+    assert other_day.status_code == 422 and "session_id" in other_day.json["error"]["fields"]
+    assert unknown.status_code == 422
+    assert exit_at_session.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(SessionAttendance)) == 1
+    assert set(day_attendance(event, TUESDAY)) == {wayan.id}  # the session's scan is the day's

@@ -38,7 +38,7 @@ class DayWindow:
         return self.opens_at <= at <= self.closes_at
 
 
-def _local(day: date, clock: time, zone: ZoneInfo) -> datetime:
+def local_moment(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """``clock`` on ``day`` in the zone, as UTC; a time before NIGHT_ENDS is the night after."""
     moment = datetime.combine(day, clock, tzinfo=zone)
     if clock < NIGHT_ENDS:
@@ -67,12 +67,12 @@ def day_windows(
     custom = {entry.get("date"): entry for entry in day_doors or []}
     windows = []
     for n, day in enumerate(dates):
-        opens = opens_at if n == 0 else _local(day, first_open, zone)
-        closes = closes_at if n == len(dates) - 1 else _local(day, last_close, zone)
+        opens = opens_at if n == 0 else local_moment(day, first_open, zone)
+        closes = closes_at if n == len(dates) - 1 else local_moment(day, last_close, zone)
         entry = custom.get(day.isoformat())
         if entry:
-            opens = _local(day, time.fromisoformat(entry["opens"]), zone)
-            closes = _local(day, time.fromisoformat(entry["closes"]), zone)
+            opens = local_moment(day, time.fromisoformat(entry["opens"]), zone)
+            closes = local_moment(day, time.fromisoformat(entry["closes"]), zone)
         windows.append(DayWindow(day, opens, closes))
     return windows
 
