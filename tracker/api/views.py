@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tracker.api import agenda, certificates, checkins, compliance, events, summaries
+from tracker.api import agenda, certificates, checkins, compliance, events, presence, summaries
 from tracker.api.openapi import build_spec
 from tracker.auth.access import public
 from tracker.extensions import csrf, limiter
@@ -23,6 +23,7 @@ for _child in (
     events.bp,
     agenda.bp,
     checkins.bp,
+    presence.bp,
     compliance.bp,
     summaries.bp,
     certificates.bp,

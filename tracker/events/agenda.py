@@ -249,3 +249,81 @@ def _audit(
         subject_id=session.id,
         details={"title": session.title, "day": session.day.isoformat()},
     )
+
+
+# --- the days' doors and the completion rule ------------------------------------------------
+
+
+@dataclass
+class DayDoor:
+    day: date
+    opens: time
+    closes: time
+
+
+def set_day_doors(
+    event: Event, doors: list[DayDoor], actor: Principal | None, now: datetime
+) -> None:
+    """Set the door times of single days (the others keep the default: the first day's).
+    Raises ValidationFailed for a day that is not the event's, or a door closing before it
+    opens."""
+    days = event_dates(event.starts_at, event.ends_at, event.timezone)
+    zone = ZoneInfo(event.timezone)
+    errors: dict[str, str] = {}
+    for door in doors:
+        key = door.day.isoformat()
+        if door.day not in days:
+            errors[key] = _(
+                "Not one of the event's days (%(first)s to %(last)s).",
+                first=day_label(days[0]),
+                last=day_label(days[-1]),
+            )
+        elif local_moment(door.day, door.closes, zone) <= local_moment(door.day, door.opens, zone):
+            errors[key] = _("The door must close after it opens.")
+    if errors:
+        raise ValidationFailed(_("The door times were not saved."), errors)
+    event.day_doors = [
+        {
+            "date": d.day.isoformat(),
+            "opens": d.opens.strftime("%H:%M"),
+            "closes": d.closes.strftime("%H:%M"),
+        }
+        for d in sorted(doors, key=lambda d: d.day)
+    ] or None
+    db.session.flush()
+    audit.record(
+        "event.day_doors",
+        now=now,
+        actor=actor,
+        event_id=event.id,
+        subject_type="event",
+        subject_id=event.id,
+        details={"day_doors": event.day_doors},
+    )
+
+
+COMPLETION_RULES = ("every_day", "jp_percent")
+
+
+def set_completion_rule(
+    event: Event, rule: str, percent: int, actor: Principal | None, now: datetime
+) -> None:
+    """Who completes the event: every_day, or jp_percent with ``percent`` (1 to 100).
+    Raises ValidationFailed otherwise."""
+    if rule not in COMPLETION_RULES:
+        raise ValidationFailed(_("Unknown completion rule."), {"rule": _("Unknown rule.")})
+    if not 1 <= percent <= 100:
+        raise ValidationFailed(
+            _("The share of JP is from 1 to 100 %."), {"percent": _("From 1 to 100.")}
+        )
+    event.completion_rule, event.completion_percent = rule, percent
+    db.session.flush()
+    audit.record(
+        "event.completion_rule",
+        now=now,
+        actor=actor,
+        event_id=event.id,
+        subject_type="event",
+        subject_id=event.id,
+        details={"rule": rule, "percent": percent},
+    )
