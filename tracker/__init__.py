@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.checkin.views.ticket import bp as tickets_bp
     from tracker.compliance.checklist_template_views import bp as checklist_templates_bp
     from tracker.compliance.views import bp as compliance_bp
+    from tracker.events.agenda_views import bp as agenda_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
     from tracker.messages.views import bp as messages_bp
@@ -81,7 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.summaries.views import bp as summaries_bp
     from tracker.web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
+    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, agenda_bp, api_bp, scanner_bp):
         app.register_blueprint(blueprint)
     for blueprint in (privacy_bp, admin_bp):
         app.register_blueprint(blueprint)

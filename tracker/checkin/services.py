@@ -247,6 +247,8 @@ class Found:
     session_seen_id: int | None = None
     session_at: datetime | None = None
     session_gate: str = ""
+    #: The scan's session was read and is this event's, on the scan's day.
+    session_ok: bool = False
 
 
 _DOOR_COLUMNS = (
@@ -530,6 +532,7 @@ def _read_day(connection: Connection, facts: _Scan, found: Found) -> None:
             {"session_id": _("The session is on another day.")},
         )
     found.session_seen_id, found.session_at, found.session_gate = row[2:]
+    found.session_ok = True
 
 
 def decide(door: Door, scan: ScanInput, found: Found | None, at: datetime) -> ScanOutcome:
@@ -733,7 +736,8 @@ def _log(
             "recorded_at": facts.now,
             "kind": scan.kind.value,
             "day": facts.day,
-            "session_id": scan.session_id,
+            # Only a session that was checked (a refused scan's may not exist at all).
+            "session_id": scan.session_id if found is not None and found.session_ok else None,
             **facts.how(),
         },
     ).scalar()

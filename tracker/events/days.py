@@ -39,7 +39,9 @@ class DayWindow:
 
 
 def local_moment(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """``clock`` on ``day`` in the zone, as UTC; a time before NIGHT_ENDS is the night after."""
+    """``clock`` on ``day`` in the zone, as UTC; a time before NIGHT_ENDS is the night after.
+    A clock given with an offset is read as the event's own clock (the offset is dropped)."""
+    clock = clock.replace(tzinfo=None)
     moment = datetime.combine(day, clock, tzinfo=zone)
     if clock < NIGHT_ENDS:
         moment += timedelta(days=1)
