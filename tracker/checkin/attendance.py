@@ -306,6 +306,20 @@ def entries_by_day(event: Event) -> dict[int, dict[date, datetime]]:
     return days
 
 
+def tumbler_present_per_day(event: Event) -> dict[date, int]:
+    """People who said they brought a tumbler, present on each day of the event (the bottles
+    avoided are counted per day attended, not per calendar day): one GROUP BY."""
+    counts = dict(
+        db.session.execute(
+            select(CheckInDay.day, func.count())
+            .join(CheckIn, CheckIn.participant_id == CheckInDay.participant_id)
+            .where(CheckInDay.event_id == event.id, CheckIn.brought_tumbler.is_(True))
+            .group_by(CheckInDay.day)
+        ).all()
+    )
+    return {window.day: counts.get(window.day, 0) for window in event.day_windows()}
+
+
 def present_per_day(event: Event) -> dict[date, int]:
     """How many people were present on each day of the event, every day included (0 for a day
     nobody came yet): one GROUP BY on the day index."""
