@@ -173,6 +173,24 @@ def attendance_json(event: Event, data: Attendance) -> dict[str, Any]:
             {"name": name, "agency": agency, "checked_in_at": iso(at, tz)}
             for name, agency, at in data.latest
         ],
+        "by_day": [
+            {"day": d.day.isoformat(), "present": d.present, "checked_out": d.checked_out}
+            for d in data.by_day
+        ],
+        "by_session": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "day": s.day.isoformat(),
+                "starts_at": iso(s.starts_at, tz),
+                "ends_at": iso(s.ends_at, tz),
+                "room": s.room,
+                "jp": s.jp,
+                "attended": s.attended,
+                "scanned": s.scanned,
+            }
+            for s in data.by_session
+        ],
         "updated_at": iso(utcnow(), tz),
     }
 

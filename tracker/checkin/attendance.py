@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.checkin.models import CheckIn, CheckInDay, Method
+from tracker.checkin.models import CheckIn, CheckInDay, Method, SessionAttendance
 from tracker.errors import ValidationFailed
-from tracker.events.models import Event, Participant
+from tracker.events.models import AgendaSession, Event, Participant
 from tracker.extensions import db
 
 #: Arrivals are counted in buckets of this many minutes.
@@ -36,6 +36,33 @@ class Split:
     checked_in: int = 0
 
 
+@dataclass(frozen=True)
+class DayFigures:
+    """One day of the event: people present (an entry that day) and those scanned out."""
+
+    day: date
+    present: int
+    checked_out: int
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """One session of the agenda and how many attended it: scanned at its door, or, for a
+    session nobody was scanned at, present that day while it ran (tracker.checkin.presence's
+    rule, counted in SQL)."""
+
+    id: int
+    title: str
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    jp: int
+    attended: int
+    #: True when the count is of scans at the session's door.
+    scanned: bool
+
+
 @dataclass
 class Attendance:
     registered: int = 0
@@ -50,6 +77,10 @@ class Attendance:
     arrivals: list[tuple[datetime, int]] = field(default_factory=list)
     #: (name, agency, checked_in_at), newest first.
     latest: list[tuple[str, str, datetime]] = field(default_factory=list)
+    #: Every day of the event, first to last (one day for a one-day event).
+    by_day: list[DayFigures] = field(default_factory=list)
+    #: The agenda's sessions in order, with their attendance.
+    by_session: list[SessionFigures] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -57,13 +88,82 @@ class Attendance:
 
 
 def attendance(event: Event) -> Attendance:
-    """The event's attendance in four queries, whatever its size."""
+    """The event's attendance in six queries (eight with an agenda), whatever its size: the
+    event-wide figures, then per day and per session."""
     figures = Attendance()
     _registered_and_in(event, figures)
     _methods_and_tumblers(event, figures)
     figures.arrivals = arrivals(event)
     figures.latest = _latest(event)
+    figures.by_day = days_figures(event)
+    figures.by_session = sessions_figures(event)
     return figures
+
+
+def days_figures(event: Event) -> list[DayFigures]:
+    """People present and scanned out on each day of the event (one GROUP BY on the day
+    index); days nobody came yet show 0."""
+    counts = {
+        day: (present, out)
+        for day, present, out in db.session.execute(
+            select(CheckInDay.day, func.count(), func.count(CheckInDay.last_out_at))
+            .where(CheckInDay.event_id == event.id)
+            .group_by(CheckInDay.day)
+        )
+    }
+    return [DayFigures(w.day, *counts.get(w.day, (0, 0))) for w in event.day_windows()]
+
+
+def sessions_figures(event: Event) -> list[SessionFigures]:
+    """Each session with its attendance: the agenda, then (when it has sessions) two GROUP
+    BYs: scans at each session's door, and presence that day while it ran."""
+    rows = db.session.execute(
+        select(
+            AgendaSession.id,
+            AgendaSession.title,
+            AgendaSession.day,
+            AgendaSession.starts_at,
+            AgendaSession.ends_at,
+            AgendaSession.room,
+            AgendaSession.jp,
+        )
+        .where(AgendaSession.event_id == event.id)
+        .order_by(AgendaSession.day, AgendaSession.position, AgendaSession.starts_at)
+    ).all()
+    if not rows:
+        return []
+    scanned = dict(
+        db.session.execute(
+            select(SessionAttendance.session_id, func.count())
+            .where(SessionAttendance.event_id == event.id)
+            .group_by(SessionAttendance.session_id)
+        ).all()
+    )
+    overlapping = dict(
+        db.session.execute(
+            select(AgendaSession.id, func.count(CheckInDay.id))
+            .join(
+                CheckInDay,
+                (CheckInDay.event_id == AgendaSession.event_id)
+                & (CheckInDay.day == AgendaSession.day)
+                & (CheckInDay.first_in_at < AgendaSession.ends_at)
+                & (
+                    CheckInDay.last_out_at.is_(None)
+                    | (CheckInDay.last_out_at > AgendaSession.starts_at)
+                ),
+            )
+            .where(AgendaSession.event_id == event.id)
+            .group_by(AgendaSession.id)
+        ).all()
+    )
+    return [
+        SessionFigures(
+            *row,
+            attended=scanned.get(row[0]) or overlapping.get(row[0], 0),
+            scanned=row[0] in scanned,
+        )
+        for row in rows
+    ]
 
 
 def _registered_and_in(event: Event, figures: Attendance) -> None:
