@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.certificates.public_views import bp as verify_bp
     from tracker.certificates.views import bp as certificates_bp
     from tracker.checkin.views.door import bp as door_bp
+    from tracker.checkin.views.presence import bp as presence_bp
     from tracker.checkin.views.scanner import bp as scanner_bp
     from tracker.checkin.views.staff import bp as checkin_bp
     from tracker.checkin.views.ticket import bp as tickets_bp
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (checkin_bp, door_bp, tickets_bp):
+    for blueprint in (checkin_bp, presence_bp, door_bp, tickets_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
     for blueprint in (messages_bp, certificates_bp, verify_bp):

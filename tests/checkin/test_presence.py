@@ -132,3 +132,19 @@ def test_attendance_per_person_over_the_api(bimtek, api):
     # An entry at 07:00 on Wednesday is now before that day's door.
     early = _scan(event, wayan, _day(DAYS[1], 7))
     assert early.result == "not_open"
+
+
+def test_the_attendance_page_filters_by_day(bimtek, as_role):
+    event, (wayan, luh, made), _sessions = bimtek
+    _scan(event, wayan, _day(DAYS[0], 8))
+    _scan(event, made, _day(DAYS[1], 8))
+    page = as_role("staff")
+    base = f"/events/{event.id}/attendance"
+
+    absent = page.get(f"{base}?filter=absent&day=all").get_data(as_text=True)
+    tuesday = page.get(f"{base}?filter=present&day=2026-07-21").get_data(as_text=True)
+    bad = page.get(f"{base}?filter=nonsense&day=1999-01-01")
+
+    assert luh.name in absent and wayan.name not in absent
+    assert wayan.name in tuesday and made.name not in tuesday
+    assert bad.status_code == 200  # an unknown filter or day shows everyone
