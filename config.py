@@ -93,6 +93,13 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "WHATSAPP_API_URL": env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
         "WHATSAPP_TEMPLATE": env.get("WHATSAPP_TEMPLATE", ""),
         "WHATSAPP_RATE_PER_MINUTE": int(env.get("WHATSAPP_RATE_PER_MINUTE", "600")),
+        # The live board (tracker/checkin/live_figures.py): screens held open by server-sent
+        # events, per worker process (each holds one of gunicorn's threads; more screens poll),
+        # how often a worker looks for changes, and how long one stream lasts before the
+        # browser reconnects.
+        "BOARD_STREAMS_PER_WORKER": int(env.get("BOARD_STREAMS_PER_WORKER", "2")),
+        "BOARD_PUSH_SECONDS": float(env.get("BOARD_PUSH_SECONDS", "2")),
+        "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", "300")),
         # Certificates signed with the office's PKCS#12 get a trusted time (PAdES B-T) from this
         # RFC 3161 timestamp authority when it is set; without it they are signed without one.
         "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL", ""),

@@ -86,6 +86,9 @@ def make_app(
             "UPLOAD_FOLDER": str(uploads),
             # Jobs wait in memory until a test runs them (jobs fixture): no worker, no file.
             "QUEUE_URL": "memory://",
+            # The board's stream ends within a second (a test reading it reads to its end).
+            "BOARD_STREAM_SECONDS": 1.0,
+            "BOARD_PUSH_SECONDS": 0.2,
         }
         config.update(overrides)
         app = create_app(config)
@@ -109,6 +112,9 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 
 def _empty_all_tables() -> None:
+    from tracker.checkin.live_figures import forget_cached
+
+    forget_cached()  # figures cached under versions of rows about to go
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         _truncate(", ".join(f'"{t.name}"' for t in tables))

@@ -115,6 +115,7 @@ def _register_hooks(app: Flask) -> None:
     from tracker.auth.access import register_access
     from tracker.errors import register_error_handlers
     from tracker.guard import register_input_guard
+    from tracker.static_files import register_static_compression
     from tracker.web import register_security_headers, register_template_helpers, trust_proxies
 
     register_access(app)
@@ -122,4 +123,5 @@ def _register_hooks(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_static_compression(app)
     trust_proxies(app)

@@ -17,7 +17,7 @@ const DOOR_EVERY_MS = 30000;
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
 const words = wordsFor(config.strings, config.categories, clockIn(config.event.timezone));
-const view = createView(words, () => `device-${nonce().slice(0, 6)}`);
+const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
 
 function scan(key, method) {

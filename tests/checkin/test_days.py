@@ -225,3 +225,15 @@ def test_a_scan_at_a_sessions_door_records_the_session_and_the_day(training, api
     assert exit_at_session.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(SessionAttendance)) == 1
     assert set(day_attendance(event, TUESDAY)) == {wayan.id}  # the session's scan is the day's
+
+
+def test_a_day_two_scan_and_an_exit_move_the_boards_version(training):
+    from tracker.checkin.live_figures import figures_version
+
+    event, (wayan, *_rest) = training
+    scan(event, wayan, TUESDAY_NINE)
+    before = figures_version(event.id)
+    scan(event, wayan, WEDNESDAY_NINE)  # no change to checkins: only the day's row
+    after_day_two = figures_version(event.id)
+    scan(event, wayan, WEDNESDAY_NINE + timedelta(hours=5), kind=ScanKind.EXIT)
+    assert before < after_day_two < figures_version(event.id)
