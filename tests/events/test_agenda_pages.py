@@ -145,3 +145,32 @@ def test_the_agenda_imported_from_a_spreadsheet(as_role):
     assert refused.status_code == 422
     assert "di luar hari kegiatan" in refused.get_data(as_text=True)
     assert len(agenda(event)) == 2  # nothing of the refused file was added
+
+
+def test_the_event_page_and_the_ticket_show_the_agenda(as_role, client):
+    event = _training()
+    page = as_role("organiser")
+    form = {
+        "title": "Desain Canva",
+        "day": "2026-07-22",
+        "starts": "13:00",
+        "ends": "14:30",
+        "room": "Aula",
+        "jp": "2",
+        "speakers": "Tim indonesiabaik.id",
+    }
+    page.post(f"/events/{event.id}/agenda/sessions", data=form)
+    shown = page.get(f"/events/{event.id}").get_data(as_text=True)
+    person = event_people(event)[0]
+    ticket = client.get(f"/t/{person.ticket_code}").get_data(as_text=True)
+    for html in (shown, ticket):
+        assert "Desain Canva" in html and "Tim indonesiabaik.id" in html and "2 JP" in html
+        assert "13:00" in html
+
+
+def event_people(event):
+    from sqlalchemy import select
+
+    from tracker.events.models import Participant
+
+    return list(db.session.scalars(select(Participant).where(Participant.event_id == event.id)))

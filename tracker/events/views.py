@@ -15,6 +15,7 @@ from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events import services
+from tracker.events.agenda import agenda
 from tracker.events.forms import EVENT_FIELDS_RENAMED, EventForm, VenueForm
 from tracker.events.models import Event
 from tracker.extensions import db
@@ -39,7 +40,9 @@ def index() -> str:
 def show(event_id: int) -> str:
     event = services.get_event(event_id)
     counts = services.participant_counts(event)
-    return render_template("events/show.html", event=event, counts=counts, form=ConfirmForm())
+    return render_template(
+        "events/show.html", event=event, counts=counts, form=ConfirmForm(), sessions=agenda(event)
+    )
 
 
 def _event_form(event: Event | None) -> EventForm:
