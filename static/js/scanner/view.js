@@ -124,6 +124,13 @@ export function createView(words, newDeviceName, decoderUrl) {
     if (show) el.loginText.textContent = T.login_again;
   }
 
+  // When the door opens next: the first day's opening, or between days the next day's.
+  function nextOpening(event) {
+    const now = Date.now();
+    const next = (event.days || []).find((d) => Date.parse(d.opens_at) > now);
+    return next ? next.opens_at : event.checkin_opens_at;
+  }
+
   function showDoor(event) {
     const door = doorState(event, Date.now());
     el.root.dataset.door = door;
@@ -131,7 +138,7 @@ export function createView(words, newDeviceName, decoderUrl) {
       draft: T.window_draft,
       closed: T.window_closed,
       archived: T.window_archived,
-      not_yet: fill(T.window_not_yet, { time: hhmm(event.checkin_opens_at) }),
+      not_yet: fill(T.window_not_yet, { time: hhmm(nextOpening(event)) }),
       ended: fill(T.window_ended, { time: hhmm(event.checkin_closes_at) }),
     }[door];
     el.doorBanner.hidden = !text;

@@ -126,6 +126,8 @@ def page(event_id: int) -> Response:
     event = get_event(event_id)
     now = utcnow()
     opens, closes = event.checkin_window()
+    # Between two days of the event, the door opens next on the next day's.
+    opens = next((w.opens_at for w in event.day_windows() if w.opens_at > now), opens)
     html = render_template(
         "checkin/scanner.html",
         event=event,
