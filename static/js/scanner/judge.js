@@ -19,6 +19,37 @@ export function ticketCode(raw) {
   }
 }
 
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const raw = atob(b64 + "===".slice((b64.length + 3) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+function toBase64Url(bytes) {
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+// The list names tickets by a keyed digest, never by code (tracker/checkin/attendance.py,
+// ticket_digest): HMAC-SHA-256 of the code under the list's key, first 16 bytes, base64url.
+// Null where the browser has no WebCrypto (a page not served over HTTPS): the scan then waits
+// for the server, like a scan without a list.
+export async function ticketDigest(digest, raw) {
+  const subtle = window.crypto && window.crypto.subtle;
+  if (!subtle || !digest || digest.algorithm !== "hmac-sha256-128") return null;
+  const key = await subtle.importKey(
+    "raw",
+    fromBase64Url(digest.key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"]
+  );
+  const mac = await subtle.sign("HMAC", key, new TextEncoder().encode(ticketCode(raw)));
+  return toBase64Url(new Uint8Array(mac).slice(0, 16));
+}
+
 export function nonce() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") {
     return window.crypto.randomUUID();
@@ -90,7 +121,8 @@ function earlierEntry(scans, participantId, event, day, sessionId) {
 }
 
 // Judge a scan without the server: against the downloaded list and this device's own scans.
-// `key` is {code} or {participant_id}; `now` in ms. Returns an answer like the API's.
+// `key` is {digest} (of the scanned code: ticketDigest) or {participant_id}, with the scan's
+// `type` and `session_id` if any; `now` in ms. Returns an answer like the API's.
 // Per day: the list says who was in on which day (`days`), this device's scans add its own;
 // an exit needs an entry that day; at a session's door only that session's scans count (the
 // list does not carry session attendance: the server settles it when the scan is sent).
@@ -99,7 +131,7 @@ export function judgeOffline(list, scans, key, now) {
   const ticket =
     key.participant_id != null
       ? list.tickets.find((t) => t.participant_id === key.participant_id)
-      : list.tickets.find((t) => t.code === ticketCode(key.code));
+      : list.tickets.find((t) => key.digest && t.digest === key.digest);
   if (!ticket) return { status: "invalid" };
   const participant = participantOf(ticket);
   const day = dayOf(list.event, now);

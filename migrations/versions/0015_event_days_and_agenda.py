@@ -1,7 +1,7 @@
 """Event days, the agenda, attendance per day and per session
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-29 21:15:42.859786
 
 New tables (agenda sessions and their speakers, check-ins per day, session attendance), new
@@ -59,8 +59,8 @@ def _create_triggers():
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
