@@ -86,8 +86,9 @@ def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
         assert scanner.post(path, json={"code": "no-such-ticket"}).status_code == 404
 
     assert [s for s in duplicate if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
-    # The scan's read, the token, the day's row; after the lock, the check-in again.
-    assert duplicate.count("SELECT") == 4
+    # The token, the caller's role in the office, the scan's read, the day's row; after the
+    # lock, the check-in again.
+    assert duplicate.count("SELECT") == 5
     assert [s for s in unknown if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
 
 
