@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -60,14 +59,19 @@ def localised_event_when(starts_at: datetime, ends_at: datetime, tz: str) -> str
     return times.event_when(starts_at, ends_at, tz, current_language(), _("%(start)s to %(end)s"))
 
 
-def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-    """A datetime in the event's zone, in the page's language, with the zone named."""
+def format_local(value: datetime | None, tz: str | None = None) -> str:
+    """A datetime in the event's zone, in the page's language: "Selasa, 22 Jul 2025 09.00
+    WITA" (tracker.times.moment)."""
     if value is None:
         return ""
-    name = tz or current_app.config["TIMEZONE"]
-    local = value.astimezone(zone(name))
-    text = babel_format_datetime(local.replace(tzinfo=None), fmt, rebase=False)
-    return f"{text} {times.zone_label(local, name)}"
+    return times.moment(value, tz or current_app.config["TIMEZONE"], current_language())
+
+
+def format_clock(value: datetime | None, tz: str | None = None) -> str:
+    """A time of day in the event's zone as the page's language writes it (09.00 / 09:00)."""
+    if value is None:
+        return ""
+    return times.clock_in(value, tz or current_app.config["TIMEZONE"], current_language())
 
 
 def day_label(day: date) -> str:
@@ -84,4 +88,5 @@ def register_i18n(app: Flask) -> None:
     )
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["day_label"] = day_label
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
