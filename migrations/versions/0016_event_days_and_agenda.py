@@ -1,7 +1,7 @@
 """Event days, the agenda, attendance per day and per session
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 21:15:42.859786
 
 New tables (agenda sessions and their speakers, check-ins per day, session attendance), new
@@ -59,8 +59,8 @@ def _create_triggers():
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
