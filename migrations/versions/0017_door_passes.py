@@ -1,8 +1,8 @@
 """Door passes (one person, a few mistypes, ten minutes, never renewed) and the organiser's
 switch for the door poster's code (issues 11.6 and 13.3).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-29 22:12:21.869090
 
 A new table and one new column with a default (the poster stays on for every event).
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
