@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# 127.0.0.1: this computer only. 0.0.0.0: phones on the same Wi-Fi too (README: Running your event).
+HOST   ?= 127.0.0.1
 FLASK  := TRACKER_ENV=development $(BIN)/flask --app wsgi
 MOS    := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 # The PostgreSQL database the suite may wipe (never point this at real data).
@@ -42,10 +44,13 @@ extract-messages: $(VENV)/.base
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:$(PORT) with the job worker (Ctrl+C stops both)"
-	@$(FLASK) worker & worker=$$!; \
+	@address=$$($(BIN)/python -m tracker.lan $(HOST) $(PORT)); \
+	export BASE_URL=$${BASE_URL:-$$address}; \
+	echo "Serving on $$BASE_URL with the job worker (Ctrl+C stops both)"; \
+	echo "Links and QR codes point at $$BASE_URL"; \
+	$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker; exit 0' INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT); \
+	$(FLASK) run --host $(HOST) --port $(PORT); \
 	kill $$worker 2>/dev/null; wait $$worker
 
 test: install-dev

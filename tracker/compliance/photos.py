@@ -80,8 +80,11 @@ def _jpeg(image: Image.Image, side: int) -> bytes:
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    # No exif= and no icc_profile=: Pillow writes neither unless asked.
-    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    # No exif= and no icc_profile=; and Pillow writes the source's comment (COM) and XMP from
+    # ``info`` unless told otherwise: a phone's or an editor's comment can name a person or a
+    # place, so nothing of ``info`` goes out.
+    copy.info = {}
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, comment=b"")
     return out.getvalue()
 
 

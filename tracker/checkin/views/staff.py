@@ -29,7 +29,7 @@ from tracker.events.registration import get_participant, reissue_ticket
 from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
-from tracker.http import send_bytes, site_url
+from tracker.http import links_stay_on_this_computer, send_bytes, site_url
 from tracker.i18n import current_language, iso, localised_event_when
 from tracker.times import long_time
 
@@ -194,6 +194,22 @@ def _pdf(data: bytes, filename: str) -> Response:
     return send_bytes(data, "application/pdf", filename, inline=True)
 
 
+def _loopback_first() -> bool:
+    """Links would point at this computer only, and the organiser has not chosen to go on."""
+    return links_stay_on_this_computer() and request.args.get("anyway") != "1"
+
+
+def _loopback_warning(event: Event) -> Response:
+    args = {**request.args.to_dict(), "anyway": "1"}
+    page = render(
+        "checkin/loopback_warning.html",
+        event=event,
+        address=site_url("/").rstrip("/"),
+        anyway=url_for(request.endpoint or "events.index", event_id=event.id, **args),
+    )
+    return Response(page, status=409, mimetype="text/html")
+
+
 @bp.route("/door/poster-switch", methods=["POST"])
 @requires(Role.ORGANISER)
 def door_poster_switch(event_id: int) -> Response:
@@ -227,6 +243,8 @@ def door_poster(event_id: int) -> Response:
     if not event.door_poster:
         flash(_("The door poster's code is off for this event: switch it on first."), "warning")
         return redirect(url_for("events.show", event_id=event.id))
+    if _loopback_first():
+        return _loopback_warning(event)
     opens, closes = event.checkin_window()
     url = site_url(url_for("door.open_door", token=door_codes.poster_code(_secret(), event.id)))
     text = tickets.PosterText(
@@ -286,6 +304,8 @@ def _log_export(event_id: int, action: str, count: int) -> None:
 @requires(Role.ORGANISER)
 def ticket_sheet(event_id: int) -> Response:
     event = get_event(event_id)
+    if _loopback_first():
+        return _loopback_warning(event)
     people = _selected(event)
     cards = [
         tickets.TicketCard(p.name, p.agency, category_label(p.category), ticket_url(p.ticket_code))
