@@ -26,6 +26,8 @@ from tests.clock import TUESDAY_NINE
 from tracker import create_app
 from tracker.auth.models import User
 from tracker.auth.services import create_user, issue_token
+from tracker.auth.sessions import SEEN_KEY, SESSION_KEY, start_session
+from tracker.db import utcnow
 from tracker.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -212,11 +214,17 @@ def users(app: Flask) -> Accounts:
 
 def log_in(client: FlaskClient, user: User | None) -> FlaskClient:
     """Put the user in the client's session (the login form itself is tested separately)."""
+    key = None
+    if user is not None:  # an open login session, as the login form makes (auth/sessions.py)
+        key = start_session(user.id, utcnow())
+        db.session.commit()
     with client.session_transaction() as session:
         session.clear()
         if user is not None:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session[SESSION_KEY] = key
+            session[SEEN_KEY] = int(utcnow().timestamp())
     return client
 
 

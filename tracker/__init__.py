@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker import audit  # noqa: F401 - registers the audit log's table
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
+    from tracker.auth.team_views import bp as team_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.certificates.public_views import bp as verify_bp
     from tracker.certificates.views import bp as certificates_bp
@@ -83,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (privacy_bp, admin_bp):
+    for blueprint in (privacy_bp, admin_bp, team_bp):
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
