@@ -31,10 +31,16 @@ def _app():  # noqa: ANN202 - the Flask app, imported late so --help stays quick
 
 
 def _event(title: str, size: int, now: Any) -> int:
+    """An open event in the office bench.tasks seed made (its staff may scan there)."""
+    from tracker.auth.offices import find_office
     from tracker.events.models import Event
     from tracker.extensions import db
 
+    office = find_office("Diskominfo Provinsi Bali")
+    if office is None:
+        raise RuntimeError("bench.tasks seed makes the office first")
     event = Event(
+        office_id=office.id,
         title=title,
         organiser_unit="Diskominfo Provinsi Bali",
         starts_at=now - timedelta(hours=4),

@@ -36,6 +36,7 @@ def _export_paths(event, person, request_id) -> dict[str, str]:
         "export.summary_xlsx": f"{base}/summary.xlsx",
         "export.summary_csv": f"{base}/summary.csv",
         "export.person_json": f"/privacy/requests/{request_id}/export.json",
+        "export.ticket_list": f"/api/v1/events/{event.id}/tickets",
     }
 
 
@@ -68,6 +69,7 @@ def _scan_meanwhile(monkeypatch, api, event, person) -> list[int]:
         "export.summary_xlsx",
         "export.summary_csv",
         "export.person_json",
+        "export.ticket_list",
     ],
 )
 def test_an_export_and_a_scan_at_the_same_moment_both_succeed(

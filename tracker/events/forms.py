@@ -27,7 +27,7 @@ from tracker.events.models import (
     Event,
 )
 from tracker.events.services import EventInput, VenueInput, check_timezone
-from tracker.forms import AppForm, choices
+from tracker.forms import REFUSE_NOT_CUT, AppForm, choices
 
 #: The event service's field names that the form spells otherwise (see tracker.forms.form_errors).
 EVENT_FIELDS_RENAMED = {"venue.": "new_venue_"}
@@ -56,7 +56,10 @@ class EventForm(AppForm):
     organiser_unit = StringField(
         _l("Organising unit"),
         validators=[DataRequired(), Length(max=300)],
-        description=_l("e.g. Diskominfo Kabupaten Tabanan"),
+        description=_l(
+            "e.g. Diskominfo Kabupaten Tabanan. A new event belongs to the office this names "
+            "(or to your only office); only that office's people see it."
+        ),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     starts_at = DateTimeLocalField(
@@ -183,7 +186,9 @@ class VenueForm(AppForm):
 
 
 class ParticipantForm(AppForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=200)], render_kw=REFUSE_NOT_CUT
+    )
     agency = StringField(
         _l("Agency (instansi / OPD)"),
         validators=[Length(max=300)],

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.auth.models import Office
 from tracker.db import UTCDateTime, utcnow
 from tracker.extensions import db
 
@@ -114,12 +115,16 @@ class Event(DoorWindow, db.Model):
             "expected_participants IS NULL OR expected_participants >= 0", name="expected"
         ),
         Index("ix_events_starts_at", "starts_at"),
+        Index("ix_events_office_id", "office_id"),
         Index("uq_events_submission", "submission", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    #: The agency that holds the event, e.g. "Diskominfo Kabupaten Tabanan".
+    #: The office that owns the event: only its organisers and staff (and admins) reach it.
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="RESTRICT"))
+    #: The agency as documents name it, e.g. "Diskominfo Kabupaten Tabanan"; usually the
+    #: office's name (an event made through the API lands in the office this names).
     organiser_unit: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -153,6 +158,7 @@ class Event(DoorWindow, db.Model):
     submission: Mapped[str | None] = mapped_column(String(43))
 
     venue: Mapped[Venue | None] = relationship()
+    office: Mapped[Office] = relationship()
 
     def where(self) -> str:
         """Room, building and address, as a ticket or a poster says it; empty without a venue."""
@@ -234,3 +240,23 @@ class ParticipantImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(db.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ColumnAssignment(db.Model):
+    """Which field an organiser chose for each column of a heading row, kept so that the next
+    file with the same headings is read the same way.
+
+    Kept per organiser: one office's lists have their own shapes, and what one person chose
+    never changes how another's files are read.
+    """
+
+    __tablename__ = "column_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "headings_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The digest of the heading row's normalised headings (events.headings.headings_key).
+    headings_key: Mapped[str] = mapped_column(String(64))
+    #: Column index (0-based, as a string) -> field name, or "" for "do not import".
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

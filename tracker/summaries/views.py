@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import charts
 from tracker.auth.access import requires
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance import measurements
@@ -120,7 +121,7 @@ def report() -> tuple[str, int]:
         "summaries/report.html",
         report=report_,
         problem=problem,
-        units=reports.organiser_units(),
+        units=reports.organiser_units(visible_offices(current_user, Role.ORGANISER)),
         args=request.args,
         report_charts=report_charts,
         num=_number,

@@ -20,19 +20,21 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from tracker.auth.access import public, requires
+from tracker.auth.access import for_devices, public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
 from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
-from tracker.i18n import format_local
+from tracker.i18n import current_language
+from tracker.times import moment_from
 
 bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
-#: script in ES modules; v3: the decoder minified and fetched only where needed).
-OFFLINE_CACHE = "tracker-scanner-v3"
+#: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
+#: ticket list of digests).
+OFFLINE_CACHE = "tracker-scanner-v4"
 
 #: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
 DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
@@ -117,6 +119,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
 
 @bp.route("/events/<int:event_id>/scan")
 @requires(Role.STAFF)
+@for_devices
 def page(event_id: int) -> Response:
     """Raises NotFound for an unknown event."""
     event = get_event(event_id)
@@ -126,8 +129,8 @@ def page(event_id: int) -> Response:
         "checkin/scanner.html",
         event=event,
         door=door_state(event, now),
-        opens_text=format_local(opens, event.timezone, "short"),
-        closes_text=format_local(closes, event.timezone, "short"),
+        opens_text=moment_from(opens, now, event.timezone, current_language()),
+        closes_text=moment_from(closes, now, event.timezone, current_language()),
         status_label=EVENT_STATUS_LABELS.get(event.status, event.status),
         config=scanner_config(event),
     )
@@ -139,6 +142,7 @@ def page(event_id: int) -> Response:
 
 @bp.route("/events/<int:event_id>/scan/token")
 @requires(Role.STAFF)
+@for_devices
 def token(event_id: int) -> Response:
     """A fresh CSRF token: the page stays open all day, longer than a token lives."""
     get_event(event_id)
