@@ -133,6 +133,9 @@ class Event(DoorWindow, db.Model):
     livestream_url: Mapped[str] = mapped_column(String(500), server_default="")
     expected_participants: Mapped[int | None]
     allow_walk_ins: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    #: Ask each person to sign on the door page or the scanner at check-in: the signature goes
+    #: on the daftar hadir; without it the list's box stays blank for a wet signature.
+    ask_signature: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
     status: Mapped[str] = mapped_column(String(10), server_default=EventStatus.DRAFT.value)
     #: The door's window; when unset, from DEFAULT_DOORS_OPEN before the start to the end.
     checkin_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -192,6 +195,9 @@ class Participant(db.Model):
     #: Instansi / OPD, e.g. "Dinas Kesehatan Kabupaten Tabanan".
     agency: Mapped[str] = mapped_column(String(300), server_default="")
     position: Mapped[str] = mapped_column(String(200), server_default="")
+    #: A civil servant's NIP (18 digits, stored without spaces); empty for others. Never the
+    #: NIK (16 digits, the national ID), which registration refuses (UU PDP: the minimum).
+    nip: Mapped[str] = mapped_column(String(18), server_default="")
     category: Mapped[str] = mapped_column(String(20), server_default=Category.PARTICIPANT.value)
     #: Lower-cased; NULL when not given (NULLs never collide in the unique constraint).
     email: Mapped[str | None] = mapped_column(String(254))

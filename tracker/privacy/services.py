@@ -1,6 +1,6 @@
 """Retention, anonymisation and data-subject requests (UU PDP).
 
-Anonymising erases what identifies a person (name, e-mail, phone, position) and keeps what the
+Anonymising erases what identifies a person (name, e-mail, phone, position, NIP) and keeps what the
 event's figures are made of (agency, category, check-in time and gate, tumbler answer, the
 pseudonymous person_key), so every aggregate of the summaries stays the same after the purge.
 """
@@ -79,6 +79,7 @@ def anonymise(participants: list[Participant], now: datetime) -> int:
             "email": None,
             "phone": None,
             "position": "",
+            "nip": "",
             "consent_at": None,
             "ticket_code": new_ticket_code(),
             "anonymised_at": now,
@@ -238,6 +239,7 @@ def person_export(participant: Participant) -> dict[str, Any]:
             "name": participant.name,
             "agency": participant.agency,
             "position": participant.position,
+            "nip": participant.nip,
             "category": participant.category,
             "email": participant.email,
             "phone": participant.phone,
