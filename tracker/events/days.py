@@ -23,3 +23,13 @@ def event_dates(starts_at: datetime, ends_at: datetime, timezone: str) -> list[d
     if end.time() < NIGHT_ENDS and last > start.date():
         last -= timedelta(days=1)
     return [start.date() + timedelta(days=n) for n in range((last - start.date()).days + 1)]
+
+
+def day_of(moment: datetime, starts_at: datetime, timezone: str) -> date:
+    """The event day a moment belongs to: its local date, except that the hours after midnight
+    until NIGHT_ENDS still belong to the day before (from the event's second day on)."""
+    zone = ZoneInfo(timezone)
+    when, first = moment.astimezone(zone), starts_at.astimezone(zone).date()
+    if when.time() < NIGHT_ENDS and when.date() > first:
+        return when.date() - timedelta(days=1)
+    return when.date()

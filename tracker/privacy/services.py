@@ -1,8 +1,9 @@
 """Retention, anonymisation and data-subject requests (UU PDP).
 
-Anonymising erases what identifies a person (name, e-mail, phone, position, NIP) and keeps what the
-event's figures are made of (agency, category, check-in time and gate, tumbler answer, the
-pseudonymous person_key), so every aggregate of the summaries stays the same after the purge.
+Anonymising erases what identifies a person (name, e-mail, phone, position, NIP, the
+signatures drawn at check-in) and keeps what the event's figures are made of (agency,
+category, check-in time and gate, tumbler answer, the pseudonymous person_key), so every
+aggregate of the summaries stays the same after the purge.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from tracker import audit
 from tracker.auth.models import User
-from tracker.checkin.models import CheckIn
+from tracker.checkin.models import CheckIn, Signature
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.events.registration import new_ticket_code
@@ -89,6 +90,8 @@ def anonymise(participants: list[Participant], now: datetime) -> int:
     ]
     if rows:
         db.session.execute(update(Participant), rows)
+        ids = [row["id"] for row in rows]
+        db.session.execute(delete(Signature).where(Signature.participant_id.in_(ids)))
     return len(rows)
 
 
@@ -255,5 +258,13 @@ def person_export(participant: Participant) -> dict[str, Any]:
             "gate": checkin.gate,
             "brought_tumbler": checkin.brought_tumbler,
         },
+        "signatures": [
+            {"day": day.isoformat(), "signed_at": signed_at.isoformat()}
+            for day, signed_at in db.session.execute(
+                select(Signature.day, Signature.signed_at)
+                .where(Signature.participant_id == participant.id)
+                .order_by(Signature.day)
+            )
+        ],
         "retention": {"erased_after": purge_due(event).isoformat()},
     }

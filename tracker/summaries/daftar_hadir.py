@@ -14,7 +14,7 @@ certificate design names (one owner: the organiser sets the official once, for b
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from babel.dates import format_date
 from flask_babel import gettext as _
@@ -23,13 +23,13 @@ from sqlalchemy import select
 
 from tracker.certificates.services import saved_design
 from tracker.checkin.models import CheckIn
+from tracker.checkin.signatures import signatures_on
 from tracker.errors import NotFound
-from tracker.events.days import NIGHT_ENDS, event_dates
+from tracker.events.days import day_of, event_dates
 from tracker.events.models import Category, Event, Participant
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.summaries.data import Official, Sheet, SheetRow, SheetWords
-from tracker.times import local
 
 #: The roles a list is made for, in the order the page offers them.
 ROLES = tuple(c.value for c in Category)
@@ -52,16 +52,6 @@ def event_day(event: Event, number: int) -> date:
     return dates[number - 1]
 
 
-def day_of(moment: datetime, event: Event) -> date:
-    """The event day a moment belongs to, by the rule of ``events.days`` (the hours after
-    midnight, until NIGHT_ENDS, still belong to the day before)."""
-    when = local(moment, event.timezone)
-    first = local(event.starts_at, event.timezone).date()
-    if when.time() < NIGHT_ENDS and when.date() > first:
-        return when.date() - timedelta(days=1)
-    return when.date()
-
-
 def check_role(category: str) -> str:
     """Raises NotFound for a role that is not one of ROLES."""
     if category not in ROLES:
@@ -80,17 +70,20 @@ def _people(event: Event, category: str) -> list[tuple[Participant, CheckIn | No
 
 
 def sheet_rows(event: Event, day: date, category: str) -> list[SheetRow]:
-    """Everyone of the role, with their arrival if their check-in falls on ``day``.
+    """Everyone of the role, with their arrival if their check-in falls on ``day``, and the
+    signature they drew that day.
 
     Today a person has one check-in for the whole event and no exit, so ``left`` stays empty
     and only the day they checked in shows a time; per-day entries and exits replace this.
     """
+    signed = signatures_on(event, day)
     rows = []
     for person, checkin in _people(event, category):
         arrived = checkin.checked_in_at if checkin else None
-        if arrived is not None and day_of(arrived, event) != day:
+        if arrived is not None and day_of(arrived, event.starts_at, event.timezone) != day:
             arrived = None
-        rows.append(SheetRow(person.name, person.nip, person.position, person.agency, arrived))
+        texts = (person.name, person.nip, person.position, person.agency)
+        rows.append(SheetRow(*texts, arrived=arrived, signature=signed.get(person.id)))
     return rows
 
 

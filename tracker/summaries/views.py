@@ -114,10 +114,16 @@ def daftar_hadir(event_id: int) -> str:
     )
 
 
-@bp.route("/events/<int:event_id>/daftar-hadir/<int:day>/<category>.<any(pdf, xlsx):fmt>")
+@bp.route("/events/<int:event_id>/daftar-hadir/<int:day>/<category>.pdf")
 @requires(Role.ORGANISER)
-def daftar_hadir_download(event_id: int, day: int, category: str, fmt: str) -> Response:
-    return daftar_hadir_file(get_event(event_id), day, category, fmt, current_user)
+def daftar_hadir_pdf(event_id: int, day: int, category: str) -> Response:
+    return daftar_hadir_file(get_event(event_id), day, category, "pdf", current_user)
+
+
+@bp.route("/events/<int:event_id>/daftar-hadir/<int:day>/<category>.xlsx")
+@requires(Role.ORGANISER)
+def daftar_hadir_xlsx(event_id: int, day: int, category: str) -> Response:
+    return daftar_hadir_file(get_event(event_id), day, category, "xlsx", current_user)
 
 
 # --- the report across events -------------------------------------------------------------

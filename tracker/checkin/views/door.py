@@ -12,10 +12,12 @@ from tracker.auth.access import public
 from tracker.checkin import door_codes
 from tracker.checkin.door_rule import is_open
 from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
+from tracker.checkin.models import ScanResult
 from tracker.checkin.self_checkin import TICKET, check_in_at_door, kind_of, register_walk_in
 from tracker.checkin.services import ScanOutcome
+from tracker.checkin.signatures import read_signature, save_signature
 from tracker.db import utcnow
-from tracker.errors import DomainError
+from tracker.errors import DomainError, ValidationFailed
 from tracker.events.models import Event
 from tracker.events.registration import ParticipantInput
 from tracker.events.services import get_event
@@ -27,6 +29,8 @@ bp = Blueprint("door", __name__)
 csrf.exempt(bp)
 #: The walk-in form's fields are prefixed, so the page's two forms have distinct ids.
 WALK_IN_PREFIX = "w"
+#: Answers after which the signature drawn with the check-in is kept.
+SIGNED_WHEN = (ScanResult.CHECKED_IN, ScanResult.ALREADY)
 
 
 def lookup_limit() -> str:
@@ -108,9 +112,28 @@ def check_in(event_id: int) -> tuple[str, int]:
         return _closed("expired", event)  # or forged: either way, scan the door's code again
     if not form.validate_on_submit():
         return _page(event, checkin_form=form, status=422)
+    try:
+        png = _signature(event, form)
+    except ValidationFailed as exc:  # not an image, or an empty pad: nothing is done yet
+        form.signature.errors = [exc.message]
+        return _page(event, checkin_form=form, status=422)
     answer = check_in_at_door(event, form.who.data, tumbler_answer(form.tumbler.data), utcnow())
+    if png is not None and answer.outcome.person and answer.outcome.result in SIGNED_WHEN:
+        save_signature(event, answer.outcome.person.id, png, "door", utcnow())
     db.session.commit()
     return _answer(event, answer.outcome, checkin_form=form)
+
+
+def _signature(event: Event, form: DoorCheckInForm) -> bytes | None:
+    """The drawn signature, checked; None when the event asks for none, or the browser could
+    not show the pad (the printed list is signed by hand then). Raises ValidationFailed."""
+    if not event.ask_signature:
+        return None
+    if form.signature.data:
+        return read_signature(form.signature.data)
+    if form.pad.data == "1":
+        raise ValidationFailed(_("Sign on the pad first."))
+    return None
 
 
 def _walk_in_entry(form: WalkInForm) -> ParticipantInput:

@@ -88,6 +88,8 @@ def _strings() -> dict[str, str]:
         "forget_blocked": _("Some scans are still waiting to be sent; they are kept."),
         "forgotten": _("Removed from this device."),
         "gate_needed": _("Name this gate first (e.g. A, B, Lobby)."),
+        "signature_empty": _("Sign in the box first, or tap Skip."),
+        "signature_failed": _("The signature was not saved: try again, or tap Skip."),
     }
 
 
@@ -104,6 +106,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
             "token": url_for("scanner.token", event_id=event.id),
             "service_worker": url_for("scanner.service_worker"),
         },
+        "signature": {"ask": event.ask_signature, "url": f"{api}/signatures"},
         "offline_cache": OFFLINE_CACHE,
         "categories": {str(key): str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
         "strings": _strings(),
