@@ -93,6 +93,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "WHATSAPP_API_URL": env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
         "WHATSAPP_TEMPLATE": env.get("WHATSAPP_TEMPLATE", ""),
         "WHATSAPP_RATE_PER_MINUTE": int(env.get("WHATSAPP_RATE_PER_MINUTE", "600")),
+        # Certificates signed with the office's PKCS#12 get a trusted time (PAdES B-T) from this
+        # RFC 3161 timestamp authority when it is set; without it they are signed without one.
+        "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL", ""),
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": production,

@@ -167,3 +167,40 @@ def test_a_logged_in_page_follows_the_language_switch(client, users):
     html = client.get("/events").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "New event" in html and "Log out" in html
+
+
+def test_form_errors_and_not_found_pages_are_indonesian(client, users, api):
+    """WTForms ships no Indonesian catalogue, and werkzeug's error texts are English: both are
+    answered from ours."""
+    html = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "Isian ini wajib diisi." in html and "This field is required" not in html
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    html = missing.get_data(as_text=True)
+    assert "tidak ada" in html and "requested URL" not in html
+    answer = api("organiser").get("/api/v1/events/999999/no-such-thing")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "not_found"
+    assert "tidak ada" in answer.get_json()["error"]["message"]
+    client.get("/lang/en")
+    html = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "This field is required." in html
+
+
+def test_every_form_takes_its_messages_from_our_catalogue():
+    """A form built on FlaskForm directly would show WTForms' English messages again."""
+    from flask_wtf import FlaskForm
+
+    import tracker.admin.forms  # noqa: F401 - every feature's forms, loaded
+    import tracker.certificates.forms  # noqa: F401
+    import tracker.compliance.forms  # noqa: F401
+    import tracker.events.forms  # noqa: F401
+    import tracker.messages.forms  # noqa: F401
+    import tracker.privacy.forms  # noqa: F401
+    from tracker.forms import AppForm
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    strays = [f.__qualname__ for f in subclasses(FlaskForm) if not issubclass(f, AppForm)]
+    assert strays == []

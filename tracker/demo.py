@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.auth.services import create_user
-from tracker.compliance.checklist_templates import load_builtin_templates
+from tracker.compliance.builtin import load_builtin_templates
 from tracker.compliance.services import attach_template
 from tracker.db import utcnow
 from tracker.events.models import Event

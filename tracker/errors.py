@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
@@ -78,11 +79,32 @@ def _handle_domain(exc: DomainError) -> Any:
     return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
 
+#: What a person reads for an HTTP error that carries only werkzeug's own (English) words.
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood. Reload the page and try again."),
+    401: _l("Log in first."),
+    403: _l("You may not open this page."),
+    404: _l("This page or record does not exist, or is no longer here."),
+    405: _l("This address does not take this kind of request."),
+    413: _l("The file or form is too large."),
+    415: _l("This kind of content is not accepted here."),
+}
+
+
+def _http_message(exc: HTTPException) -> str:
+    """The error's own description when the code gave one, else ours in the reader's language:
+    werkzeug's default descriptions are English ("The requested URL was not found...")."""
+    if exc.description and exc.description != type(exc).description:
+        return str(exc.description)
+    return str(HTTP_MESSAGES.get(exc.code or 500, _l("The request was not accepted.")))
+
+
 def _handle_http(exc: HTTPException) -> Any:
     status = exc.code or 500
+    message = _http_message(exc)
     if wants_json():
-        return error_response(status, _http_code(exc), exc.description or exc.name)
-    return render_template("error.html", status=status, message=exc.description), status
+        return error_response(status, _http_code(exc), message)
+    return render_template("error.html", status=status, message=message), status
 
 
 def _retry_after(exc: TooManyRequests) -> int:

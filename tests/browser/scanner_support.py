@@ -102,12 +102,17 @@ def iso_utc(value: datetime) -> str:
 
 
 def watch_errors(page: Any) -> list[str]:
-    """Script errors and console errors (a CSP refusal is one) of the page, as they happen."""
+    """Script errors and console errors (a CSP refusal is one) of the page, as they happen.
+
+    A request that fails because the test took the device offline is the browser's note, not an
+    error of the page: the scanner's background refresh may be under way at that moment."""
     errors: list[str] = []
 
     def on_console(msg: Any) -> None:
         where = (msg.location or {}).get("url", "")
-        if msg.type == "error" and not where.endswith("/favicon.ico"):  # the app has no icon
+        if msg.type != "error" or where.endswith("/favicon.ico"):  # the app has no icon
+            return
+        if "net::ERR_INTERNET_DISCONNECTED" not in msg.text:
             errors.append(f"console: {msg.text} ({where})")
 
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))

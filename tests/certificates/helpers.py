@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.factories import add_people, make_event
 from tests.messages.helpers import check_in_now
@@ -39,3 +44,24 @@ def finished_training(clock, people: int = 4, checked_in: int = 3, **event_field
     design(event)
     clock.shift(timedelta(hours=6, minutes=1))
     return event, registered
+
+
+def self_signed(
+    name: x509.Name, extensions: list[tuple[x509.ExtensionType, bool]]
+) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A self-signed RSA certificate made here (an office's test signing certificate, a test
+    timestamp authority), valid from a year ago for ten years."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=400))
+        .not_valid_after(now + dt.timedelta(days=3650))
+    )
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(key, hashes.SHA256()), key

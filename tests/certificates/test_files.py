@@ -3,21 +3,18 @@ from the rendered page), checked on its verification page, signed and validated.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from tests.certificates.helpers import SIGNER, finished_training
+from tests.certificates.helpers import SIGNER, finished_training, self_signed
 from tests.checkin.test_tickets import _pdf_qr_codes, _pdf_text
 from tracker.certificates import files, services
 from tracker.db import utcnow
@@ -90,38 +87,25 @@ def test_all_in_one_pdf_has_a_page_per_valid_certificate(clock, users, tmp_path)
 
 def _pkcs12(password: bytes) -> tuple[bytes, x509.Certificate]:
     """A self-signed signing certificate, made here (as an office's test certificate)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, "Kepala Diskominfo Kabupaten Tabanan"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Pemerintah Kabupaten Tabanan"),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=400))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    cert, key = self_signed(
+        name, [(x509.BasicConstraints(ca=True, path_length=None), True), (usage, True)]
     )
     data = pkcs12.serialize_key_and_certificates(
         b"tte", key, cert, None, BestAvailableEncryption(password)

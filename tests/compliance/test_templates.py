@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import make_event
 from tracker import audit
 from tracker.compliance import checklist_templates as templates
+from tracker.compliance.builtin import load_builtin_templates
 from tracker.compliance.models import ChecklistTemplate
 from tracker.compliance.services import attach_template
 from tracker.db import utcnow
@@ -23,11 +24,11 @@ def _count() -> int:
 
 
 def test_builtin_templates_load_once(app):
-    first = templates.load_builtin_templates(utcnow())
+    first = load_builtin_templates(utcnow())
     db.session.commit()
     assert sorted(t.key for t in first) == KEYS
     assert all(t.version == 1 and t.builtin for t in first)
-    assert templates.load_builtin_templates(utcnow()) == []
+    assert load_builtin_templates(utcnow()) == []
     assert _count() == 3
 
 
@@ -36,7 +37,7 @@ def test_loader_leaves_an_edited_template_alone(app, users, builtins):
     data.items = data.items[:2]
     templates.save_template_version(data, users.admin, utcnow())
     db.session.commit()
-    assert templates.load_builtin_templates(utcnow()) == []
+    assert load_builtin_templates(utcnow()) == []
     assert templates.get_template("pergub-bali-47-2019").version == 2
 
 

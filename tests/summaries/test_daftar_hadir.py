@@ -194,3 +194,12 @@ def test_the_pdf_is_one_page_per_forty_people_or_so(app, users, as_role):
     assert 2 <= len(reader.pages) <= 4
     text = _text(pdf)
     assert "Peserta 059" in text and text.count("Tanda tangan") == len(reader.pages)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(app, users, as_role):
+    event = make_event(starts_at=TUESDAY_EIGHT, hours=8)
+    register(event, [ParticipantInput(name='=HYPERLINK("http://x","klik")', agency="@Dinas")])
+    data = as_role("organiser").get(f"/events/{event.id}/daftar-hadir/1/participant.xlsx").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("http://x","klik")', "s")]

@@ -7,6 +7,7 @@ import io
 import re
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.summaries.helpers import FORMULA_NAME, UNICODE_NAME, bare_event
 from tracker import audit
@@ -96,11 +97,19 @@ def test_an_unknown_separator_is_refused(built, as_role):
     assert not audit.entries(event_id=built.event.id, action_prefix="export.")
 
 
-def test_xlsx_text_cells_are_safe_too(built, as_role):
+def test_xlsx_names_read_as_written_and_never_run(built, as_role):
+    """The CSV's apostrophe is for CSV only: in XLSX a string cell is never a formula."""
     answer = as_role("organiser").get(f"/events/{built.event.id}/summary.xlsx")
     book = load_workbook(io.BytesIO(answer.data))
-    names = [row[1] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
-    assert "'" + FORMULA_NAME in names and FORMULA_NAME not in names
+    cells = [row[1] for row in book.worksheets[1].iter_rows(min_row=2)]
+    names = [cell.value for cell in cells]
+    assert FORMULA_NAME in names and "'" + FORMULA_NAME not in names
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_the_csv_names_its_charset_once(built, as_role):
+    answer = as_role("organiser").get(f"/events/{built.event.id}/summary.csv", buffered=True)
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_the_report_page_draws_its_charts(built, as_role):
@@ -126,3 +135,25 @@ def test_report_downloads(built, as_role):
         assert answer.status_code == 200 and answer.headers["Content-Disposition"]
     assert client.get("/reports.csv?to=nope").status_code == 422
     assert as_role("staff").get("/reports").status_code == 403
+
+
+def _answer_yes(built) -> None:
+    """The first yes / no item answered "yes" (stored as the English key)."""
+    item = next(i for i in built.checklist.items if i.template_item.answer_type == "yes_no")
+    item.value = "yes"
+    db.session.commit()
+
+
+def test_indonesian_files_carry_no_english_words(built, as_role):
+    """A yes / no answer reads "Ya", and a check-in at the door page has no gate word ("door"):
+    the method says where it was made."""
+    _answer_yes(built)
+    client = as_role("organiser")
+    book = load_workbook(io.BytesIO(client.get(f"/events/{built.event.id}/summary.xlsx").data))
+    values = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
+    assert "Ya" in values and not values & {"yes", "no", "Yes", "No", "door"}
+    pdf = client.get(f"/events/{built.event.id}/summary.pdf").data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert not re.search(r"\b(yes|door)\b", text, re.I)
+    page = client.get(f"/events/{built.event.id}/summary").get_data(as_text=True)
+    assert not re.search(r">\s*(yes|no)\s*<", page)

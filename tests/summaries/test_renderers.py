@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -129,15 +130,35 @@ def test_xlsx_has_the_five_sheets_and_everyone():
     assert facts["Tumbler: yes"] == summary.sustainability.tumbler.yes
 
 
-def test_xlsx_participants_have_safe_words_and_blank_empty_cells():
+def test_xlsx_writes_text_as_it_is_in_string_cells_never_formulas():
+    """In XLSX a string cell is never run, so the CSV's apostrophe would only show up in the
+    spreadsheet as part of the name ('+62 Nyoman): text is written as it is, and what would
+    read as a formula ("=...") is a string cell all the same."""
     words = Labels("en", {"Yes": "=Yes", "No": "+No"}, categories={"participant": "@P"})
-    rows = [r._replace(agency="-1+2") if r.number == 1 else r for r in fake_rows(5)]
-    book = load_workbook(io.BytesIO(summary_xlsx(fake_summary(5), rows, words)))
-    people = list(book["Participants"].iter_rows(values_only=True))
-    assert people[1][2:6] == ("'-1+2", "Pranata Humas", "'@P", "'=Yes")
+    hostile = dict(name="=HYPERLINK(1)", agency="=1+2", position="+62 Nyoman")
+    rows = [r._replace(**hostile) if r.number in (1, 2) else r for r in fake_rows(5)]
+    summary = fake_summary(5)
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, rows, words)))
+    sheet = book["Participants"]
+    people = list(sheet.iter_rows(values_only=True))
+    assert people[1][1:6] == ("=HYPERLINK(1)", "=1+2", "+62 Nyoman", "@P", "=Yes")
+    assert people[2][1:4] == ("=HYPERLINK(1)", "=1+2", "+62 Nyoman")  # repeated: not cached wrong
     assert people[1][6].strftime("%Y-%m-%d %H:%M") == "2025-07-22 08:30"
     assert people[3][2] is None  # an empty agency is a blank cell
-    assert people[5][5:] == ("'+No", None, None, None, None)  # did not come
+    assert people[5][5:] == ("+No", None, None, None, None)  # did not come
+    for sheet_ in book.worksheets:
+        assert all(cell.data_type != "f" for row in sheet_.iter_rows() for cell in row)
+    assert not any(str(cell.value).startswith("'") for row in sheet.iter_rows() for cell in row)
+
+
+def test_xlsx_title_that_reads_as_a_formula_is_text():
+    summary = fake_summary(2)
+    summary = dataclasses.replace(
+        summary, event=dataclasses.replace(summary.event, title="=SUM(A1:A9)")
+    )
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, fake_rows(2), ENGLISH)))
+    title = book["Summary"]["A1"]
+    assert (title.value, title.data_type) == ("=SUM(A1:A9)", "s")
 
 
 def test_xlsx_and_pdf_drop_control_characters_a_name_may_carry():

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from tracker.auth.forms import UserForm
+from tracker.forms import AppForm
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(AppForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=UserForm.role.kwargs["choices"])
     active = BooleanField(_l("Active (may log in)"))

@@ -1,17 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.auth.roles import Role
+from tracker.forms import AppForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(

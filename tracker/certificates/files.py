@@ -143,9 +143,19 @@ def render_one(cert: Certificate, base_url: str) -> bytes:
     if signer is None:
         return data
     words = texts.WORDS[design.language]
-    signed = signing.sign_pdf(data, signer, words["signed"], design.place)  # type: ignore[arg-type]
-    cert.pdf_key = get_storage().save(signed, "application/pdf")
-    db.session.flush()
+    tsa_url = current_app.config.get("SIGNING_TSA_URL", "")
+    signed, timestamped = signing.sign_pdf(
+        data,
+        signer,  # type: ignore[arg-type]
+        words["signed"],
+        design.place,
+        tsa_url,
+    )
+    if timestamped or not tsa_url:
+        # Kept, so that every download is the same file; one signed while the timestamp
+        # authority was away is handed out but signed again (with its time) next time.
+        cert.pdf_key = get_storage().save(signed, "application/pdf")
+        db.session.flush()
     return signed
 
 

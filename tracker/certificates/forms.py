@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from tracker.forms import choices
+from tracker.forms import AppForm, choices
 from tracker.i18n import LANGUAGES
 
 
-class DesignForm(FlaskForm):
+class DesignForm(AppForm):
     language = SelectField(_l("Language of the certificate"), choices=choices(LANGUAGES.items()))
     title = StringField(_l("Title"), validators=[Length(max=120)])
     body = TextAreaField(_l("Text"), validators=[Length(max=2000)], render_kw={"rows": 5})
@@ -41,7 +40,7 @@ class DesignForm(FlaskForm):
     remove_background = BooleanField(_l("Remove the background"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     pattern = StringField(
         _l("Number pattern"),
         validators=[DataRequired(), Length(max=200)],
@@ -55,13 +54,13 @@ class RegisterForm(FlaskForm):
     remove_signing = BooleanField(_l("Stop signing (remove the certificate)"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     reason = StringField(_l("Reason"), validators=[Length(max=1000)])
 
 
-class IssueForm(FlaskForm):
+class IssueForm(AppForm):
     """Issue to everyone who completed: a confirmation only."""
 
 
-class BundleForm(FlaskForm):
+class BundleForm(AppForm):
     format = SelectField(choices=choices([("pdf", "PDF"), ("zip", "ZIP")]))

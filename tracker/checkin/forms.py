@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.checkin.signatures import MAX_DATA_URL
-from tracker.forms import choices
+from tracker.forms import AppForm, choices
 
 #: "Apakah Anda membawa tumbler sendiri?" (Pergub Bali 97/2018; SE Sekda Bali 2/2025).
 TUMBLER_QUESTION = _l("Did you bring your own tumbler?")
@@ -19,7 +18,7 @@ def tumbler_answer(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class _DoorForm(FlaskForm):
+class _DoorForm(AppForm):
     """No CSRF token: the door page is for people without an account, so a forged post could
     not act for anybody, and without the token the page needs no cookie at all (some phones'
     browsers refuse them). The signed door pass (tracker.checkin.door_codes) stands in for it."""

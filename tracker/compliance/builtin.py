@@ -1,4 +1,5 @@
-"""The built-in checklist templates, as data. Where each rule comes from: docs/compliance.md.
+"""The built-in checklist templates, as data, and their loading. Where each rule comes from:
+the README, "Compliance checklists".
 
 Item texts are data in both languages, not Babel strings: they follow the regulations, not
 the interface, and an event keeps the wording of the version it was checked against.
@@ -7,7 +8,15 @@ Article numbers are left empty where we have not verified them against the offic
 
 from __future__ import annotations
 
-from tracker.compliance.checklist_templates import ItemInput, TemplateInput
+from datetime import datetime
+
+from tracker.compliance.checklist_templates import (
+    ItemInput,
+    TemplateInput,
+    latest_version,
+    save_template_version,
+)
+from tracker.compliance.models import ChecklistTemplate
 
 #: The official legal-documentation portal of the Province of Bali, where the Pergub and SE
 #: texts are published.
@@ -233,3 +242,13 @@ EVENT_LOGISTICS = TemplateInput(
 )
 
 BUILTIN_TEMPLATES = [PERGUB_97_2018, PERGUB_47_2019, EVENT_LOGISTICS]
+
+
+def load_builtin_templates(now: datetime) -> list[ChecklistTemplate]:
+    """Write version 1 of each built-in template whose key is not there yet; returns those
+    written. Idempotent: a key that exists, edited by an admin or not, is left alone."""
+    created = []
+    for data in BUILTIN_TEMPLATES:
+        if latest_version(data.key) is None:
+            created.append(save_template_version(data, None, now, builtin=True))
+    return created

@@ -1,4 +1,4 @@
-"""Checklist templates: reading them, writing a new version, loading the built-in ones.
+"""Checklist templates: reading them and writing a new version (the built-in ones: builtin.py).
 
 A version is never changed once written. ``save_template_version`` always writes version
 N+1 (or returns the latest when nothing differs), so checklists already attached keep theirs.
@@ -225,15 +225,3 @@ def save_template_version(
         details={"key": template.key, "version": template.version, "items": len(data.items)},
     )
     return template
-
-
-def load_builtin_templates(now: datetime) -> list[ChecklistTemplate]:
-    """Write version 1 of each built-in template whose key is not there yet; returns those
-    written. Idempotent: a key that exists, edited by an admin or not, is left alone."""
-    from tracker.compliance.builtin import BUILTIN_TEMPLATES  # data module imports this one
-
-    created = []
-    for data in BUILTIN_TEMPLATES:
-        if latest_version(data.key) is None:
-            created.append(save_template_version(data, None, now, builtin=True))
-    return created

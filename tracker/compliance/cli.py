@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from tracker.compliance.checklist_templates import list_templates, load_builtin_templates
+from tracker.compliance.builtin import load_builtin_templates
+from tracker.compliance.checklist_templates import list_templates
 from tracker.db import utcnow
 from tracker.extensions import db
 

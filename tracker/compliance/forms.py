@@ -4,11 +4,9 @@ these validators only help the person filling them in."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -24,17 +22,17 @@ from tracker.compliance.models import (
     ITEM_CATEGORY_LABELS,
     STREAM_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import AppForm, SubForm, choices
 
 #: Blank item rows offered at the end of the template form (no script needed to add items).
 EXTRA_ITEM_ROWS = 3
 
 
-class AttachForm(FlaskForm):
+class AttachForm(AppForm):
     template_key = SelectField(_l("Checklist template"), validators=[DataRequired()])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(AppForm):
     """One item's card. The three big buttons are submit buttons named ``status``; the
     view reads which one was pressed from ``request.form``."""
 
@@ -43,7 +41,7 @@ class ItemForm(FlaskForm):
     photo = FileField(_l("Photo"))
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     position = StringField(
         _l("Position"),
@@ -52,11 +50,11 @@ class SignOffForm(FlaskForm):
     )
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(AppForm):
     reason = StringField(_l("Why reopen it?"), validators=[Length(max=500)])
 
 
-class WasteForm(FlaskForm):
+class WasteForm(AppForm):
     stream = SelectField(
         _l("Waste stream"), choices=choices((k.value, v) for k, v in STREAM_LABELS.items())
     )
@@ -69,7 +67,7 @@ class WasteForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Length(max=200)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     refill_litres = StringField(
         _l("Refill water served (litres)"),
         validators=[Length(max=20)],
@@ -82,7 +80,7 @@ class SettingsForm(FlaskForm):
     )
 
 
-class TemplateItemForm(Form):
+class TemplateItemForm(SubForm):
     """A row of the template form; a row with no Indonesian text is dropped."""
 
     text_id = TextAreaField(_l("Item (Indonesian)"), validators=[Length(max=2000)])
@@ -103,7 +101,7 @@ class TemplateItemForm(Form):
     remove = BooleanField(_l("Remove this item"))
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(AppForm):
     key = StringField(
         _l("Key"),
         validators=[DataRequired(), Length(max=80)],

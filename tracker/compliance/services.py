@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
-from tracker.compliance.checklist_templates import get_template, load_builtin_templates  # noqa: F401
+from tracker.compliance.builtin import load_builtin_templates  # noqa: F401
+from tracker.compliance.checklist_templates import get_template  # noqa: F401
 from tracker.compliance.models import (
     AnswerType,
     ChecklistItem,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -28,7 +27,7 @@ from tracker.events.models import (
     Event,
 )
 from tracker.events.services import EventInput, VenueInput, check_timezone
-from tracker.forms import choices
+from tracker.forms import AppForm, choices
 
 #: The event service's field names that the form spells otherwise (see tracker.forms.form_errors).
 EVENT_FIELDS_RENAMED = {"venue.": "new_venue_"}
@@ -50,7 +49,7 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class EventForm(FlaskForm):
+class EventForm(AppForm):
     #: The new-event form's one-time key (see services.create_event).
     submission = HiddenField(validators=[Optional(), Length(max=43)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -183,7 +182,7 @@ class EventForm(FlaskForm):
         self.speakers.data = "\n".join(event.speakers or [])
 
 
-class VenueForm(FlaskForm):
+class VenueForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     room = StringField(_l("Room"), validators=[Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=500)])
@@ -192,7 +191,7 @@ class VenueForm(FlaskForm):
     )
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     agency = StringField(
         _l("Agency (instansi / OPD)"),
@@ -221,7 +220,7 @@ class ParticipantForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField(
         _l("Participant list (XLSX or CSV)"),
         validators=[

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.events.forms import DATETIME_FORMAT
-from tracker.forms import choices
+from tracker.forms import AppForm, choices
 from tracker.i18n import LANGUAGES
 from tracker.messages.models import AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS
 
 LANGUAGE_CHOICES = choices(LANGUAGES.items())
 
 
-class MessageForm(FlaskForm):
+class MessageForm(AppForm):
     kind = SelectField(_l("Message"), choices=choices(KIND_LABELS.items()))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="id")
     channel = SelectField(_l("Send by"), choices=choices(CHANNEL_LABELS.items()))

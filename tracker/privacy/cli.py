@@ -19,5 +19,6 @@ def purge_command(dry_run: bool) -> None:
     verb = "Would anonymise" if dry_run else "Anonymised"
     click.echo(
         f"{verb} {result.participants} participant(s) of {len(result.events)} event(s); "
-        f"dropped {result.pending_imports} unconfirmed upload(s)."
+        f"dropped {result.pending_imports} unconfirmed upload(s) and "
+        f"{result.certificate_bundles} certificate bundle(s) older than a day."
     )

@@ -1,20 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from tracker.forms import choices
+from tracker.forms import AppForm, choices
 from tracker.privacy.models import REQUEST_KIND_LABELS, RequestKind
 
 
-class RequestForm(FlaskForm):
+class RequestForm(AppForm):
     kind = SelectField(
         _l("Request"), choices=choices((k.value, v) for k, v in REQUEST_KIND_LABELS.items())
     )
     details = TextAreaField(_l("What the person asks for"), validators=[Length(max=2000)])
 
 
-class SelfRequestForm(FlaskForm):
+class SelfRequestForm(AppForm):
     """What a participant may ask for through their own ticket link."""
 
     kind = RadioField(
@@ -33,7 +32,7 @@ class SelfRequestForm(FlaskForm):
     )
 
 
-class CloseRequestForm(FlaskForm):
+class CloseRequestForm(AppForm):
     status = SelectField(
         _l("Outcome"), choices=choices([("done", _l("Done")), ("refused", _l("Refused"))])
     )
@@ -42,7 +41,7 @@ class CloseRequestForm(FlaskForm):
     )
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(AppForm):
     days = IntegerField(
         _l("Default retention period (days after an event)"),
         validators=[DataRequired(), NumberRange(min=1, max=3650)],

@@ -17,11 +17,17 @@ from sqlalchemy import delete, select, update
 
 from tracker import audit
 from tracker.auth.models import User
+from tracker.certificates.personal_data import (
+    certificates_of,
+    discard_old_bundles,
+    withdraw_for_erasure,
+)
 from tracker.checkin.models import CheckIn, Signature
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.events.registration import new_ticket_code
 from tracker.extensions import db
+from tracker.messages.personal_data import deliveries_of, forget_delivery_details
 from tracker.privacy.models import (
     RESPONSE_TIME,
     DataRequest,
@@ -92,6 +98,7 @@ def anonymise(participants: list[Participant], now: datetime) -> int:
         db.session.execute(update(Participant), rows)
         ids = [row["id"] for row in rows]
         db.session.execute(delete(Signature).where(Signature.participant_id.in_(ids)))
+        forget_delivery_details(row["id"] for row in rows)
     return len(rows)
 
 
@@ -100,6 +107,8 @@ class PurgeResult:
     events: list[int]
     participants: int
     pending_imports: int
+    #: Bundles of all an event's certificates, copies made for one download.
+    certificate_bundles: int = 0
 
 
 def purge(now: datetime, dry_run: bool = False) -> PurgeResult:
@@ -133,10 +142,12 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeResult:
             )
     stale = ParticipantImport.created_at < now - PENDING_IMPORT_LIFETIME
     pending = db.session.scalar(select(db.func.count()).where(stale)) or 0
+    bundles = 0
     if not dry_run:
         db.session.execute(delete(ParticipantImport).where(stale))
+        bundles = discard_old_bundles(now)
         db.session.flush()
-    return PurgeResult([e.id for e in due], total, pending)
+    return PurgeResult([e.id for e in due], total, pending, bundles)
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -210,9 +221,11 @@ def close_request(
 
 
 def erase_for_request(request: DataRequest, actor: User, now: datetime) -> None:
-    """Carry out a deletion request: anonymise the person now, and close the request."""
+    """Carry out a deletion request: withdraw the person's certificates, anonymise the person
+    now, and close the request."""
     if request.participant is None:
         raise NotFound(_("The participant of this request no longer exists."))
+    withdraw_for_erasure(request.participant, actor, now)
     anonymise([request.participant], now)
     close_request(request, RequestStatus.DONE, _("Personal data erased."), actor, now)
 
@@ -266,5 +279,7 @@ def person_export(participant: Participant) -> dict[str, Any]:
                 .order_by(Signature.day)
             )
         ],
+        "certificates": certificates_of(participant),
+        "messages": deliveries_of(participant.id),
         "retention": {"erased_after": purge_due(event).isoformat()},
     }

@@ -198,6 +198,15 @@ class Labels:
     def tumbler(self, answer: bool | None) -> str:
         return self[{True: "Yes", False: "No", None: "Unknown"}[answer]]
 
+    def answer(self, item: ItemFacts) -> str:
+        """An item's answer as a reader reads it: "Ya" for the stored "yes", a number with
+        its unit, free text as written; empty while unanswered."""
+        if not item.value:
+            return ""
+        if item.answer_type == "yes_no":
+            return self[{"yes": "Yes", "no": "No"}.get(item.value, item.value)]
+        return f"{item.value} {item.unit}".strip()
+
 
 # --- the report across events -------------------------------------------------------------
 

@@ -38,7 +38,8 @@ from tracker.summaries.xlsx import daftar_hadir_xlsx, report_xlsx, summary_xlsx
 MIMETYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    # Flask adds "; charset=utf-8" to a text/ type itself: naming it here made it twice.
+    "csv": "text/csv",
 }
 
 

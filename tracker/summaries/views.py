@@ -36,6 +36,7 @@ from tracker.summaries.downloads import (
     summary_file,
 )
 from tracker.summaries.figures import build_summary
+from tracker.summaries.labels import summary_labels
 from tracker.summaries.narrative import narratives
 from tracker.summaries.numbers import number
 from tracker.summaries.sustainability import assumptions
@@ -67,6 +68,7 @@ def show(event_id: int) -> str:
         arrivals_svg=arrivals_svg,
         ITEM_STATUS_LABELS=ITEM_STATUS_LABELS,
         STREAM_LABELS=STREAM_LABELS,
+        labels=summary_labels(),
         num=_number,
         bucket_minutes=BUCKET_MINUTES,
     )

@@ -3,10 +3,11 @@
 Sheets, in order: summary, participants (everyone registered, with the check-in's time,
 method, gate and tumbler answer), by agency, checklists, waste. openpyxl's write-only mode
 streams each row to a temporary file instead of keeping every cell object, so 20,000
-participants cost little memory. Every text cell goes through ``safe_cell``: a name such as
-``=HYPERLINK(...)`` stays text in Excel; control characters, which XML cannot carry, are
-dropped. Times are real spreadsheet date-times in the event's
-zone (spreadsheets have no zones; the header names it). Pure: no Flask.
+participants cost little memory. Text is written as it is, as a string cell: a name such as
+``=HYPERLINK(...)`` is a string cell, which Excel and LibreOffice never run (the apostrophe that
+makes a CSV cell inert would show in a spreadsheet as part of the name, ``'+62 Nyoman``);
+control characters, which XML cannot carry, are dropped. Times are real spreadsheet
+date-times in the event's zone (spreadsheets have no zones; the header names it). Pure: no Flask.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker import times
 from tracker.contact import format_nip
-from tracker.exports import safe_cell
 from tracker.summaries.columns import participant_columns, report_columns
 from tracker.summaries.data import AttendanceRow, Labels, Report, Sheet, SheetRow, Summary
 
@@ -45,10 +45,28 @@ def _sheet(book: Workbook, title: str, widths: Sequence[int] = ()) -> WriteOnlyW
 def _header(sheet: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
     cells = []
     for name in names:
-        cell = WriteOnlyCell(sheet, value=_text(name))
+        cell = _string(sheet, _text(name))
         cell.font = Font(bold=True)
         cells.append(cell)
     return cells
+
+
+def _string(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text even when it starts with "=" (openpyxl would
+    otherwise write it as a formula). A fresh cell each time: a write-only sheet writes the
+    rest of a row's plain values into the last cell object it was given."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _append(sheet: WriteOnlyWorksheet, row: Sequence[Any]) -> None:
+    """``sheet.append``, with every text that openpyxl would take for a formula made a string
+    cell. Only "=" starts a formula in openpyxl; "+", "-" and "@" are text already."""
+    sheet.append(
+        [_string(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in row]
+    )
 
 
 def _when(sheet: WriteOnlyWorksheet, value: datetime | None, tz: str) -> Any:
@@ -77,12 +95,12 @@ class _Times:
 
 
 def _text(value: Any) -> Any:
-    """Text a spreadsheet can hold and will not run: control characters (U+0001 and the like,
-    which the API accepts in a name and XML 1.0 cannot carry) removed, formulas made inert.
-    Numbers, dates and styled cells pass as they are."""
+    """Text a spreadsheet can hold: control characters (U+0001 and the like, which the API
+    accepts in a name and XML 1.0 cannot carry) removed. Numbers, dates and styled cells pass
+    as they are. ``_append`` keeps a text that starts with "=" from being a formula."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return safe_cell(value)
+    return value
 
 
 def _safe(values: Iterable[Any]) -> list[Any]:
@@ -111,9 +129,9 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     tz, why = event.timezone, summary.assumptions
     t, score = data.tumbler, data.compliance
     rate = None if t.rate is None else round(100 * t.rate, 1)
-    title = WriteOnlyCell(sheet, value=_text(event.title))
+    title = _string(sheet, _text(event.title))
     title.font = Font(bold=True, size=14)
-    sheet.append([title])
+    _append(sheet, [title])
     facts: list[tuple[str, Any, str]] = [
         (labels["Organiser"], event.organiser_unit, ""),
         (labels["Starts"], _when(sheet, event.starts_at, tz), event.zone_label),
@@ -147,7 +165,7 @@ def _summary_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
         (labels["Generated"], _when(sheet, summary.generated_at, tz), event.zone_label),
     ]
     for row in facts:
-        sheet.append(_safe(row))
+        _append(sheet, _safe(row))
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -162,7 +180,7 @@ def _participants_sheet(
     writes nothing for None; a reader sees the same blank as for an empty string)."""
     sheet = _sheet(book, labels["Participants"], (7, 32, 40, 28, 14, 11, 19, 16, 14, 10))
     checked_in_at = _Times(sheet, summary.event.timezone)
-    sheet.append(_header(sheet, participant_columns(summary.event.zone_label, labels)))
+    _append(sheet, _header(sheet, participant_columns(summary.event.zone_label, labels)))
     yes_no = _safe_words(lambda present: labels["Yes"] if present else labels["No"])
     tumbler, category, method = (
         _safe_words(labels.tumbler),
@@ -172,7 +190,8 @@ def _participants_sheet(
     repeated = cache(_text)
     for number, name, agency, position, category_, at, method_, gate, answer in rows:
         present = at is not None
-        sheet.append(
+        _append(
+            sheet,
             [
                 number,
                 _text(name) or None,
@@ -184,7 +203,7 @@ def _participants_sheet(
                 method(method_),
                 repeated(gate) or None,
                 tumbler(answer) if present else None,
-            ]
+            ],
         )
 
 
@@ -202,17 +221,18 @@ def _agency_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     )
     for first, table, name in tables:
         heading = [first, labels["Registered"], labels["Checked in"], "%"]
-        sheet.append(_header(sheet, heading))
+        _append(sheet, _header(sheet, heading))
         for key, split in table.items():
             ratio = _ratio(split.checked_in, split.registered)
-            sheet.append(_safe([name(key), split.registered, split.checked_in, ratio]))
-        sheet.append([])
+            _append(sheet, _safe([name(key), split.registered, split.checked_in, ratio]))
+        _append(sheet, [])
 
 
 def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     sheet = _sheet(book, labels["Checklists"], (40, 8, 6, 60, 10, 16, 14, 40, 8))
     tz, lang = summary.event.timezone, labels.lang
-    sheet.append(
+    _append(
+        sheet,
         _header(
             sheet,
             [
@@ -226,13 +246,13 @@ def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
                 labels["Note"],
                 labels["Photos"],
             ],
-        )
+        ),
     )
     for c in summary.checklists:
         for item in c.items:
-            value = f"{item.value} {item.unit}".strip() if item.value else ""
             required = labels["Yes"] if item.required else labels["No"]
-            sheet.append(
+            _append(
+                sheet,
                 _safe(
                     [
                         c.title_in(lang),
@@ -241,14 +261,15 @@ def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
                         item.text_in(lang),
                         required,
                         labels.status(item.status),
-                        value,
+                        labels.answer(item),
                         item.note,
                         len(item.photos),
                     ]
-                )
+                ),
             )
-    sheet.append([])
-    sheet.append(
+    _append(sheet, [])
+    _append(
+        sheet,
         _header(
             sheet,
             [
@@ -262,12 +283,13 @@ def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
                 labels["Signed off by"],
                 labels["Signed off"],
             ],
-        )
+        ),
     )
     for c in summary.checklists:
         signer = ", ".join(p for p in (c.signed_off_name, c.signed_off_position) if p)
         score = c.score
-        sheet.append(
+        _append(
+            sheet,
             _safe(
                 [
                     c.title_in(lang),
@@ -280,19 +302,20 @@ def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
                     signer,
                     _when(sheet, c.signed_off_at, tz),
                 ]
-            )
+            ),
         )
 
 
 def _waste_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
     sheet = _sheet(book, labels["Waste"], (20, 18, 10, 40, 30))
     tz, waste = summary.event.timezone, summary.sustainability.waste
-    sheet.append(_header(sheet, [labels["Stream"], "kg"]))
+    _append(sheet, _header(sheet, [labels["Stream"], "kg"]))
     for stream, kg in waste.kg.items():
-        sheet.append(_safe([labels.stream(stream), kg]))
-    sheet.append(_safe([labels["Total"], waste.total_kg]))
-    sheet.append([])
-    sheet.append(
+        _append(sheet, _safe([labels.stream(stream), kg]))
+    _append(sheet, _safe([labels["Total"], waste.total_kg]))
+    _append(sheet, [])
+    _append(
+        sheet,
         _header(
             sheet,
             [
@@ -302,11 +325,11 @@ def _waste_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
                 labels["Note"],
                 labels["Recorded by"],
             ],
-        )
+        ),
     )
     for e in summary.waste_entries:
         when = _when(sheet, e.recorded_at, tz)
-        sheet.append(_safe([when, labels.stream(e.stream), e.kg, e.note, e.recorded_by]))
+        _append(sheet, _safe([when, labels.stream(e.stream), e.kg, e.note, e.recorded_by]))
 
 
 # --- the report across events -------------------------------------------------------------
@@ -330,12 +353,13 @@ def report_xlsx(report: Report, labels: Labels) -> bytes:
         (f"{labels['Tumbler rate']}: {change}", report.trend("tumbler_percent")),
         (f"{labels['Compliance score']}: {change}", report.trend("compliance_percent")),
     ):
-        sheet.append(_safe([label, value]))
+        _append(sheet, _safe([label, value]))
     events = _sheet(book, labels["Events"], (12, 40, 36, 11, 11, 9, 9, 11, 11, 11))
-    events.append(_header(events, report_columns(labels)))
+    _append(events, _header(events, report_columns(labels)))
     for row in report.rows:
         day = times.local(row.starts_at, row.timezone).date()
-        events.append(
+        _append(
+            events,
             _safe(
                 [
                     day,
@@ -349,7 +373,7 @@ def report_xlsx(report: Report, labels: Labels) -> bytes:
                     row.tumbler_percent,
                     row.compliance_percent,
                 ]
-            )
+            ),
         )
     return _save(book)
 
@@ -374,13 +398,13 @@ def daftar_hadir_xlsx(sheet: Sheet) -> bytes:
     w = sheet.words
     for text, size in ((sheet.office.upper(), 13), (sheet.office_address, 9), (w.title, 12)):
         if text:
-            ws.append([_text(text)])
+            _append_plain(ws, [_text(text)])
             ws.cell(ws.max_row, 1).font = Font(bold=size > 9, size=size)
     ws.append([])
     for label, value in ((w.event, sheet.event_title), (w.day, w.day_text), (w.place, sheet.place)):
-        ws.append([None, _text(label), _text(value)])
+        _append_plain(ws, [None, _text(label), _text(value)])
     ws.append([])
-    ws.append(_safe(w.columns))
+    _append_plain(ws, _safe(w.columns))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for number, row in enumerate(sheet.rows, start=1):
@@ -389,12 +413,22 @@ def daftar_hadir_xlsx(sheet: Sheet) -> bytes:
     return _save(book)
 
 
+def _append_plain(ws: Any, values: Sequence[Any]) -> None:
+    """``ws.append`` on a normal (not write-only) sheet, every text kept as text: a name that
+    starts with "=" would otherwise be written as a formula (as ``_append`` does for the
+    write-only sheets)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _sheet_row(ws: Any, number: int, row: SheetRow, tz: str) -> None:
     times_ = [
         times.local(t, tz).time().replace(second=0, microsecond=0) if t else None
         for t in (row.arrived, row.left)
     ]
-    ws.append([number, *_safe([row.name, row.nip, row.position, row.agency]), *times_])
+    _append_plain(ws, [number, *_safe([row.name, row.nip, row.position, row.agency]), *times_])
     line = ws.max_row
     for column in ("F", "G"):
         ws[f"{column}{line}"].number_format = "hh:mm"
@@ -409,8 +443,8 @@ def _sheet_row(ws: Any, number: int, row: SheetRow, tz: str) -> None:
 def _closing_rows(ws: Any, sheet: Sheet) -> None:
     w, official = sheet.words, sheet.official
     ws.append([])
-    ws.append([None, _text(w.present)])
+    _append_plain(ws, [None, _text(w.present)])
     lines = [w.dated, w.acknowledged, official.position, "", "", official.name]
     lines.append(f"{w.nip}. {format_nip(official.nip)}" if official.nip else f"{w.nip}.")
     for text in lines:
-        ws.append([None, None, None, None, _text(text)])
+        _append_plain(ws, [None, None, None, None, _text(text)])

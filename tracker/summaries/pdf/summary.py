@@ -329,12 +329,11 @@ def _checklist(
 def _item_row(item: ItemFacts, labels: Labels, photo: PhotoLoader | None) -> list[Any]:
     s = styles()
     text_ = item.text_in(labels.lang) + (" *" if item.required else "")
-    value = f"{item.value} {item.unit}".strip() if item.value else ""
     return [
         str(item.position),
         para(text_, s.cell),
         para(labels.status(item.status), s.cell),
-        para(value, s.cell),
+        para(labels.answer(item), s.cell),
         para(item.note, s.cell),
         _thumbnails(item, photo),
     ]
