@@ -24,6 +24,9 @@ export function createSignature(config) {
   function close() {
     person = null;
     if (dialog.open) dialog.close();
+    // The handheld scanner types into the code field: give it the focus back at once.
+    const code = document.getElementById("scan-code");
+    if (code) code.focus({ preventScroll: true });
   }
 
   async function send() {

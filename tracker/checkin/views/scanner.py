@@ -29,17 +29,28 @@ from tracker.i18n import format_local
 bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
-#: script in ES modules).
-OFFLINE_CACHE = "tracker-scanner-v2"
+#: script in ES modules; v3: the signature pad).
+OFFLINE_CACHE = "tracker-scanner-v3"
 
 #: Files the service worker keeps so the page opens without a network.
 OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
     "js/scanner.js",
+    "js/signature-pad.js",
     *(
         f"js/scanner/{part}.js"
-        for part in ("api", "camera", "feedback", "flow", "judge", "store", "view", "words")
+        for part in (
+            "api",
+            "camera",
+            "feedback",
+            "flow",
+            "judge",
+            "signature",
+            "store",
+            "view",
+            "words",
+        )
     ),
     "vendor/jsqr-1.4.0/jsQR.js",
 )
