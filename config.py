@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 #: The environments the app knows. Anything that is not development or testing is production,
 #: which refuses to start without SECRET_KEY.
 DEVELOPMENT, TESTING, PRODUCTION = "development", "testing", "production"
+#: The file in the instance folder that marks it as the one ``make run`` made (development).
+DEVELOPMENT_MARKER = "development"
 
 
 class ConfigError(RuntimeError):
@@ -52,6 +54,30 @@ def _secret_key(env: Mapping[str, str], mode: str, instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def environment_name(env: Mapping[str, str], instance_path: str) -> str:
+    """TRACKER_ENV; when it is not set, development for the instance folder ``make run`` made
+    (so ``.venv/bin/flask --app wsgi user create ...`` works there with no variables), as long
+    as nothing of a production set-up is given either (SECRET_KEY, DATABASE_URL); otherwise
+    production, which then asks for what it lacks."""
+    mode = env.get("TRACKER_ENV")
+    if mode:
+        return mode
+    if env.get("SECRET_KEY") or env.get("DATABASE_URL"):
+        return PRODUCTION
+    marked = (Path(instance_path) / DEVELOPMENT_MARKER).exists()
+    return DEVELOPMENT if marked else PRODUCTION
+
+
+def _mark_development(instance_path: str) -> None:
+    marker = Path(instance_path) / DEVELOPMENT_MARKER
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(
+            "Made by `make run` (TRACKER_ENV=development): flask commands run without variables "
+            "use this folder's database and key. Production never has this file.\n"
+        )
+
+
 def _timezone(name: str) -> str:
     try:
         ZoneInfo(name)
@@ -65,8 +91,10 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
 
     Raises ConfigError for a production environment without SECRET_KEY or an unknown TIMEZONE.
     """
-    mode = env.get("TRACKER_ENV", PRODUCTION)
+    mode = environment_name(env, instance_path)
     production = mode not in (DEVELOPMENT, TESTING)
+    if mode == DEVELOPMENT:
+        _mark_development(instance_path)
     url = database_url(env.get("DATABASE_URL"), instance_path)
     return {
         "ENV_NAME": mode,
@@ -93,6 +121,13 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "WHATSAPP_API_URL": env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
         "WHATSAPP_TEMPLATE": env.get("WHATSAPP_TEMPLATE", ""),
         "WHATSAPP_RATE_PER_MINUTE": int(env.get("WHATSAPP_RATE_PER_MINUTE", "600")),
+        # The live board (tracker/checkin/live_figures.py): screens held open by server-sent
+        # events, per worker process (each holds one of gunicorn's threads; more screens poll),
+        # how often a worker looks for changes, and how long one stream lasts before the
+        # browser reconnects.
+        "BOARD_STREAMS_PER_WORKER": int(env.get("BOARD_STREAMS_PER_WORKER", "2")),
+        "BOARD_PUSH_SECONDS": float(env.get("BOARD_PUSH_SECONDS", "2")),
+        "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", "300")),
         # Certificates signed with the office's PKCS#12 get a trusted time (PAdES B-T) from this
         # RFC 3161 timestamp authority when it is set; without it they are signed without one.
         "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL", ""),

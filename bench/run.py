@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import load
+from bench import load, weight
 from bench.report import Results, markdown
 from bench.server import ROOT, Server, app_env, cpu_seconds
 
@@ -435,6 +435,8 @@ def bench_database(
             server.port, door_path, plan.door_gets, {"Accept": "text/html"}, meter
         )
         out["door"]["path"] = "/door/<poster code>"
+        staff = ("staff@bench.example", "bench-pass-2")  # bench.tasks seed made the account
+        out["weights"] = weight.page_weights(server.port, door_path, f"/events/{big}/scan", staff)
 
         out["exports"] = {}
         organiser = seed["organiser_token"]

@@ -26,6 +26,8 @@ from tests.clock import TUESDAY_NINE
 from tracker import create_app
 from tracker.auth.models import User
 from tracker.auth.services import create_user, issue_token
+from tracker.auth.sessions import SEEN_KEY, SESSION_KEY, start_session
+from tracker.db import utcnow
 from tracker.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -86,6 +88,9 @@ def make_app(
             "UPLOAD_FOLDER": str(uploads),
             # Jobs wait in memory until a test runs them (jobs fixture): no worker, no file.
             "QUEUE_URL": "memory://",
+            # The board's stream ends within a second (a test reading it reads to its end).
+            "BOARD_STREAM_SECONDS": 1.0,
+            "BOARD_PUSH_SECONDS": 0.2,
         }
         config.update(overrides)
         app = create_app(config)
@@ -109,6 +114,9 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 
 def _empty_all_tables() -> None:
+    from tracker.checkin.live_figures import forget_cached
+
+    forget_cached()  # figures cached under versions of rows about to go
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         _truncate(", ".join(f'"{t.name}"' for t in tables))
@@ -206,11 +214,17 @@ def users(app: Flask) -> Accounts:
 
 def log_in(client: FlaskClient, user: User | None) -> FlaskClient:
     """Put the user in the client's session (the login form itself is tested separately)."""
+    key = None
+    if user is not None:  # an open login session, as the login form makes (auth/sessions.py)
+        key = start_session(user.id, utcnow())
+        db.session.commit()
     with client.session_transaction() as session:
         session.clear()
         if user is not None:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session[SESSION_KEY] = key
+            session[SEEN_KEY] = int(utcnow().timestamp())
     return client
 
 

@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker import audit  # noqa: F401 - registers the audit log's table
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
+    from tracker.auth.team_views import bp as team_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.certificates.public_views import bp as verify_bp
     from tracker.certificates.views import bp as certificates_bp
@@ -83,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (privacy_bp, admin_bp):
+    for blueprint in (privacy_bp, admin_bp, team_bp):
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
@@ -113,6 +114,7 @@ def _register_hooks(app: Flask) -> None:
     from tracker.auth.access import register_access
     from tracker.errors import register_error_handlers
     from tracker.guard import register_input_guard
+    from tracker.static_files import register_static_compression
     from tracker.web import register_security_headers, register_template_helpers, trust_proxies
 
     register_access(app)
@@ -120,4 +122,5 @@ def _register_hooks(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_static_compression(app)
     trust_proxies(app)

@@ -27,6 +27,8 @@ from tracker.extensions import db
 
 DEMO_EMAIL = "demo@diskominfo.tabanankab.go.id"
 DEMO_PASSWORD = "demo-tabanan"
+DEMO_ADMIN_EMAIL = "admin@diskominfo.tabanankab.go.id"
+DEMO_ADMIN_PASSWORD = "admin-tabanan"
 DEMO_TITLE = "Pelatihan Pengelolaan Media Sosial"
 
 AGENCIES = [
@@ -115,9 +117,23 @@ def demo_people(count: int = 40) -> list[ParticipantInput]:
     return people
 
 
+def _demo_admin(now: datetime) -> None:
+    """The demo's admin (accounts, templates, settings), made once."""
+    if db.session.scalar(select(User.id).where(User.email == DEMO_ADMIN_EMAIL)) is None:
+        create_user(
+            DEMO_ADMIN_EMAIL,
+            DEMO_ADMIN_PASSWORD,
+            Role.ADMIN.value,
+            "Demo Admin",
+            actor_label="flask demo",
+            now=now,
+        )
+
+
 def make_demo(now: datetime) -> DemoResult:
     """Create the demo organiser and event once; later calls return what is there."""
     load_builtin_templates(now)
+    _demo_admin(now)
     user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
     event = db.session.scalar(select(Event).where(Event.title == DEMO_TITLE))
     if user is not None and event is not None:
@@ -163,9 +179,10 @@ def make_demo(now: datetime) -> DemoResult:
 
 @click.command("demo")
 def demo_command() -> None:
-    """Create the demo organiser and a demo event with 40 participants (once)."""
+    """Create the demo organiser, admin and a demo event with 40 participants (once)."""
     result = make_demo(utcnow())
     db.session.commit()
     state = "Created" if result.created else "Kept"
     click.echo(f"{state} the demo event #{result.event.id}: {result.event.title}.")
-    click.echo(f"Log in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")
+    click.echo(f"Log in as {DEMO_EMAIL} with the password {DEMO_PASSWORD} (organiser),")
+    click.echo(f"or as {DEMO_ADMIN_EMAIL} with the password {DEMO_ADMIN_PASSWORD} (admin).")

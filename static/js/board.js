@@ -1,14 +1,21 @@
-// The live attendance board: every few seconds it fetches the attendance figures
-// (GET /api/v1/events/<id>/attendance) and redraws the numbers, the tables and the latest
-// arrivals; the arrivals chart comes drawn from the server (tracker/charts.py draws every chart),
-// as .../board/arrivals.svg. It keeps no state of its own: every worker reads the database,
-// so the board is right however many app servers there are. No inline script (CSP).
+// The live attendance board: the server pushes the attendance figures when they change
+// (server-sent events from .../board/stream; tracker/checkin/live_figures.py) and the board
+// redraws the numbers, the tables and the latest arrivals. Where the stream is refused (the
+// worker holds all the streams it may: 503) or the browser has no EventSource, it polls the
+// figures (GET /api/v1/events/<id>/attendance) every few seconds instead, answered 304 while
+// nothing changed. The arrivals chart comes drawn from the server (tracker/charts.py draws every
+// chart), as .../board/arrivals.svg, at most every CHART_EVERY_MS. It keeps no state of its
+// own: every worker reads the database, so the board is right however many app servers there
+// are. No inline script (CSP).
 (function () {
   "use strict";
   const board = document.querySelector("[data-board]");
   if (!board) return;
   const url = board.dataset.attendanceUrl;
+  const streamUrl = board.dataset.streamUrl;
   const interval = Number(board.dataset.interval) || 5000;
+  const CHART_EVERY_MS = 30000; // 10-minute bars: no need to fetch them with every arrival
+  const OFFLINE_AFTER_MS = 10000; // a stream reconnecting (every few minutes) is not "offline"
   const status = board.querySelector("[data-status]");
   const SVG = "http://www.w3.org/2000/svg";
 
@@ -47,7 +54,7 @@
     if (!holder) return;
     const response = await fetch(board.dataset.arrivalsUrl, {
       credentials: "same-origin",
-      cache: "no-store",
+      cache: "no-cache", // revalidated: 304 while the figures have not changed
       headers: { Accept: "image/svg+xml" },
     });
     if (!response.ok) throw new Error("HTTP " + response.status);
@@ -98,23 +105,79 @@
     board.dataset.updatedAt = data.updated_at;
   }
 
+  let chartAt = 0;
+  let chartTimer = null;
+  let chartDrawn = null; // the arrivals the chart shows, as JSON
+  let arrivals = "";
+
+  // The chart again when the arrivals changed: at once while it shows none, else at most
+  // every CHART_EVERY_MS (the bars are ten minutes wide).
+  function drawChartSoon(data) {
+    arrivals = JSON.stringify(data.arrivals || []);
+    if (arrivals === chartDrawn || chartTimer) return;
+    const holder = board.querySelector("[data-arrivals]");
+    const empty = !holder || !holder.querySelector("svg");
+    const wait = empty ? 0 : Math.max(0, chartAt + CHART_EVERY_MS - Date.now());
+    chartTimer = window.setTimeout(() => {
+      chartTimer = null;
+      chartAt = Date.now();
+      chartDrawn = arrivals;
+      drawArrivals().catch(() => {
+        chartDrawn = null;
+      });
+    }, wait);
+  }
+
+  function online(ok, error) {
+    if (status) status.textContent = ok ? "" : board.dataset.offlineText || String(error);
+  }
+
+  // Polling: "no-cache" revalidates with the figures' ETag, so an unchanged answer is a 304.
   async function refresh() {
     try {
       const response = await fetch(url, {
         credentials: "same-origin",
-        cache: "no-store",
+        cache: "no-cache",
         headers: { Accept: "application/json" },
       });
       if (!response.ok) throw new Error("HTTP " + response.status);
-      render(await response.json());
-      await drawArrivals();
-      if (status) status.textContent = "";
+      const data = await response.json();
+      render(data);
+      drawChartSoon(data);
+      online(true);
     } catch (error) {
-      if (status) status.textContent = board.dataset.offlineText || String(error);
+      online(false, error);
     } finally {
       window.setTimeout(refresh, interval);
     }
   }
 
-  window.setTimeout(refresh, interval);
+  function listen() {
+    const source = new EventSource(streamUrl);
+    let offlineTimer = null;
+    source.addEventListener("figures", (message) => {
+      const data = JSON.parse(message.data);
+      render(data);
+      drawChartSoon(data);
+      window.clearTimeout(offlineTimer);
+      offlineTimer = null;
+      online(true);
+    });
+    source.addEventListener("error", () => {
+      if (source.readyState === EventSource.CLOSED) {
+        board.dataset.mode = "poll"; // refused: this worker's streams are taken
+        window.setTimeout(refresh, interval);
+        return;
+      }
+      if (!offlineTimer) offlineTimer = window.setTimeout(() => online(false), OFFLINE_AFTER_MS);
+    });
+  }
+
+  if (streamUrl && window.EventSource) {
+    board.dataset.mode = "stream";
+    listen();
+  } else {
+    board.dataset.mode = "poll";
+    window.setTimeout(refresh, interval);
+  }
 })();

@@ -18,7 +18,7 @@ const DOOR_EVERY_MS = 30000;
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
 const words = wordsFor(config.strings, config.categories, clockIn(config.event.timezone));
-const view = createView(words, () => `device-${nonce().slice(0, 6)}`);
+const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
 view.askSignature = createSignature(config).ask; // after a green scan, when the event asks
 

@@ -1,12 +1,15 @@
 // The scanner page's service worker: lets a device that lost the network reopen the page.
 // Registered by static/js/scanner.js with the scanner page itself as its scope, so it controls
 // that page only. The page: network first, the last good copy when the network fails.
-// Its scripts and styles: the cached copy at once, refreshed in the background.
+// Its scripts and styles: the cached copy at once, refreshed in the background. ASSETS are
+// fetched when the worker is installed; KEPT adds the QR decoder, which only a browser without
+// BarcodeDetector fetches (130 KB): it is kept once the page has loaded it.
 // The API is never cached: answers must come from the server or from the page's own queue.
 "use strict";
 
 const CACHE = {{ cache|tojson }};
 const ASSETS = {{ assets|tojson }};
+const KEPT = {{ kept|tojson }};
 const PAGE = /^\/events\/\d+\/scan$/;
 const PAGE_TIMEOUT_MS = 4000;
 
@@ -79,7 +82,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && PAGE.test(url.pathname)) {
     event.respondWith(page(request));
-  } else if (ASSETS.includes(url.pathname)) {
+  } else if (KEPT.includes(url.pathname)) {
     event.respondWith(asset(event));
   }
 });

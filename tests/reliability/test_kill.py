@@ -12,23 +12,17 @@ Runs on SQLite (a file) and, with TEST_DATABASE_URL, on a PostgreSQL database of
 from __future__ import annotations
 
 import http.client
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from tests.factories import make_event
+from tests.reliability.servers import Server, free_port, request
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
 from tracker.events.registration import ParticipantInput, register_participants
@@ -37,22 +31,13 @@ from tracker.extensions import db
 #: gunicorn runs in its own processes, at the real time: the event is built around it.
 pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 PEOPLE = 400
 DEVICES = 8
 #: The server is killed once this many scans have been answered.
 KILL_AFTER = 120
 SECRET = "kill-test-secret"
 #: Upper bounds, so a hang fails the test instead of stalling the suite.
-STARTUP_SECONDS = 20
 RUN_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -90,81 +75,6 @@ def _seed(make_app, url: str) -> Seeded:
     return seeded
 
 
-class Server:
-    """gunicorn with three workers in its own process group, so one killpg ends all of it."""
-
-    def __init__(self, url: str, port: int, log: Path) -> None:
-        self.port, self.log = port, log
-        self.env = {
-            **os.environ,
-            "TRACKER_ENV": "testing",
-            "SECRET_KEY": SECRET,
-            "DATABASE_URL": url,
-        }
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("a") as log:
-            self.proc = subprocess.Popen(
-                [
-                    str(GUNICORN),
-                    "--preload",
-                    "--workers",
-                    "3",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "wsgi:app",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                status, _ = _request(self.port, "GET", "/healthz", timeout=2)
-                if status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"gunicorn did not come up:\n{self.log.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-
-def _request(
-    port: int, method: str, path: str, body: dict | None = None, token: str = "", timeout=10
-) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=json.dumps(body) if body else None, headers=headers)
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"{}")
-    finally:
-        conn.close()
-
-
 @dataclass
 class Door:
     """The scans still to do, and every answer the devices got."""
@@ -194,7 +104,7 @@ def _device(door: Door, seeded: Seeded, port: int, device: int, deadline: float)
             while True:
                 assert time.monotonic() < deadline, "the check-ins did not finish in time"
                 try:
-                    answer = _request(port, "POST", path, scan, seeded.tokens[device])
+                    answer = request(port, "POST", path, scan, seeded.tokens[device])
                 except (OSError, http.client.HTTPException):
                     with door.lock:
                         door.unanswered.add(index)
@@ -248,7 +158,7 @@ def test_killing_the_server_mid_rush_loses_and_doubles_nothing(
     make_app, fresh_database_url, tmp_path
 ):
     seeded = _seed(make_app, fresh_database_url)
-    server = Server(fresh_database_url, _free_port(), tmp_path / "gunicorn.log")
+    server = Server(fresh_database_url, free_port(), tmp_path / "gunicorn.log", SECRET)
     door = Door(queue=list(range(PEOPLE)))
     server.start()
     try:

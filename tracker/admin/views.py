@@ -8,8 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import audit
-from tracker.admin.forms import EditUserForm
+from tracker.admin.forms import EditUserForm, SessionForm
 from tracker.auth import services as accounts
+from tracker.auth import sessions
 from tracker.auth.access import requires
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User
@@ -81,7 +82,28 @@ def settings() -> str | Response:
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    idle = SessionForm(formdata=None, idle_minutes=sessions.idle_minutes())
+    return render_template("admin/settings.html", form=form, idle=idle)
+
+
+@bp.route("/settings/sessions", methods=["POST"])
+@requires(Role.ADMIN)
+def session_settings() -> str | Response:
+    idle = SessionForm()
+    if idle.validate_on_submit():
+        before = sessions.idle_minutes()
+        sessions.set_idle_minutes(idle.idle_minutes.data)
+        audit.record(
+            "account.idle_timeout",
+            now=utcnow(),
+            actor=current_user,
+            details={"before": before, "after": idle.idle_minutes.data},
+        )
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("admin.settings"))
+    form = RetentionForm(formdata=None, days=privacy.retention_default())
+    return render_template("admin/settings.html", form=form, idle=idle), 422
 
 
 @bp.route("/audit")

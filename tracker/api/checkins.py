@@ -23,18 +23,11 @@ from tracker.auth.access import requires
 from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import services
-from tracker.checkin.attendance import (
-    Attendance,
-    Split,
-    TicketRow,
-    search_participants,
-    ticket_list,
-)
-from tracker.checkin.attendance import attendance as attendance_of
+from tracker.checkin.attendance import TicketRow, attendance_json, search_participants, ticket_list
 from tracker.checkin.door_rule import door_json
+from tracker.checkin.live_figures import figures_version, live_attendance
 from tracker.checkin.models import Method, ScanResult
 from tracker.db import MAX_ID, utcnow, writes_late
-from tracker.events.models import Event
 from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.i18n import iso
@@ -136,36 +129,21 @@ def undo_check_in(event_id: int, participant_id: int) -> Response:
     return jsonify(status="undone", participant_id=participant_id)
 
 
-def _split(table: dict[str, Split]) -> dict[str, dict[str, int]]:
-    return {k: {"registered": s.registered, "checked_in": s.checked_in} for k, s in table.items()}
-
-
-def attendance_json(event: Event, data: Attendance) -> dict[str, Any]:
-    tz = event.timezone
-    return {
-        "event_id": event.id,
-        "registered": data.registered,
-        "checked_in": data.checked_in,
-        "walk_ins": data.walk_ins,
-        "by_agency": _split(data.by_agency),
-        "by_category": _split(data.by_category),
-        "by_method": data.by_method,
-        "tumbler": data.tumbler,
-        "arrivals": [{"from": iso(start, tz), "count": n} for start, n in data.arrivals],
-        "latest": [
-            {"name": name, "agency": agency, "checked_in_at": iso(at, tz)}
-            for name, agency, at in data.latest
-        ],
-        "updated_at": iso(utcnow(), tz),
-    }
-
-
 @bp.get("/events/<int:event_id>/attendance")
 @requires(Role.STAFF)
 def attendance(event_id: int) -> Response:
+    """Cached under the event's version (tracker/checkin/live_figures.py): its ETag; a screen
+    that sends it back is answered 304 until something changed."""
     event = get_event(event_id)
-    response = jsonify(attendance_json(event, attendance_of(event)))
-    response.headers["Cache-Control"] = "no-store"
+    version = figures_version(event.id)
+    etag = f"figures-{event.id}-{version}"
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        _version, figures = live_attendance(event)
+        response = jsonify(attendance_json(event, figures))
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -15,11 +15,11 @@ from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 
 from tracker.api import openapi
-from tracker.api.checkins import attendance_json
 from tracker.api.compliance import score_json, sustainability_json
 from tracker.api.events import event_json
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
+from tracker.checkin.attendance import attendance_json
 from tracker.db import utcnow
 from tracker.events.services import get_event
 from tracker.http import site_url

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, Request, g
+from flask import Flask, Request, g, session
 from flask_babel import lazy_gettext as _l
 
+from tracker.auth import sessions
 from tracker.auth.models import TokenAccount, User
+from tracker.auth.roles import Role
 from tracker.auth.services import live_token, note_token_use
 from tracker.db import utcnow, view_writes_late
 from tracker.extensions import db, login_manager
@@ -17,8 +19,30 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """The account of an open login session (tracker/auth/sessions.py): a cookie whose session
+    was logged out or ended, or a staff cookie idle too long, logs nobody in."""
+    if not user_id.isdigit() or not sessions.session_is_open(
+        session.get(sessions.SESSION_KEY), int(user_id)
+    ):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    if user.role == Role.STAFF and not _fresh_enough(utcnow()):
+        return None
+    return user
+
+
+def _fresh_enough(now: datetime) -> bool:
+    """A staff session idle longer than the admin's setting has timed out; otherwise the
+    cookie's last use moves on (at most once a minute, so most answers send no new cookie)."""
+    seen = session.get(sessions.SEEN_KEY)
+    if sessions.idle_too_long(seen, now, sessions.idle_minutes()):
+        session.clear()
+        return False
+    if seen is None or now.timestamp() - float(seen) > sessions.SEEN_RESOLUTION.total_seconds():
+        session[sessions.SEEN_KEY] = int(now.timestamp())
+    return True
 
 
 @login_manager.request_loader

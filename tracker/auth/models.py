@@ -90,3 +90,39 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(server_default=false(), default=False)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class PasswordLink(db.Model):
+    """A one-time link to set an account's password: made when an organiser adds a member of
+    staff (or asks for a new link), sent by them by e-mail or WhatsApp, good once and until
+    ``expires_at``. Only the token's SHA-256 is stored, like API tokens."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the password was set with it.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a newer link for the account replaced it.
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One login, from the login form to "log out" (tracker/auth/sessions.py): the cookie holds
+    a random key, this row its SHA-256; the request is logged in only while ``ended_at`` is
+    empty."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Logged out, or ended by a password change or deactivation.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker import audit
 from tracker.auth.models import ApiToken, Principal, TokenAccount, User
 from tracker.auth.roles import Role
+from tracker.auth.sessions import end_all_sessions
 from tracker.contact import ContactError, normalise_email
 from tracker.db import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -99,9 +100,9 @@ class AccountChange:
 
 
 def update_account(user: User, change: AccountChange, actor: Principal, now: datetime) -> User:
-    """Change an account, audited as ``account.update``; a deactivated account loses its API
-    tokens. Raises ValidationFailed (unknown role, short password, or an admin taking away their
-    own admin access)."""
+    """Change an account, audited as ``account.update``; a deactivated account or a changed
+    password ends every login session and API token of the account. Raises ValidationFailed
+    (unknown role, short password, or an admin taking away their own admin access)."""
     _check_role(change.role)
     if user.id == actor.id and (change.role != Role.ADMIN or not change.active):
         raise ValidationFailed(
@@ -111,8 +112,9 @@ def update_account(user: User, change: AccountChange, actor: Principal, now: dat
     before = {"role": user.role, "active": user.active}
     user.name, user.role, user.active = change.name, change.role, change.active
     if change.password:
-        set_password(user, change.password)
+        set_password(user, change.password, now)
     if not user.active:
+        end_all_sessions(user.id, now)
         revoke_tokens(user, now)
     db.session.flush()
     audit.record(
@@ -145,9 +147,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, now: datetime | None = None) -> None:
+    """Raises ValidationFailed for a short password. Every login session and API token of the
+    account ends: whoever knew the old password is out."""
     _check_password(password)
+    now = now or utcnow()
     user.password_hash = generate_password_hash(password)
+    end_all_sessions(user.id, now)
+    revoke_tokens(user, now)
     db.session.flush()
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.checkin.models import CheckIn, Method
+from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
+from tracker.i18n import iso
 
 #: Arrivals are counted in buckets of this many minutes.
 BUCKET_MINUTES = 10
@@ -159,6 +161,31 @@ def _latest(event: Event) -> list[tuple[str, str, datetime]]:
         .limit(LATEST)
     )
     return [(name, agency, at) for name, agency, at in rows]
+
+
+def _split(table: dict[str, Split]) -> dict[str, dict[str, int]]:
+    return {k: {"registered": s.registered, "checked_in": s.checked_in} for k, s in table.items()}
+
+
+def attendance_json(event: Event, data: Attendance) -> dict[str, Any]:
+    """The figures as JSON (the API, the board's stream, the summary), times in the event's zone."""
+    tz = event.timezone
+    return {
+        "event_id": event.id,
+        "registered": data.registered,
+        "checked_in": data.checked_in,
+        "walk_ins": data.walk_ins,
+        "by_agency": _split(data.by_agency),
+        "by_category": _split(data.by_category),
+        "by_method": data.by_method,
+        "tumbler": data.tumbler,
+        "arrivals": [{"from": iso(start, tz), "count": n} for start, n in data.arrivals],
+        "latest": [
+            {"name": name, "agency": agency, "checked_in_at": iso(at, tz)}
+            for name, agency, at in data.latest
+        ],
+        "updated_at": iso(utcnow(), tz),
+    }
 
 
 def bucket_end(start: datetime) -> datetime:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime
@@ -87,6 +95,20 @@ class Scan(db.Model):
     nonce: Mapped[str | None] = mapped_column(String(64))
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttendanceVersion(db.Model):
+    """A number that moves on with every change to an event's participants or check-ins.
+
+    Kept by database triggers (migration 0010), never written by the app: the board's figures
+    are cached under it (tracker/checkin/live_figures.py). No row: nothing changed since the
+    migration, version 0. No foreign key: see the migration.
+    """
+
+    __tablename__ = "attendance_versions"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class Signature(db.Model):

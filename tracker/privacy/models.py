@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
+from tracker.settings import Setting  # noqa: F401 - moved down a floor: auth reads settings too
 
 #: UU PDP gives a controller 3 x 24 hours to act on a person's request (arts. 32-33, 36-38).
 RESPONSE_TIME = timedelta(hours=72)
@@ -76,12 +76,3 @@ class DataRequest(db.Model):
 
     def overdue(self, now: datetime) -> bool:
         return self.status == RequestStatus.OPEN and now > self.due_at
-
-
-class Setting(db.Model):
-    """Settings an admin changes in the app (not deployment configuration)."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)

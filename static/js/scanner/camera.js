@@ -1,7 +1,9 @@
 // The scanner's camera: frames of the video go to a QR decoder, decoded codes to `onCode`.
 //
 // The decoder is the browser's BarcodeDetector where it reads QR codes (Android Chrome, macOS),
-// else jsQR (static/vendor) on a canvas copy of the frame. About eight frames a second are
+// else jsQR (static/vendor) on a canvas copy of the frame. jsQR is 130 KB (45 KB gzipped), so it
+// is fetched only on a browser that needs it, when the camera is first opened (a classic
+// script: it sets window.jsQR). About eight frames a second are
 // read: plenty for a ticket held up to the lens, and easy on a phone's battery. The camera sees
 // one ticket many times a second, so the same code is passed on again only after REPEAT_MS.
 export const REPEAT_MS = 3000;
@@ -23,8 +25,32 @@ async function barcodeDetector() {
   }
 }
 
-function jsqrDecoder(canvas) {
-  if (typeof window.jsQR !== "function") return null;
+let jsqrLoading = null;
+
+// Resolves true once window.jsQR is there; false if the script could not be fetched (offline
+// before the service worker kept a copy), and a later call tries again.
+function loadJsqr(url) {
+  if (typeof window.jsQR === "function") return Promise.resolve(true);
+  if (!url) return Promise.resolve(false);
+  jsqrLoading =
+    jsqrLoading ||
+    new Promise((resolve) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = () => resolve(typeof window.jsQR === "function");
+      script.onerror = () => {
+        script.remove();
+        jsqrLoading = null;
+        resolve(false);
+      };
+      document.head.appendChild(script);
+    });
+  return jsqrLoading;
+}
+
+async function jsqrDecoder(canvas, url) {
+  if (!(await loadJsqr(url))) return null;
   const context = canvas.getContext("2d", { willReadFrequently: true });
   return async (video) => {
     const scale = Math.min(1, MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
@@ -40,15 +66,16 @@ function jsqrDecoder(canvas) {
   };
 }
 
-// Open the camera and start reading. Rejects with the getUserMedia error (NotAllowedError,
-// NotFoundError, ...) or Error("no-decoder"). Resolves {stop(), decoder}.
-export async function open(video, canvas, onCode) {
+// Open the camera and start reading; `decoderUrl` is jsQR's address, fetched only if the browser
+// has no BarcodeDetector. Rejects with the getUserMedia error (NotAllowedError, NotFoundError,
+// ...) or Error("no-decoder"). Resolves {stop(), decoder}.
+export async function open(video, canvas, onCode, decoderUrl) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new Error("unsupported");
   }
   let decode = await barcodeDetector();
   const decoder = decode ? "barcode-detector" : "jsqr";
-  decode = decode || jsqrDecoder(canvas);
+  decode = decode || (await jsqrDecoder(canvas, decoderUrl));
   if (!decode) throw new Error("no-decoder");
   const stream = await navigator.mediaDevices.getUserMedia({
     video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },

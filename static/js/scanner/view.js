@@ -66,7 +66,8 @@ function storage(key, value) {
   return value;
 }
 
-export function createView(words, newDeviceName) {
+// `decoderUrl`: the QR decoder for browsers without BarcodeDetector (camera.js loads it then).
+export function createView(words, newDeviceName, decoderUrl) {
   const el = elements();
   const { T, hhmm, fill, categoryLabel, tumblerLabel, answerTitle } = words;
   let answerTimer = null;
@@ -319,7 +320,7 @@ export function createView(words, newDeviceName) {
     starting = true;
     el.cameraError.hidden = true;
     try {
-      running = await camera.open(el.video, el.canvas, scan);
+      running = await camera.open(el.video, el.canvas, scan, decoderUrl);
     } catch (err) {
       const reason = err.name && err.name !== "Error" ? err.name : err.message;
       el.cameraError.textContent =

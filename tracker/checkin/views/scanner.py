@@ -7,7 +7,9 @@ translated words) travels in one JSON data block, because the CSP forbids inline
 door rule is tracker.checkin.door_rule; the script only applies the clock to what it is sent.
 
 A small service worker, served from /scanner-sw.js so that its scope may cover the scanner
-page, keeps a copy of the page and its assets: a phone that lost the Wi-Fi can reopen it.
+page, keeps a copy of the page and its assets: a phone that lost the Wi-Fi can reopen it. The
+QR decoder (jsQR, 130 KB minified) is not among what it fetches when installed: the page loads it
+only on a browser without BarcodeDetector, and the worker keeps it once it has been fetched.
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from tracker.i18n import format_local
 bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
-#: script in ES modules; v3: the signature pad).
-OFFLINE_CACHE = "tracker-scanner-v3"
+#: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
+#: signature pad).
+OFFLINE_CACHE = "tracker-scanner-v4"
 
-#: Files the service worker keeps so the page opens without a network.
+#: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
+DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
+
+#: Files the service worker fetches when it is installed, so the page opens without a network.
 OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
@@ -52,7 +58,6 @@ OFFLINE_ASSETS = (
             "words",
         )
     ),
-    "vendor/jsqr-1.4.0/jsQR.js",
 )
 
 
@@ -116,6 +121,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
             "attendance": f"{api}/attendance",
             "token": url_for("scanner.token", event_id=event.id),
             "service_worker": url_for("scanner.service_worker"),
+            "decoder": url_for("static", filename=DECODER),
         },
         "signature": {"ask": event.ask_signature, "url": f"{api}/signatures"},
         "offline_cache": OFFLINE_CACHE,
@@ -161,7 +167,12 @@ def token(event_id: int) -> Response:
 def service_worker() -> Response:
     """The service worker script. Public: it holds only addresses of static files."""
     assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
-    script = render_template("checkin/scanner-sw.js", assets=assets, cache=OFFLINE_CACHE)
+    script = render_template(
+        "checkin/scanner-sw.js",
+        assets=assets,
+        kept=[*assets, url_for("static", filename=DECODER)],
+        cache=OFFLINE_CACHE,
+    )
     response = make_response(script)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

@@ -18,7 +18,8 @@ from tracker import audit, charts
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
 from tracker.checkin import door_codes, tickets
-from tracker.checkin.attendance import arrivals, attendance, list_check_ins
+from tracker.checkin.attendance import list_check_ins
+from tracker.checkin.live_figures import Stream, StreamsFull, live_attendance
 from tracker.checkin.services import undo_check_in
 from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
@@ -51,7 +52,7 @@ def _arrivals_chart(arrivals: list[tuple[datetime, int]], tz: str) -> str:
 @requires(Role.STAFF)
 def board(event_id: int) -> str:
     event = get_event(event_id)
-    figures, tz = attendance(event), event.timezone
+    (_version, figures), tz = live_attendance(event), event.timezone
     return render(
         "checkin/board.html",
         event=event,
@@ -71,10 +72,37 @@ def board_arrivals(event_id: int) -> Response:
     """The board's chart, drawn again for board.js (the server draws every chart): 204 while
     nobody has arrived."""
     event = get_event(event_id)
-    chart = _arrivals_chart(arrivals(event), event.timezone)
-    if not chart:
+    version, figures = live_attendance(event)
+    etag = f"arrivals-{event.id}-{version}-{current_language()}"
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    elif chart := _arrivals_chart(figures.arrivals, event.timezone):
+        response = send_bytes(chart, "image/svg+xml", cache="private, no-cache")
+    else:
         return Response(status=204)
-    return send_bytes(chart, "image/svg+xml")
+    response.set_etag(etag, weak=True)
+    return response
+
+
+@bp.route("/board/stream")
+@requires(Role.STAFF)
+def board_stream(event_id: int) -> Response:
+    """The figures pushed as server-sent events (tracker/checkin/live_figures.py); 503 when
+    this worker holds all the streams it may: board.js then polls the figures instead."""
+    event = get_event(event_id)
+    try:
+        stream = Stream(event.id, request.headers.get("Last-Event-ID"))
+    except StreamsFull:
+        response = Response(
+            "busy: poll the attendance figures\n", status=503, mimetype="text/plain"
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+    response = Response(stream, mimetype="text/event-stream")
+    response.call_on_close(stream.close)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
 
 
 # --- the list of check-ins, with undo ------------------------------------------------------
