@@ -1,8 +1,8 @@
 """One-time set-password links: an organiser adds door and compliance staff, who set their
 own password with the link (issue 11.4).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-29 21:15:50.485178
 
 A new table only: nothing existing is rebuilt.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

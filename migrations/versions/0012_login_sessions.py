@@ -1,8 +1,8 @@
 """Login sessions that end on the server: logout, a password change and a deactivation end
 them (issue 13.5).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 21:44:15.396899
 
 A new table only: nothing existing is rebuilt. Sessions logged in before it end (their
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
