@@ -109,6 +109,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         # their X-Forwarded-For/-Proto are then believed, so rate limits count each client and
         # not the proxy. 0: headers ignored (anyone could forge them to dodge the limits).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # How long after an event's check-in window closes an offline device may still send
+        # the scans it made in the window; later ones are refused (tracker/checkin/services.py).
+        "CHECKIN_SYNC_GRACE_HOURS": float(env.get("CHECKIN_SYNC_GRACE_HOURS", "24")),
         # The job queue (tracker/jobs.py): a SQLite file in the instance folder by default.
         "QUEUE_URL": env.get("QUEUE_URL") or "sqlite:///" + str(Path(instance_path) / "queue.db"),
         # Messages (tracker/messages): e-mail through any SMTP server, WhatsApp through the

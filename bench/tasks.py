@@ -96,6 +96,7 @@ def seed(big: int, small: int, tickets_out: Path) -> dict[str, Any]:
     """Users and a token, the events, their participants, and check-ins for the small event."""
     from sqlalchemy import select
 
+    from tracker.auth.offices import create_office
     from tracker.auth.roles import Role
     from tracker.auth.services import create_user, issue_token
     from tracker.checkin import services as checkin
@@ -111,8 +112,13 @@ def seed(big: int, small: int, tickets_out: Path) -> dict[str, Any]:
     with app.app_context():
         now = utcnow()
         load_builtin_templates(now)
-        organiser = create_user("organiser@bench.example", "bench-pass-1", Role.ORGANISER.value)
-        staff = create_user("staff@bench.example", "bench-pass-2", Role.STAFF.value, "Door staff")
+        office = [create_office("Diskominfo Provinsi Bali", actor=None, now=now)]
+        organiser = create_user(
+            "organiser@bench.example", "bench-pass-1", Role.ORGANISER.value, offices=office
+        )
+        staff = create_user(
+            "staff@bench.example", "bench-pass-2", Role.STAFF.value, "Door staff", offices=office
+        )
         result["token"] = issue_token(staff, "bench: door")
         result["organiser_token"] = issue_token(organiser, "bench: exports")
         db.session.commit()

@@ -23,8 +23,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.clock import TUESDAY_NINE
+from tests.factories import UNIT
 from tracker import create_app
-from tracker.auth.models import User
+from tracker.auth.models import Office, User
+from tracker.auth.offices import create_office, find_office
 from tracker.auth.services import create_user, issue_token
 from tracker.auth.sessions import SEEN_KEY, SESSION_KEY, start_session
 from tracker.db import utcnow
@@ -201,12 +203,21 @@ class Accounts:
         return getattr(self, role)
 
 
+def home_office() -> Office:
+    """The office of the suite's accounts and of the factories' events (tests/factories.UNIT)."""
+    return find_office(UNIT) or create_office(UNIT, actor=None, now=utcnow())
+
+
 @pytest.fixture
 def users(app: Flask) -> Accounts:
+    """An admin, and an organiser and a staff member of the home office (tests/factories.UNIT)."""
+    home = [home_office()]
     accounts = Accounts(
         admin=create_user("admin@diskominfo.test", PASSWORD, "admin", "Admin"),
-        organiser=create_user("organiser@diskominfo.test", PASSWORD, "organiser", "Organiser"),
-        staff=create_user("staff@diskominfo.test", PASSWORD, "staff", "Staff"),
+        organiser=create_user(
+            "organiser@diskominfo.test", PASSWORD, "organiser", "Organiser", offices=home
+        ),
+        staff=create_user("staff@diskominfo.test", PASSWORD, "staff", "Staff", offices=home),
     )
     db.session.commit()
     return accounts

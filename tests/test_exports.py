@@ -38,6 +38,7 @@ def _export_paths(event, person, request_id) -> dict[str, str]:
         "export.daftar_hadir_pdf": f"{base}/daftar-hadir/1/participant.pdf",
         "export.daftar_hadir_xlsx": f"{base}/daftar-hadir/1/participant.xlsx",
         "export.person_json": f"/privacy/requests/{request_id}/export.json",
+        "export.ticket_list": f"/api/v1/events/{event.id}/tickets",
     }
 
 
@@ -72,6 +73,7 @@ def _scan_meanwhile(monkeypatch, api, event, person) -> list[int]:
         "export.daftar_hadir_pdf",
         "export.daftar_hadir_xlsx",
         "export.person_json",
+        "export.ticket_list",
     ],
 )
 def test_an_export_and_a_scan_at_the_same_moment_both_succeed(

@@ -56,3 +56,72 @@ def test_upgrade_from_empty_builds_every_table(make_app, empty_database_url):
         assert {t.name for t in db.metadata.sorted_tables} <= tables
         assert "alembic_version" in tables
         db.engine.dispose()
+
+
+def test_offices_migration_keeps_every_event_reachable(make_app, empty_database_url):
+    """0013 makes an office of every organiser unit in use (spaces and case aside), puts each
+    event in its unit's office, keeps today's accounts reaching what they reached, and moves
+    each certificate register to its office."""
+    fresh = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with fresh.app_context():
+        upgrade(revision="0009")
+        at = "2026-11-24 01:00:00"
+        with db.engine.begin() as conn:
+            for email, role in (("a@x.test", "admin"), ("o@x.test", "organiser")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (email, password_hash, role, created_at) "
+                        "VALUES (:e, 'x', :r, :at)"
+                    ),
+                    {"e": email, "r": role, "at": at},
+                )
+            for title, unit in (
+                ("A", "Diskominfo Kabupaten Tabanan"),
+                ("B", "diskominfo  kabupaten tabanan "),
+                ("C", "Dinas Kesehatan"),
+                ("D", ""),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO events (title, organiser_unit, starts_at, ends_at, topics, "
+                        "speakers, created_at, updated_at) "
+                        "VALUES (:t, :u, :at, :at, '[]', '[]', :at, :at)"
+                    ),
+                    {"t": title, "u": unit, "at": at},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO certificate_registers (office_key, office, pattern, updated_at) "
+                    "VALUES ('dinas kesehatan', 'Dinas Kesehatan', '{seq}', :at)"
+                ),
+                {"at": at},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            offices = dict(conn.execute(text("SELECT name, id FROM offices")).all())
+            events = dict(
+                conn.execute(
+                    text(
+                        "SELECT e.title, o.name FROM events e JOIN offices o ON o.id = e.office_id"
+                    )
+                ).all()
+            )
+            members = conn.execute(
+                text(
+                    "SELECT u.email, m.office_id, m.role FROM memberships m "
+                    "JOIN users u ON u.id = m.user_id"
+                )
+            ).all()
+            register_office = conn.execute(
+                text("SELECT office_id FROM certificate_registers")
+            ).scalar_one()
+        db.engine.dispose()
+    assert set(offices) == {"Diskominfo Kabupaten Tabanan", "Dinas Kesehatan", "Kantor tanpa nama"}
+    assert events == {
+        "A": "Diskominfo Kabupaten Tabanan",
+        "B": "Diskominfo Kabupaten Tabanan",
+        "C": "Dinas Kesehatan",
+        "D": "Kantor tanpa nama",
+    }
+    assert sorted(members) == sorted(("o@x.test", i, "organiser") for i in offices.values())
+    assert register_office == offices["Dinas Kesehatan"]

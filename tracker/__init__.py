@@ -63,13 +63,16 @@ def _register_jobs(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from tracker import audit  # noqa: F401 - registers the audit log's table
+    from tracker.admin.office_views import bp as offices_bp
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.team_views import bp as team_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.certificates.public_views import bp as verify_bp
     from tracker.certificates.views import bp as certificates_bp
+    from tracker.checkin.views.devices import bp as devices_bp
     from tracker.checkin.views.door import bp as door_bp
+    from tracker.checkin.views.late import bp as late_bp
     from tracker.checkin.views.scanner import bp as scanner_bp
     from tracker.checkin.views.staff import bp as checkin_bp
     from tracker.checkin.views.ticket import bp as tickets_bp
@@ -84,11 +87,11 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (privacy_bp, admin_bp, team_bp):
+    for blueprint in (privacy_bp, admin_bp, offices_bp, team_bp):
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (checkin_bp, door_bp, tickets_bp):
+    for blueprint in (checkin_bp, door_bp, tickets_bp, devices_bp, late_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
     for blueprint in (messages_bp, certificates_bp, verify_bp):
@@ -96,13 +99,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from tracker.auth.cli import user_cli
+    from tracker.auth.cli import office_cli, user_cli
     from tracker.compliance.cli import checklists_cli
     from tracker.demo import demo_command
     from tracker.ops.cli import backup_command, restore_command
     from tracker.privacy.cli import purge_command
 
     app.cli.add_command(user_cli)
+    app.cli.add_command(office_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(checklists_cli)

@@ -15,6 +15,7 @@ import click
 from sqlalchemy import select
 
 from tracker.auth.models import User
+from tracker.auth.offices import create_office, find_office, office_roles, set_membership
 from tracker.auth.roles import Role
 from tracker.auth.services import create_user
 from tracker.compliance.builtin import load_builtin_templates
@@ -30,6 +31,7 @@ DEMO_PASSWORD = "demo-tabanan"
 DEMO_ADMIN_EMAIL = "admin@diskominfo.tabanankab.go.id"
 DEMO_ADMIN_PASSWORD = "admin-tabanan"
 DEMO_TITLE = "Pelatihan Pengelolaan Media Sosial"
+DEMO_OFFICE = "Diskominfo Kabupaten Tabanan"
 
 AGENCIES = [
     "Dinas Kesehatan Kabupaten Tabanan",
@@ -138,19 +140,29 @@ def make_demo(now: datetime) -> DemoResult:
     event = db.session.scalar(select(Event).where(Event.title == DEMO_TITLE))
     if user is not None and event is not None:
         return DemoResult(user, event, created=False)
+    office = find_office(DEMO_OFFICE) or create_office(
+        DEMO_OFFICE,
+        "Jl. Pahlawan No. 19, Tabanan, Bali",
+        actor=None,
+        now=now,
+        actor_label="flask demo",
+    )
     user = user or create_user(
         DEMO_EMAIL,
         DEMO_PASSWORD,
         Role.ORGANISER.value,
         "Demo Diskominfo",
+        offices=[office],
         actor_label="flask demo",
         now=now,
     )
+    if office.id not in office_roles(user.id):
+        set_membership(user, office, Role.ORGANISER.value, actor=None, now=now)
     start = _next_tuesday_nine(now)
     event = create_event(
         EventInput(
             title=DEMO_TITLE,
-            organiser_unit="Diskominfo Kabupaten Tabanan",
+            organiser_unit=DEMO_OFFICE,
             description=(
                 "Pelatihan bagi pengelola akun media sosial OPD di lingkungan Pemkab Tabanan. "
                 "Peserta wajib membawa tumbler sesuai Pergub Bali No. 97 Tahun 2018."
@@ -171,6 +183,7 @@ def make_demo(now: datetime) -> DemoResult:
             status="open",
         ),
         user,
+        now=now,
     )
     register_participants(event, demo_people(), now, source="demo")
     attach_template(event, "pergub-bali-97-2018", user, now)  # as in the seed report

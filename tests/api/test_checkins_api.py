@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import open_event
 from tracker.audit import AuditEntry
+from tracker.checkin.attendance import ticket_digest
 from tracker.checkin.models import CheckIn, Scan
 from tracker.checkin.services import ScanInput, check_in
 from tracker.db import utcnow
@@ -348,11 +350,42 @@ def test_ticket_list_for_the_offline_scanner(door, api):
     assert answer.status_code == 200
     assert answer.json["event"]["id"] == event.id
     assert answer.json["event"]["status"] == "open"
-    tickets = {t["code"]: t for t in answer.json["tickets"]}
-    assert set(tickets) == {wayan.ticket_code, luh.ticket_code, made.ticket_code}
-    assert tickets[luh.ticket_code]["checked_in_at"] is not None
-    assert tickets[wayan.ticket_code]["checked_in_at"] is None
-    assert tickets[wayan.ticket_code]["participant_id"] == wayan.id
+    assert answer.json["digest"]["algorithm"] == "hmac-sha256-128"
+    key = base64.urlsafe_b64decode(answer.json["digest"]["key"] + "==")
+    tickets = {t["digest"]: t for t in answer.json["tickets"]}
+    digest = {p.ticket_code: ticket_digest(key, p.ticket_code) for p in (wayan, luh, made)}
+    assert set(tickets) == set(digest.values())
+    assert tickets[digest[luh.ticket_code]]["checked_in_at"] is not None
+    assert tickets[digest[wayan.ticket_code]]["checked_in_at"] is None
+    assert tickets[digest[wayan.ticket_code]]["participant_id"] == wayan.id
+
+
+def test_the_ticket_list_holds_no_code_and_no_contact_and_is_logged(door, api, users):
+    """The harvest path of issue 13: a staff token listed every code, and each code opened the
+    person's data page with phone and e-mail."""
+    event, people = door
+    answer = api("staff").get(_url(event, "tickets"))
+    text = answer.get_data(as_text=True)
+    for person in people:
+        assert person.ticket_code not in text
+        assert person.email not in text and person.phone not in text
+    assert set(answer.json["tickets"][0]) == {
+        "digest",
+        "participant_id",
+        "name",
+        "agency",
+        "category",
+        "checked_in_at",
+    }
+    again = api("staff").get(_url(event, "tickets")).json
+    assert again["digest"]["key"] != answer.json["digest"]["key"]  # each list its own key
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "export.ticket_list")
+    ).all()
+    assert [(e.actor_id, e.event_id, e.details["tickets"]) for e in entries] == [
+        (users.staff.id, event.id, 3),
+        (users.staff.id, event.id, 3),
+    ]
 
 
 def test_search_by_name_or_agency(door, api):
@@ -405,22 +438,62 @@ def test_the_service_drops_what_no_database_can_store(door):
     assert db.session.scalar(select(Scan.nonce)) == "n"
 
 
-def test_a_device_clock_reset_to_1970_does_not_lose_the_scan(door, api):
+def test_a_device_clock_reset_to_1970_cannot_rewrite_time(door, api):
+    """A time before the window is refused (not replaced by the server's), whatever it is."""
     event, (wayan, luh, _made) = door
     staff = api("staff")
-    reset = staff.post(
-        _url(event), json={"code": wayan.ticket_code, "scanned_at": "1970-01-01T00:00:05Z"}
-    )
-    assert reset.status_code == 201  # the server's time stands in for the broken clock
-    assert abs(db.session.scalar(select(CheckIn.checked_in_at)) - utcnow()) < timedelta(minutes=1)
-    ancient = staff.post(
-        _url(event), json={"code": luh.ticket_code, "scanned_at": "0001-01-01T00:00:00+14:00"}
-    )
-    assert ancient.status_code == 201
-    # A scan shortly before the door opened keeps its time, and is refused.
+    for scanned_at in ("1970-01-01T00:00:05Z", "0001-01-01T00:00:00+14:00"):
+        reset = staff.post(_url(event), json={"code": wayan.ticket_code, "scanned_at": scanned_at})
+        assert reset.status_code == 409 and reset.json["status"] == "not_open"
     opens, _closes = event.checkin_window()
     early = staff.post(
         _url(event),
         json={"code": luh.ticket_code, "scanned_at": (opens - timedelta(hours=1)).isoformat()},
     )
     assert early.status_code == 409 and early.json["status"] == "not_open"
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_an_offline_scan_synced_after_the_grace_is_refused(door, api, clock):
+    event, (wayan, luh, _made) = door
+    _opens, closes = event.checkin_window()
+    in_window = (closes - timedelta(hours=1)).isoformat()
+    clock.move_to(closes + timedelta(hours=23))
+    kept = api("staff").post(_url(event), json={"code": wayan.ticket_code, "scanned_at": in_window})
+    assert kept.status_code == 201
+    clock.move_to(closes + timedelta(hours=25))
+    late = api("staff").post(_url(event), json={"code": luh.ticket_code, "scanned_at": in_window})
+    assert late.status_code == 409 and late.json["status"] == "not_open"
+
+
+def test_an_organiser_records_a_late_manual_check_in_with_a_reason(door, api, clock):
+    event, (wayan, *_rest) = door
+    _opens, closes = event.checkin_window()
+    clock.move_to(closes + timedelta(days=2))
+    body = {"participant_id": wayan.id, "late_reason": "Daftar hadir kertas, HP petugas mati"}
+    refused = api("staff").post(_url(event), json=body)
+    assert refused.status_code == 403
+    plain = api("organiser").post(_url(event), json={"participant_id": wayan.id})
+    assert plain.status_code == 409 and plain.json["status"] == "not_open"
+    recorded = api("organiser").post(_url(event), json=body)
+    assert recorded.status_code == 201, recorded.json
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "checkin.late"))
+    assert entry.details["reason"] == body["late_reason"]
+    assert entry.subject_id == wayan.id and entry.actor_label == "organiser@diskominfo.test"
+    assert db.session.scalar(select(CheckIn.method)) == "manual"
+
+
+def test_earliest_wins_keeps_the_before_and_after_in_the_audit_log(door, api):
+    event, (wayan, *_rest) = door
+    staff = api("staff")
+    assert staff.post(_url(event), json={"code": wayan.ticket_code, "gate": "B"}).status_code == 201
+    earlier = (utcnow() - timedelta(minutes=30)).isoformat()
+    moved = staff.post(
+        _url(event),
+        json={"code": wayan.ticket_code, "gate": "A", "device": "HP Wayan", "scanned_at": earlier},
+    )
+    assert moved.status_code == 201
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "checkin.moved"))
+    assert entry.details["before"]["gate"] == "B" and entry.details["after"]["gate"] == "A"
+    assert entry.details["after"]["device"] == "HP Wayan"
+    assert entry.details["before"]["checked_in_at"] > entry.details["after"]["checked_in_at"]

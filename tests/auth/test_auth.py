@@ -199,3 +199,42 @@ def test_cli_reports_errors_without_a_traceback(app, users):
     assert users.staff.email in result.output and "Traceback" not in result.output
     result = runner.invoke(args=["user", "token", "nobody@x.test"])
     assert result.exit_code == 1 and "nobody@x.test" in result.output
+
+
+def test_cli_office_create_and_user_in_two_offices(app):
+    runner = app.test_cli_runner()
+    for name in ("Diskominfo Kabupaten Tabanan", "Dinas Kesehatan Kabupaten Tabanan"):
+        result = runner.invoke(args=["office", "create", name, "--address", "Jl. Pahlawan 19"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["office", "create", "diskominfo  kabupaten tabanan"])
+    assert result.exit_code == 1 and "diskominfo kabupaten tabanan" in result.output
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "wayan@tabanankab.go.id",
+            "--role",
+            "organiser",
+            "--office",
+            "Diskominfo Kabupaten Tabanan",
+            "--office",
+            "dinas kesehatan kabupaten tabanan",
+            "--password",
+            "rahasia-sekali",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "wayan@tabanankab.go.id"))
+    assert sorted((m.office.name, m.role) for m in user.memberships) == [
+        ("Dinas Kesehatan Kabupaten Tabanan", "organiser"),
+        ("Diskominfo Kabupaten Tabanan", "organiser"),
+    ]
+
+
+def test_cli_user_create_refuses_an_unknown_office(app):
+    result = app.test_cli_runner().invoke(
+        args=["user", "create", "x@tabanankab.go.id", "--role", "staff", "--office", "Nowhere"]
+        + ["--password", "rahasia-sekali"]
+    )
+    assert result.exit_code == 1 and "flask office create" in result.output
+    assert db.session.scalar(select(User).where(User.email == "x@tabanankab.go.id")) is None

@@ -9,9 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from config import DEVELOPMENT_MARKER, load_config
-from tests.conftest import log_in
+from tests.conftest import PASSWORD, log_in
 from tracker.auth import team
 from tracker.auth.models import User
+from tracker.auth.offices import create_office
+from tracker.auth.services import create_user
+from tracker.db import utcnow
 from tracker.extensions import db
 
 NEW_PASSWORD = "a door staff password"
@@ -152,3 +155,20 @@ def test_a_production_set_up_is_never_taken_for_make_runs_instance(tmp_path):
     production = load_config({"SECRET_KEY": "s" * 40}, str(tmp_path))
     assert production["ENV_NAME"] == "production"
     assert production["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_team_is_the_organisers_offices_staff(client, users):
+    """An organiser of another office neither sees the home office's staff nor makes a
+    set-password link for them (which would take their account over); their new staff join
+    their own office."""
+    dinkes = create_office("Dinas Kesehatan Kabupaten Tabanan", actor=None, now=utcnow())
+    outsider = create_user("kadis@dinkes.test", PASSWORD, "organiser", offices=[dinkes])
+    db.session.commit()
+    log_in(client, outsider)
+    assert users.staff.email not in client.get("/team").text
+    assert client.post(f"/team/{users.staff.id}/link").status_code == 404
+    assert _add(client, email="door9@dinkes.test").status_code == 200
+    member = db.session.scalar(select(User).where(User.email == "door9@dinkes.test"))
+    assert [m.office_id for m in member.memberships] == [dinkes.id]
+    log_in(client, users.organiser)
+    assert "door9@dinkes.test" not in client.get("/team").text

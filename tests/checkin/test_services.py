@@ -18,7 +18,15 @@ from tests.factories import open_event
 from tracker.checkin import services
 from tracker.checkin.door_rule import door_state, is_open
 from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
-from tracker.checkin.services import Door, Found, Person, ScanInput, decide, effective_time
+from tracker.checkin.services import (
+    Door,
+    Found,
+    Person,
+    ScanInput,
+    ScanKind,
+    decide,
+    effective_time,
+)
 from tracker.db import utcnow
 from tracker.events.services import set_archived
 from tracker.extensions import db
@@ -125,8 +133,47 @@ def test_a_time_without_a_zone_is_the_events_local_time():
     assert effective_time(local, NINE, DOOR) == datetime(2026, 7, 21, 8, 45, tzinfo=WITA)
 
 
-def test_a_phone_reset_to_1970_is_a_broken_clock_not_a_scan_time():
-    assert effective_time(datetime(1970, 1, 1, tzinfo=UTC), NINE, DOOR) == NINE
+def test_a_phone_reset_to_1970_keeps_its_time_and_is_refused():
+    """Time cannot be rewritten: the server's time does not stand in for a broken clock."""
+    reset = datetime(1970, 1, 1, tzinfo=UTC)
+    logged = effective_time(reset, NINE, DOOR)
+    assert logged == DOOR.checkin_window()[0] - timedelta(days=1)
+    outcome = decide(DOOR, ScanInput(code="x", scanned_at=reset), found(), logged, NINE)
+    assert outcome.result == ScanResult.NOT_OPEN
+
+
+END = NINE + timedelta(hours=7)  # DOOR's window closes when the event ends
+
+
+@pytest.mark.parametrize(
+    ("scanned", "arrives", "expected"),
+    [
+        (NINE, END + timedelta(hours=23, minutes=59), ScanResult.CHECKED_IN),  # within grace
+        (NINE, END + timedelta(hours=24, seconds=1), ScanResult.NOT_OPEN),  # synced too late
+        (END + timedelta(seconds=1), END + timedelta(minutes=1), ScanResult.NOT_OPEN),
+        (NINE - timedelta(hours=2, seconds=1), NINE, ScanResult.NOT_OPEN),  # before the window
+    ],
+)
+def test_a_device_scan_must_be_made_in_the_window_and_sent_within_the_grace(
+    scanned, arrives, expected
+):
+    scan = ScanInput(code="x", scanned_at=scanned)
+    assert decide(DOOR, scan, found(), scanned, arrives).result == expected
+
+
+def test_the_grace_is_the_scans_own():
+    scan = ScanInput(code="x", scanned_at=NINE, sync_grace=timedelta(hours=1))
+    late = END + timedelta(hours=1, seconds=1)
+    assert decide(DOOR, scan, found(), NINE, late).result == ScanResult.NOT_OPEN
+
+
+def test_a_live_scan_after_the_window_is_refused_and_a_late_record_is_not():
+    after = END + timedelta(days=3)
+    assert decide(DOOR, ScanInput(participant_id=1), found(), after).result == "not_open"
+    late = ScanInput(participant_id=1, kind=ScanKind.LATE, reason="HP rusak")
+    assert decide(DOOR, late, found(), after).result == ScanResult.CHECKED_IN
+    draft = replace(DOOR, status="draft")
+    assert decide(draft, late, found(), after).result == ScanResult.NOT_OPEN
 
 
 # --- check_in against the database ------------------------------------------------------------

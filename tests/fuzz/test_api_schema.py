@@ -85,8 +85,10 @@ def world(make_app, database_url, tmp_path_factory) -> Iterator[World]:
         app = make_app(SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
             upgrade()
-            organiser = create_user("fuzz@diskominfo.test", "correct horse battery", "organiser")
             event = make_demo(utcnow()).event
+            organiser = create_user(
+                "fuzz@diskominfo.test", "correct horse battery", "organiser", offices=[event.office]
+            )
             person = db.session.scalars(
                 select(Participant).where(Participant.event_id == event.id)
             ).first()

@@ -21,8 +21,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from tests.factories import make_event
+from tests.factories import UNIT, make_event
 from tests.reliability.servers import Server, free_port, request
+from tracker.auth.offices import create_office
 from tracker.auth.services import create_user, issue_token
 from tracker.db import utcnow
 from tracker.events.registration import ParticipantInput, register_participants
@@ -52,7 +53,10 @@ def _seed(make_app, url: str) -> Seeded:
     seed_app = make_app(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=SECRET)
     with seed_app.app_context():
         upgrade()
-        organiser = create_user("panitia@diskominfo.test", "correct horse battery", "organiser")
+        office = create_office(UNIT, actor=None, now=utcnow())
+        organiser = create_user(
+            "panitia@diskominfo.test", "correct horse battery", "organiser", offices=[office]
+        )
         event = make_event(
             organiser,
             starts_at=utcnow() + timedelta(hours=1),

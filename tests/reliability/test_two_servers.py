@@ -24,10 +24,11 @@ import requests
 from flask_migrate import upgrade
 
 from tests.compliance.helpers import jpeg_bytes
-from tests.factories import make_event
+from tests.factories import UNIT, make_event
 from tests.reliability.databases import new_database
 from tests.reliability.servers import Server, free_port, request
 from tracker.api.views import REFUSED_CALLS_LIMIT
+from tracker.auth.offices import create_office
 from tracker.auth.services import create_user, issue_token
 from tracker.compliance.services import attach_template, load_builtin_templates
 from tracker.db import utcnow
@@ -57,7 +58,10 @@ def _seed(make_app, url: str) -> dict:
         upgrade()
         now = utcnow()
         load_builtin_templates(now)
-        organiser = create_user("panitia@diskominfo.test", "correct horse battery", "organiser")
+        office = create_office(UNIT, actor=None, now=now)
+        organiser = create_user(
+            "panitia@diskominfo.test", "correct horse battery", "organiser", offices=[office]
+        )
         event = make_event(organiser, starts_at=now + timedelta(hours=1), title="Dua server")
         people = [
             ParticipantInput(name=f"Peserta {i}", agency="Dinas Kominfo", email=f"p{i}@x.go.id")

@@ -203,3 +203,20 @@ def test_a_name_that_looks_like_a_formula_stays_text(app, users, as_role):
     sheet = load_workbook(io.BytesIO(data)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
     assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("http://x","klik")', "s")]
+
+
+def test_the_letterhead_is_the_office_with_its_address_and_logo(bimtek, as_role):
+    from PIL import Image
+
+    from tracker.storage import get_storage
+
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 120), (200, 30, 30)).save(logo, "PNG")
+    bimtek.office.address = "Jl. Pahlawan No. 19, Tabanan, Bali 82114"
+    bimtek.office.logo = get_storage().save(logo.getvalue(), "image/png")
+    db.session.commit()
+    pdf = as_role("organiser").get(f"/events/{bimtek.id}/daftar-hadir/2/participant.pdf").data
+    assert bimtek.office.name.upper() in _text(pdf)
+    assert "Jl. Pahlawan No. 19, Tabanan, Bali 82114" in _text(pdf)
+    (image,) = PdfReader(io.BytesIO(pdf)).pages[0].images
+    assert image.image.size == (120, 120)

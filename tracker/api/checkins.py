@@ -8,22 +8,32 @@ committed row of the scan log, which is why the view answers errors itself inste
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+import secrets
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, model_validator
 
+from tracker import audit
 from tracker.api import openapi
 from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
-from tracker.auth.access import requires
+from tracker.auth.access import for_devices, require_in_office, requires
 from tracker.auth.loaders import note_late_token_use
 from tracker.auth.roles import Role
 from tracker.checkin import services
-from tracker.checkin.attendance import TicketRow, attendance_json, search_participants, ticket_list
+from tracker.checkin.attendance import (
+    DIGEST_ALGORITHM,
+    TicketRow,
+    attendance_json,
+    search_participants,
+    ticket_digest,
+    ticket_list,
+)
 from tracker.checkin.door_rule import door_json
 from tracker.checkin.live_figures import figures_version, live_attendance
 from tracker.checkin.models import Method, ScanResult
@@ -50,6 +60,8 @@ class CheckInIn(Strict):
     method: Literal["scanner", "manual"] = "scanner"
     nonce: str | None = Field(default=None, min_length=1, max_length=64)
     scanned_at: datetime | None = None
+    #: An organiser's late manual check-in, outside the check-in window: why (audited).
+    late_reason: str | None = Field(default=None, min_length=3, max_length=500)
 
     @model_validator(mode="after")
     def _one_of_code_or_id(self) -> CheckInIn:
@@ -95,20 +107,28 @@ def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]
 
 
 def _scan_input(body: CheckInIn) -> services.ScanInput:
+    """The scan; with ``late_reason`` an organiser's late manual check-in (403 for others)."""
+    late = body.late_reason is not None
+    if late:
+        require_in_office(Role.ORGANISER)
     return services.ScanInput(
         code=body.code,
         participant_id=body.participant_id,
         brought_tumbler=body.brought_tumbler,
         gate=body.gate,
         device=body.device,
-        method=Method(body.method),
+        method=Method.MANUAL if late else Method(body.method),
+        kind=services.ScanKind.LATE if late else services.ScanKind.ENTRY,
+        reason=body.late_reason or "",
         nonce=body.nonce,
         scanned_at=body.scanned_at,  # without an offset: read in the event's zone
+        sync_grace=timedelta(hours=current_app.config["CHECKIN_SYNC_GRACE_HOURS"]),
     )
 
 
 @bp.post("/events/<int:event_id>/checkins")
 @requires(Role.STAFF)
+@for_devices
 @writes_late
 def check_in(event_id: int) -> tuple[Response, int]:
     body = parse(CheckInIn, json_body())
@@ -131,6 +151,7 @@ def undo_check_in(event_id: int, participant_id: int) -> Response:
 
 @bp.get("/events/<int:event_id>/attendance")
 @requires(Role.STAFF)
+@for_devices
 def attendance(event_id: int) -> Response:
     """Cached under the event's version (tracker/checkin/live_figures.py): its ETag; a screen
     that sends it back is answered 304 until something changed."""
@@ -148,8 +169,8 @@ def attendance(event_id: int) -> Response:
 
 
 def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
+    """What the door shows of a ticket: no code, no contact data."""
     return {
-        "code": row.code,
         "participant_id": row.participant_id,
         "name": row.name,
         "agency": row.agency,
@@ -160,25 +181,43 @@ def ticket_json(row: TicketRow, tz: str) -> dict[str, Any]:
 
 @bp.get("/events/<int:event_id>/tickets")
 @requires(Role.STAFF)
+@for_devices
 def tickets(event_id: int) -> Response:
+    """The offline list: per ticket its keyed digest and what the door shows; logged against
+    the caller (``export.ticket_list``)."""
     event = get_event(event_id)
-    response = jsonify(
-        event=door_json(event),
-        tickets=[ticket_json(row, event.timezone) for row in ticket_list(event)],
+    key, rows = secrets.token_bytes(16), ticket_list(event)
+    tickets = [
+        {"digest": ticket_digest(key, row.code), **ticket_json(row, event.timezone)} for row in rows
+    ]
+    body = {
+        "event": door_json(event),
+        "digest": {"algorithm": DIGEST_ALGORITHM, "key": _b64(key)},
+        "tickets": tickets,
+    }
+    audit.log_export(
+        "export.ticket_list",
+        now=utcnow(),
+        actor=current_user,
+        event_id=event_id,
+        details={"tickets": len(tickets)},
     )
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+def _b64(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).rstrip(b"=").decode()
+
+
 @bp.get("/events/<int:event_id>/checkin-search")
 @requires(Role.STAFF)
+@for_devices
 def search(event_id: int) -> Response:
     event = get_event(event_id)
     rows = search_participants(event, request.args.get("q", "")[:100])
-    results = [ticket_json(row, event.timezone) for row in rows]
-    for result in results:
-        result.pop("code")  # a name search does not hand out tickets
-    return jsonify(results=results)
+    return jsonify(results=[ticket_json(row, event.timezone) for row in rows])
 
 
 # --- the OpenAPI description ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from flask_login import current_user
 from tracker.api.common import json_body, parse, query_int
 from tracker.api.schemas import EventIn, EventPatch, ParticipantIn
 from tracker.auth.access import requires
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
@@ -66,6 +67,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "id": event.id,
         "title": event.title,
         "organiser_unit": event.organiser_unit,
+        "office": {"id": event.office_id, "name": event.office.name},
         "description": event.description,
         "starts_at": iso(event.starts_at, tz),
         "ends_at": iso(event.ends_at, tz),
@@ -113,7 +115,7 @@ def _event_input(body: EventIn) -> services.EventInput:
 @requires(Role.ORGANISER)
 def create_event() -> tuple[Response, int]:
     body = parse(EventIn, json_body())
-    event = services.create_event(_event_input(body), current_user)
+    event = services.create_event(_event_input(body), current_user, now=utcnow())
     db.session.commit()
     return jsonify(event_json(event)), 201
 
@@ -126,7 +128,7 @@ def list_events() -> Response:
         raise ValidationFailed(
             _("scope must be all, upcoming, past or archived."), {"scope": _("Unknown.")}
         )
-    events = services.list_events(scope, utcnow())
+    events = services.list_events(scope, utcnow(), visible_offices(current_user))
     return jsonify(events=[event_json(e) for e in events])
 
 

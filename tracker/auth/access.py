@@ -5,6 +5,11 @@ Roles are ranked: staff (door and checklists) < organiser (events, participants,
 ``@public`` marks routes for people without an account (their ticket, the door page, login).
 The rule is checked before the view runs, for pages and the API alike; a test walks every
 registered route with every role so that a route added without a rule fails the suite.
+
+Offices: a URL parameter that names something an office owns (``event_id``, a privacy
+request's ``request_id``) is registered with ``owned_by`` by the feature that owns it. Before
+the view runs, an account that is not an admin must be a member of that office with the
+route's role there: no membership answers 404 (so ids reveal nothing), a lower role 403.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ScalarSelect
 
+from tracker.auth.offices import is_admin, role_in_office
 from tracker.auth.roles import Role, role_rank
 from tracker.errors import error_response, wants_json
 
@@ -23,6 +30,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Endpoints outside our blueprints that anyone may fetch.
 PUBLIC_ENDPOINTS = frozenset({"static"})
+
+#: URL parameter -> a scalar subquery of the id of the office that owns the thing it names
+#: (NULL: no such thing, or nobody's). Filled by the features (``owned_by``), so this floor
+#: imports none of them. A subquery, so the check is one SELECT (it runs before every scan).
+OFFICE_OF: dict[str, Callable[[int], ScalarSelect[int]]] = {}
+
+
+def owned_by(param: str, office_of: Callable[[int], ScalarSelect[int]]) -> None:
+    """Declare that the URL parameter ``param`` names something whose office ``office_of``
+    selects: every route with it is then checked against the caller's offices."""
+    OFFICE_OF[param] = office_of
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,25 @@ class Rule:
         if self.minimum is None:
             return True
         return bool(user.is_authenticated) and role_rank(user.role) >= role_rank(self.minimum)
+
+
+def for_devices(view: F) -> F:
+    """Mark a staff route a paired door device may use too (for its own event only)."""
+    view.for_devices = True  # type: ignore[attr-defined]
+    return view
+
+
+def _device_refusal(rule: Rule) -> Any:
+    """A paired door device reaches public routes, and the ``@for_devices`` routes of its one
+    event (404 for another's); anything else is refused (403)."""
+    if rule.minimum is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "for_devices", False):
+        abort(403)
+    if (request.view_args or {}).get("event_id") != current_user.device_event_id:
+        abort(404)
+    return None
 
 
 def public(view: F) -> F:
@@ -61,13 +98,40 @@ def _refuse_anonymous() -> Any:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _check_offices(minimum: Role) -> None:
+    """Aborts 404 when the caller is not in the office owning what the URL names, 403 when
+    their role there is below the route's."""
+    for param, value in (request.view_args or {}).items():
+        office_of = OFFICE_OF.get(param)
+        if office_of is None or not isinstance(value, int):
+            continue
+        role = role_in_office(current_user.id, office_of(value))
+        if role is None:
+            abort(404)
+        if role_rank(role) < role_rank(minimum):
+            abort(403)
+
+
+def require_in_office(minimum: Role) -> None:
+    """Inside a view, for what only a higher role may do on its route: aborts 403 unless the
+    caller's account, and their role in the office of what the URL names, reach ``minimum``."""
+    if role_rank(current_user.role) < role_rank(minimum):
+        abort(403)
+    if not is_admin(current_user):
+        _check_offices(minimum)
+
+
 def _enforce() -> Any:
     if request.endpoint is None:  # 404 or 405: let the error handlers answer
         return None
     rule = rule_for(request.endpoint)
     if rule is None:
         abort(403)  # a route nobody gave a rule: closed until someone does
+    if getattr(current_user, "device_event_id", None) is not None:
+        return _device_refusal(rule)
     if rule.admits(current_user):
+        if rule.minimum is not None and not is_admin(current_user):
+            _check_offices(rule.minimum)
         return None
     if not current_user.is_authenticated:
         return _refuse_anonymous()

@@ -7,8 +7,8 @@ from datetime import datetime
 from flask import Flask, Request, g, session
 from flask_babel import lazy_gettext as _l
 
-from tracker.auth import sessions
-from tracker.auth.models import TokenAccount, User
+from tracker.auth import devices, sessions
+from tracker.auth.models import DeviceAccount, TokenAccount, User
 from tracker.auth.roles import Role
 from tracker.auth.services import live_token, note_token_use
 from tracker.db import utcnow, view_writes_late
@@ -46,11 +46,11 @@ def _fresh_enough(now: datetime) -> bool:
 
 
 @login_manager.request_loader
-def _load_user_from_token(request: Request) -> TokenAccount | None:
+def _load_user_from_token(request: Request) -> TokenAccount | DeviceAccount | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None
+        return _load_device(request)
     use = live_token(token.strip())
     if use is None:
         return None
@@ -65,11 +65,33 @@ def _load_user_from_token(request: Request) -> TokenAccount | None:
     return use.user
 
 
+def _load_device(request: Request) -> DeviceAccount | None:
+    """A paired door device, by its cookie; its last use is noted like a token's."""
+    secret = request.cookies.get(devices.DEVICE_COOKIE, "")
+    if not secret:
+        return None
+    now = utcnow()
+    found = devices.live_device(secret, now)
+    if found is None:
+        return None
+    account, last_used = found
+    if request.method in _WRITE_METHODS and devices.due(last_used, now):
+        if view_writes_late():
+            g.device_use_due = account.device_id
+        else:
+            devices.note_device_use(account.device_id, now)
+    return account
+
+
 def note_late_token_use(now: datetime) -> None:
-    """In a ``@writes_late`` view, once it writes: the token's last use, if it is due."""
+    """In a ``@writes_late`` view, once it writes: the token's (or the door device's) last
+    use, if it is due."""
     token_id = g.pop("token_use_due", None)
     if token_id is not None:
         note_token_use(token_id, now)
+    device_id = g.pop("device_use_due", None)
+    if device_id is not None:
+        devices.note_device_use(device_id, now)
 
 
 def register_login(app: Flask) -> None:

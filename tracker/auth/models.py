@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, false, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime, utcnow
@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -36,6 +39,87 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class Office(db.Model):
+    """A government office (Diskominfo, Dinas Kesehatan, a kecamatan ...) that owns events.
+
+    Its name, address and logo are what a letterhead (kop) prints.
+    """
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the office writes itself, e.g. "Diskominfo Kabupaten Tabanan"; unique (case as typed).
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    address: Mapped[str] = mapped_column(String(500), server_default="")
+    #: The storage key of the logo image; empty: none.
+    logo: Mapped[str] = mapped_column(String(32), server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="office", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Office {self.name}>"
+
+
+class Membership(db.Model):
+    """An account's role in one office: ``organiser`` or ``staff``. An admin needs none."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "office_id", name="uq_memberships_user_office"),
+        CheckConstraint("role IN ('organiser', 'staff')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    office: Mapped[Office] = relationship(back_populates="memberships")
+
+
+class DoorDevice(db.Model):
+    """A phone or laptop paired to scan one event's tickets, and nothing else.
+
+    The organiser's screen shows a QR with a one-time pairing code (``pairing_hash``, minutes
+    long); the device that opens it gets its own secret in a cookie (``token_hash``). Both are
+    kept as SHA-256 only. The device reaches the scanner routes of its event until
+    ``expires_at`` (the check-in window's end plus the sync grace) or until revoked.
+    """
+
+    __tablename__ = "door_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: What the organiser called it ("HP Wayan", "Laptop meja 2").
+    label: Mapped[str] = mapped_column(String(64), server_default="")
+    pairing_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True, eq=False)
+class DeviceAccount(UserMixin):
+    """Who a paired door device acts as: staff, for its one event only (``auth.access`` lets
+    it reach the routes marked ``@for_devices`` of that event and nothing else). Its ``id`` is
+    the organiser who paired it (the audit log's account), its ``email`` names the device."""
+
+    id: int | None
+    email: str
+    name: str
+    device_id: int
+    device_event_id: int
+    role: str = "staff"
 
 
 class Principal(Protocol):

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import audit
-from tracker.auth.models import ApiToken, Principal, TokenAccount, User
+from tracker.auth.models import ApiToken, Membership, Office, Principal, TokenAccount, User
 from tracker.auth.roles import Role
 from tracker.auth.sessions import end_all_sessions
 from tracker.contact import ContactError, normalise_email
@@ -61,19 +61,23 @@ def create_user(
     role: str,
     name: str = "",
     *,
+    offices: list[Office] | tuple[Office, ...] = (),
     actor: Principal | None = None,
     actor_label: str = "",
     now: datetime | None = None,
 ) -> User:
     """Create an account, audited as ``account.create`` (``actor_label`` names who acted when
-    no account did, e.g. the command line). Raises ValidationFailed (bad e-mail, role, short
-    password) or Conflict (the e-mail has an account already)."""
+    no account did, e.g. the command line), a member of ``offices`` with its role in each (an
+    admin needs none). Raises ValidationFailed (bad e-mail, role, short password) or Conflict
+    (the e-mail has an account already)."""
     email = _clean_email(email)
     _check_role(role)
     _check_password(password)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(_("An account with this e-mail exists already."), {"email": email})
     user = User(email=email, password_hash=generate_password_hash(password), role=role, name=name)
+    if role != Role.ADMIN:
+        user.memberships = [Membership(office=office, role=role) for office in set(offices)]
     db.session.add(user)
     db.session.flush()
     audit.record(
@@ -83,7 +87,7 @@ def create_user(
         actor_label=actor_label,
         subject_type="user",
         subject_id=user.id,
-        details={"role": user.role},
+        details={"role": user.role, "offices": sorted(o.name for o in offices)},
     )
     return user
 

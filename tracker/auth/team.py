@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from tracker import audit
-from tracker.auth.models import PasswordLink, Principal, User
+from tracker.auth.models import Membership, PasswordLink, Principal, User
+from tracker.auth.offices import list_offices, visible_offices
 from tracker.auth.roles import Role
 from tracker.auth.services import create_user, set_password
 from tracker.errors import NotFound, ValidationFailed
@@ -50,8 +51,13 @@ def add_team_member(
         raise ValidationFailed(_("Unknown role."), {"role": _("Unknown role.")})
     if not name.strip():
         raise ValidationFailed(_("Give the person's name."), {"name": _("Required.")})
-    # Nobody knows this password: the person sets their own with the link.
-    user = create_user(email, secrets.token_urlsafe(32), role, name.strip(), actor=actor, now=now)
+    # Nobody knows this password: the person sets their own with the link. They work in the
+    # offices where the organiser organises (an admin adds them to offices on the Offices page).
+    ids = visible_offices(actor, Role.ORGANISER)
+    offices = list_offices(ids) if ids else []
+    user = create_user(
+        email, secrets.token_urlsafe(32), role, name.strip(), offices=offices, actor=actor, now=now
+    )
     return Invitation(user, new_password_link(user, actor, now))
 
 
@@ -118,11 +124,19 @@ class Member:
     link_expires_at: datetime | None
 
 
-def team(now: datetime) -> list[Member]:
-    """Every staff account, with whether each has set a password yet."""
-    users = db.session.scalars(
-        select(User).where(User.role == Role.STAFF.value).order_by(User.name, User.email)
-    ).all()
+def _staff(offices: set[int] | None) -> Select[tuple[User]]:
+    """Staff accounts; of these offices only (None: all, for an admin)."""
+    query = select(User).where(User.role == Role.STAFF.value)
+    if offices is not None:
+        members = select(Membership.user_id).where(Membership.office_id.in_(offices))
+        query = query.where(User.id.in_(members))
+    return query
+
+
+def team(now: datetime, offices: set[int] | None = None) -> list[Member]:
+    """The staff accounts of these offices (None: every one), with whether each has set a
+    password yet."""
+    users = db.session.scalars(_staff(offices).order_by(User.name, User.email)).all()
     links = db.session.scalars(
         select(PasswordLink).where(PasswordLink.user_id.in_([u.id for u in users]))
     ).all()
@@ -136,9 +150,10 @@ def team(now: datetime) -> list[Member]:
     return [Member(u, u.id not in invited or u.id in set_by_link, pending.get(u.id)) for u in users]
 
 
-def get_team_member(user_id: int) -> User:
-    """A staff account. Raises NotFound for any other id (an organiser manages staff only)."""
-    user = db.session.get(User, user_id)
-    if user is None or user.role != Role.STAFF.value:
+def get_team_member(user_id: int, offices: set[int] | None = None) -> User:
+    """A staff account of these offices (None: any). Raises NotFound for any other id: an
+    organiser manages staff only, and only their own offices' (no link for someone else's)."""
+    user = db.session.scalar(_staff(offices).where(User.id == user_id))
+    if user is None:
         raise NotFound(_("No such account."))
     return user

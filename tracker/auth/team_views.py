@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.auth import team as team_service
 from tracker.auth.access import public, requires
 from tracker.auth.forms import SetPasswordForm, TeamMemberForm
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, NotFound, ValidationFailed
@@ -23,7 +24,7 @@ bp = Blueprint("team", __name__)
 
 def _team_page(form: TeamMemberForm, invitation: team_service.Invitation | None = None) -> str:
     link = site_url(url_for("team.set_password", token=invitation.token)) if invitation else None
-    members = team_service.team(utcnow())
+    members = team_service.team(utcnow(), visible_offices(current_user, Role.ORGANISER))
     return render_template(
         "auth/team.html", form=form, members=members, invitation=invitation, link=link
     )
@@ -50,7 +51,7 @@ def team() -> str:
 @bp.route("/team/<int:user_id>/link", methods=["POST"])
 @requires(Role.ORGANISER)
 def new_link(user_id: int) -> str:
-    user = team_service.get_team_member(user_id)
+    user = team_service.get_team_member(user_id, visible_offices(current_user, Role.ORGANISER))
     token = team_service.new_password_link(user, current_user, utcnow())
     db.session.commit()
     return _team_page(TeamMemberForm(formdata=None), team_service.Invitation(user, token))

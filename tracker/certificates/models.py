@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.auth.models import Office
 from tracker.db import UTCDateTime
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
@@ -70,10 +71,10 @@ class CertificateRegister(db.Model):
     __tablename__ = "certificate_registers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: The office, as events name it (``Event.organiser_unit``), lower-cased and trimmed: until
-    #: offices are records of their own (issue 13), the unit's name is the office.
-    office_key: Mapped[str] = mapped_column(String(300), unique=True)
-    office: Mapped[str] = mapped_column(String(300))
+    #: One register per office: every event of the office numbers from it.
+    office_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), unique=True
+    )
     #: e.g. ``{seq:03}/SERT/DISKOMINFO-TBN/{year}``; also {month} and {roman_month}.
     pattern: Mapped[str] = mapped_column(String(200))
     #: The PKCS#12 (certificate and key) and its password, each encrypted with a key derived
@@ -84,6 +85,8 @@ class CertificateRegister(db.Model):
     signing_subject: Mapped[str] = mapped_column(String(300), server_default="")
     signing_not_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    office: Mapped[Office] = relationship()
 
 
 class RegisterCounter(db.Model):

@@ -166,10 +166,6 @@ PHOTO_ERRORS = {
 # --- the register ---------------------------------------------------------------------------
 
 
-def office_key(event: Event) -> str:
-    return " ".join(event.organiser_unit.split()).lower()
-
-
 def _insert_ignore(table: Any, values: dict[str, Any], index: list[str]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: a row two requests create at once is made once."""
     dialect = db.session.get_bind().dialect.name
@@ -179,19 +175,13 @@ def _insert_ignore(table: Any, values: dict[str, Any], index: list[str]) -> None
 
 def register_for(event: Event, now: datetime) -> CertificateRegister:
     """The office's register, made with the default pattern on first use."""
-    key = office_key(event)
     _insert_ignore(
         CertificateRegister.__table__,
-        {
-            "office_key": key,
-            "office": event.organiser_unit,
-            "pattern": numbers.DEFAULT_PATTERN,
-            "updated_at": now,
-        },
-        ["office_key"],
+        {"office_id": event.office_id, "pattern": numbers.DEFAULT_PATTERN, "updated_at": now},
+        ["office_id"],
     )
     return db.session.scalar(
-        select(CertificateRegister).where(CertificateRegister.office_key == key)
+        select(CertificateRegister).where(CertificateRegister.office_id == event.office_id)
     )
 
 

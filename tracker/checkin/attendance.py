@@ -7,6 +7,9 @@ the API and the post-event summary all take their numbers from ``attendance()``,
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -222,6 +225,19 @@ def _ticket_rows(event: Event, *conditions: ColumnElement[bool], limit: int | No
     if limit is not None:
         query = query.limit(limit)
     return [TicketRow(*row) for row in db.session.execute(query)]
+
+
+#: How the offline list names tickets: HMAC-SHA-256 of the code under the list's own random
+#: key, its first 16 bytes in URL-safe base64. The scanner computes the same of what it scans
+#: (static/js/scanner/judge.js); the list never holds a code that would open a ticket.
+DIGEST_ALGORITHM = "hmac-sha256-128"
+
+
+def ticket_digest(key: bytes, code: str) -> str:
+    """A ticket code's digest under ``key`` (pure). Without the code it cannot be reversed (a
+    code is 128 random bits), and a list's digests match no other list's (each has its key)."""
+    mac = hmac.new(key, code.encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def ticket_list(event: Event) -> list[TicketRow]:

@@ -12,7 +12,12 @@ Correctness rests on the database, not on a read-then-write in Python:
 - ``scans (event_id, nonce)`` is unique. A device retrying a scan (the answer was lost when the
   Wi-Fi dropped) gets the first answer back; two retries racing each other end the same way.
 - "The earliest scan wins" is a conditional UPDATE (``WHERE checked_in_at > :t``), so two late
-  syncs cannot overwrite an earlier time with a later one.
+  syncs cannot overwrite an earlier time with a later one; the audit log keeps the check-in's
+  time, gate and device before and after the move (``checkin.moved``).
+- Time cannot be rewritten: a scan's ``scanned_at`` before the check-in window opens, or a scan
+  that arrives after the window closed plus ``ScanInput.sync_grace``, is refused as not_open.
+  Only an organiser's late manual check-in (``ScanKind.LATE``, with a reason, audited as
+  ``checkin.late``) is recorded outside the window.
 
 A scan is decided before anything is written, by ``decide``: a pure function of the event's
 door, the scan and what the read found (tests/checkin/test_services.py tests its rules without
@@ -38,7 +43,7 @@ from sqlalchemy.engine import Connection
 
 from tracker import audit
 from tracker.auth.models import Principal
-from tracker.checkin.door_rule import is_open
+from tracker.checkin.door_rule import ARCHIVED, DRAFT, closed_by_record, is_open
 from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
 from tracker.db import begin_write
 from tracker.errors import NotFound
@@ -50,8 +55,15 @@ from tracker.extensions import db
 #: earlier (an offline device syncing later) takes the check-in over; otherwise both gates
 #: could show green for one ticket, each with a clock a few milliseconds apart.
 SAME_MOMENT = timedelta(seconds=2)
-#: A device time this long before the door opens is a wrong clock, not a scan time.
+#: A device time this long before the door opens is a broken clock (a phone reset to 1970):
+#: refused like any time before the window, and logged as this long before it opened (a
+#: year-1 time would not even fit the column).
 BROKEN_CLOCK = timedelta(days=1)
+#: How long after the check-in window closes a device may still send the scans it made in it
+#: (offline): the default of ``CHECKIN_SYNC_GRACE_HOURS``.
+SYNC_GRACE = timedelta(hours=24)
+#: At most this many characters of a late check-in's reason are kept.
+REASON_MAX = 500
 #: How many characters of a scanned code the log keeps: enough to trace, too few to use.
 CODE_PREFIX_LENGTH = 6
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,43}$")
@@ -68,10 +80,14 @@ REFUSALS = frozenset({ScanResult.INVALID, ScanResult.WRONG_EVENT, ScanResult.NOT
 
 
 class ScanKind(StrEnum):
-    """What a scan means. Today every scan is an entry: the first one checks the person in,
-    later ones are "already checked in". Exits, days and sessions come as new kinds."""
+    """What a scan means. An entry: the first one checks the person in, later ones are
+    "already checked in". Exits, days and sessions come as new kinds."""
 
     ENTRY = "entry"
+    #: An organiser's manual check-in recorded outside the door's window (the person was
+    #: there; the record is late), with a reason: an entry the clock does not refuse. The
+    #: caller makes sure the actor is an organiser of the event's office.
+    LATE = "late"
 
 
 @dataclass
@@ -90,6 +106,11 @@ class ScanInput:
     nonce: str | None = None
     #: When the device scanned (offline scans sync later); aware, or None for "now".
     scanned_at: datetime | None = None
+    #: How long after the window closes a scan made in it may still arrive (the view sets it
+    #: from ``CHECKIN_SYNC_GRACE_HOURS``).
+    sync_grace: timedelta = SYNC_GRACE
+    #: Why a LATE check-in is recorded (required for it, kept in the audit log).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,17 +187,27 @@ class Door(DoorWindow):
 def effective_time(scanned_at: datetime | None, now: datetime, event: Event | Door) -> datetime:
     """The scan's own time, but never later than now (a device clock running fast).
 
-    A time without a zone is read in the event's. A time long before the event's door opened is
-    a broken clock (a phone reset to 1970), not a scan: the server's time is the best there is
-    then. A scan shortly before the door opens keeps its time, and is refused as "not open".
+    A time without a zone is read in the event's. A time before the door opened is kept, and
+    refused as "not open" (``decide``): a device cannot move a check-in into the window by
+    its clock, nor get the server's time by sending a broken one (a phone reset to 1970).
     """
     if scanned_at is None:
         return now
     if scanned_at.tzinfo is None:
         scanned_at = scanned_at.replace(tzinfo=ZoneInfo(event.timezone))
-    if scanned_at < event.checkin_window()[0] - BROKEN_CLOCK:
-        return now
-    return min(scanned_at, now)
+    floor = event.checkin_window()[0] - BROKEN_CLOCK
+    return min(max(scanned_at, floor), now)
+
+
+def in_time(door: Door, scan: ScanInput, at: datetime, now: datetime) -> bool:
+    """Whether the clock lets this scan in: the door open at the scan's time, and a scan made
+    on a device (``scanned_at``) arriving no later than the window's end plus its sync grace.
+    A LATE check-in is judged by the record alone (not archived, not a draft)."""
+    if scan.kind == ScanKind.LATE:
+        return closed_by_record(door) not in (ARCHIVED, DRAFT)
+    if not is_open(door, at):
+        return False
+    return scan.scanned_at is None or now <= door.checkin_window()[1] + scan.sync_grace
 
 
 # --- the scan ---------------------------------------------------------------------------------
@@ -292,9 +323,13 @@ class _Scan:
 
     scan: ScanInput
     event_id: int
-    staff_id: int | None
+    actor: Principal | None
     at: datetime
     now: datetime
+
+    @property
+    def staff_id(self) -> int | None:
+        return self.actor.id if self.actor is not None else None
 
     def how(self) -> dict[str, object]:
         """The columns a check-in and its scan's log row share: how, where and by whom."""
@@ -321,7 +356,7 @@ def check_in(
     scan = _cleaned(scan)
     query = _find_query(scan, None)
     row = None if query is None else db.session.connection().execute(*query).first()
-    return _scan(door, scan, _found(row, 0), _staff_id(actor), now)
+    return _scan(door, scan, _found(row, 0), actor, now)
 
 
 def check_in_by_event_id(
@@ -337,11 +372,7 @@ def check_in_by_event_id(
         raise NotFound(_("No event with id %(id)s.", id=event_id))
     door = Door(*row[: len(_DOOR_COLUMNS)])
     found = _found(row, len(_DOOR_COLUMNS))
-    return door, _scan(door, scan, found, _staff_id(actor), now)
-
-
-def _staff_id(actor: Principal | None) -> int | None:
-    return actor.id if actor is not None else None
+    return door, _scan(door, scan, found, actor, now)
 
 
 def _find_query(scan: ScanInput, event_id: int | None) -> tuple[Any, dict[str, Any]] | None:
@@ -375,16 +406,18 @@ def _cleaned(scan: ScanInput) -> ScanInput:
         device=plain(scan.device, 64),
         nonce=plain(scan.nonce, 64) or None,
         method=Method(scan.method),
+        kind=ScanKind(scan.kind),
+        reason=plain(scan.reason, REASON_MAX),
     )
 
 
 def _scan(
-    door: Door, scan: ScanInput, found: Found | None, staff_id: int | None, now: datetime
+    door: Door, scan: ScanInput, found: Found | None, actor: Principal | None, now: datetime
 ) -> ScanOutcome:
     """Decide with what was read, then write: the log row first (a retry stops there), then
     the check-in."""
-    facts = _Scan(scan, door.id, staff_id, effective_time(scan.scanned_at, now, door), now)
-    promised = decide(door, scan, found, facts.at)
+    facts = _Scan(scan, door.id, actor, effective_time(scan.scanned_at, now, door), now)
+    promised = decide(door, scan, found, facts.at, now)
     begin_write()
     connection = db.session.connection()
     scan_id = _log(connection, facts, promised, found)
@@ -399,18 +432,37 @@ def _scan(
     outcome = _admit(connection, facts, found)
     if outcome.result != promised.result:
         connection.execute(_SET_RESULT, {"scan_id": scan_id, "result": outcome.result.value})
+    if scan.kind == ScanKind.LATE and outcome.result == ScanResult.CHECKED_IN:
+        _audit(facts, found, "checkin.late", {"reason": scan.reason, "at": facts.at.isoformat()})
     return outcome
 
 
-def decide(door: Door, scan: ScanInput, found: Found | None, at: datetime) -> ScanOutcome:
+def _audit(facts: _Scan, found: Found, action: str, details: dict[str, Any]) -> None:
+    audit.record(
+        action,
+        now=facts.now,
+        actor=facts.actor,
+        actor_label="" if facts.actor else facts.scan.device or facts.scan.gate,
+        event_id=facts.event_id,
+        subject_type="participant",
+        subject_id=found.person.id,
+        details=details,
+    )
+
+
+def decide(
+    door: Door, scan: ScanInput, found: Found | None, at: datetime, now: datetime | None = None
+) -> ScanOutcome:
     """What the read promises, before anything is written. Pure: no database, no clock.
 
-    not_open when the door is shut (door_rule); invalid when nothing was found (or a
-    participant id of another event: an unknown id here); wrong_event for another event's
-    ticket; for an entry, checked_in when the participant is not in yet, else
-    already_checked_in (whose time and gate the write phase reads).
+    not_open when the clock does not let the scan in (``in_time``: the door rule at the scan's
+    time, and a device's scan arriving within its sync grace, ``now`` defaulting to ``at``);
+    invalid when nothing was found (or a participant id of another event: an unknown id
+    here); wrong_event for another event's ticket; for an entry, checked_in when the
+    participant is not in yet, else already_checked_in (whose time and gate the write phase
+    reads).
     """
-    if not is_open(door, at):
+    if not in_time(door, scan, at, now or at):
         return ScanOutcome(ScanResult.NOT_OPEN)
     if found is None:
         return ScanOutcome(ScanResult.INVALID)
@@ -489,6 +541,9 @@ def _take_earlier(connection: Connection, facts: _Scan, found: Found) -> bool:
         .values(**values)
     )
     if result.rowcount:
+        before = {"checked_in_at": found.checked_in_at.isoformat(), "gate": found.gate}
+        after = {"checked_in_at": at.isoformat(), "gate": scan.gate, "device": scan.device}
+        _audit(facts, found, "checkin.moved", {"before": before, "after": after})
         return True
     _reload(connection, found)
     return False

@@ -56,7 +56,10 @@ class EventForm(AppForm):
     organiser_unit = StringField(
         _l("Organising unit"),
         validators=[DataRequired(), Length(max=300)],
-        description=_l("e.g. Diskominfo Kabupaten Tabanan"),
+        description=_l(
+            "e.g. Diskominfo Kabupaten Tabanan. A new event belongs to the office this names "
+            "(or to your only office); only that office's people see it."
+        ),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     starts_at = DateTimeLocalField(

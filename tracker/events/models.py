@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.auth.models import Office
 from tracker.db import UTCDateTime, utcnow
 from tracker.extensions import db
 
@@ -114,12 +115,16 @@ class Event(DoorWindow, db.Model):
             "expected_participants IS NULL OR expected_participants >= 0", name="expected"
         ),
         Index("ix_events_starts_at", "starts_at"),
+        Index("ix_events_office_id", "office_id"),
         Index("uq_events_submission", "submission", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    #: The agency that holds the event, e.g. "Diskominfo Kabupaten Tabanan".
+    #: The office that owns the event: only its organisers and staff (and admins) reach it.
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="RESTRICT"))
+    #: The agency as documents name it, e.g. "Diskominfo Kabupaten Tabanan"; usually the
+    #: office's name (an event made through the API lands in the office this names).
     organiser_unit: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -156,6 +161,7 @@ class Event(DoorWindow, db.Model):
     submission: Mapped[str | None] = mapped_column(String(43))
 
     venue: Mapped[Venue | None] = relationship()
+    office: Mapped[Office] = relationship()
 
     def where(self) -> str:
         """Room, building and address, as a ticket or a poster says it; empty without a venue."""

@@ -8,9 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
-from tracker.auth.models import User
+from tracker.auth.access import owned_by
+from tracker.auth.models import Principal
+from tracker.auth.offices import office_for_new_event
+from tracker.db import utcnow
 from tracker.errors import NotFound, ValidationFailed
 from tracker.events.models import Event, EventStatus, Participant, Venue
 from tracker.extensions import db
@@ -182,14 +185,22 @@ def _apply(event: Event, data: EventInput) -> None:
             setattr(event, name, getattr(data, name))
 
 
-def create_event(data: EventInput, actor: User | None, submission: str | None = None) -> Event:
-    """Raises ValidationFailed (bad times, unknown zone, missing title) or NotFound (venue).
+def create_event(
+    data: EventInput,
+    actor: Principal | None,
+    submission: str | None = None,
+    now: datetime | None = None,
+) -> Event:
+    """Raises ValidationFailed (bad times, unknown zone, missing title, an office the actor
+    does not organise: ``offices.office_for_new_event``) or NotFound (venue).
 
     ``submission`` is the form's one-time key: the database keeps it unique, so a second post
     of one form fails on commit (IntegrityError) and ``event_for_submission`` finds the first.
     """
     event = Event(created_by_id=actor.id if actor else None, submission=submission or None)
     _apply(event, _normalised(data))
+    office = office_for_new_event(data.organiser_unit, actor, now or utcnow())
+    event.office_id = office.id
     db.session.add(event)
     db.session.flush()
     return event
@@ -237,10 +248,19 @@ def get_venue(venue_id: int) -> Venue:
     return venue
 
 
-def list_events(scope: str, now: datetime) -> list[Event]:
+def office_of_event(event_id: int) -> ScalarSelect[int]:
+    return select(Event.office_id).where(Event.id == event_id).scalar_subquery()
+
+
+owned_by("event_id", office_of_event)
+
+
+def list_events(scope: str, now: datetime, offices: set[int] | None = None) -> list[Event]:
     """Events by scope: ``upcoming`` (not ended, soonest first), ``past`` (latest first),
-    ``archived``, or ``all``."""
+    ``archived``, or ``all``; of these offices only (None: every office)."""
     query = select(Event)
+    if offices is not None:
+        query = query.where(Event.office_id.in_(offices))
     if scope == "archived":
         return list(
             db.session.scalars(

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
+from tracker.auth.devices import devices_of
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
@@ -30,7 +32,7 @@ SCOPES = ("upcoming", "past", "archived")
 def index() -> str:
     scope = request.args.get("scope", "upcoming")
     scope = scope if scope in SCOPES else "upcoming"
-    events = services.list_events(scope, utcnow())
+    events = services.list_events(scope, utcnow(), visible_offices(current_user))
     return render_template("events/index.html", events=events, scope=scope, scopes=SCOPES)
 
 
@@ -39,7 +41,14 @@ def index() -> str:
 def show(event_id: int) -> str:
     event = services.get_event(event_id)
     counts = services.participant_counts(event)
-    return render_template("events/show.html", event=event, counts=counts, form=ConfirmForm())
+    return render_template(
+        "events/show.html",
+        event=event,
+        counts=counts,
+        form=ConfirmForm(),
+        devices=devices_of(event.id),
+        now=utcnow(),
+    )
 
 
 def _event_form(event: Event | None) -> EventForm:
@@ -72,7 +81,7 @@ def _save_event(event: Event | None, template: str) -> str | Response:
         try:
             data = form.to_input()
             if event is None:
-                event = services.create_event(data, current_user, form.submission.data)
+                event = services.create_event(data, current_user, form.submission.data, utcnow())
             else:
                 services.update_event(event, data)
             db.session.commit()

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import ScalarSelect, delete, select, update
 
 from tracker import audit
+from tracker.auth.access import owned_by
 from tracker.auth.models import User
 from tracker.certificates.personal_data import (
     certificates_of,
@@ -230,10 +231,30 @@ def erase_for_request(request: DataRequest, actor: User, now: datetime) -> None:
     close_request(request, RequestStatus.DONE, _("Personal data erased."), actor, now)
 
 
-def list_requests(include_closed: bool = False) -> list[DataRequest]:
+def office_of_request(request_id: int) -> ScalarSelect[int]:
+    """The office of the request's event; NULL when it has none (only an admin reaches it)."""
+    return (
+        select(Event.office_id)
+        .join(DataRequest, DataRequest.event_id == Event.id)
+        .where(DataRequest.id == request_id)
+        .scalar_subquery()
+    )
+
+
+owned_by("request_id", office_of_request)
+
+
+def list_requests(
+    include_closed: bool = False, offices: set[int] | None = None
+) -> list[DataRequest]:
+    """The requests (open first, by due date) of these offices' events (None: all)."""
     query = select(DataRequest).order_by(
         DataRequest.status != RequestStatus.OPEN, DataRequest.due_at
     )
+    if offices is not None:
+        query = query.join(Event, Event.id == DataRequest.event_id).where(
+            Event.office_id.in_(offices)
+        )
     if not include_closed:
         query = query.where(DataRequest.status == RequestStatus.OPEN)
     return list(db.session.scalars(query.limit(500)))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.access import public, requires
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import DomainError, NotFound, ValidationFailed
@@ -30,7 +31,7 @@ bp = Blueprint("privacy", __name__)
 def requests() -> str:
     return render_template(
         "privacy/requests.html",
-        requests=services.list_requests(True),
+        requests=services.list_requests(True, visible_offices(current_user, Role.ORGANISER)),
         now=utcnow(),
         kinds=REQUEST_KIND_LABELS,
         statuses=REQUEST_STATUS_LABELS,

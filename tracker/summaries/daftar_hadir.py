@@ -6,8 +6,8 @@ list); ``pdf/daftar_hadir.py`` and ``xlsx.py`` draw it. Everyone registered in t
 listed, present or not, as on the sheets finance offices know: a person who did not come that
 day has no times and no signature, and the list says how many came.
 
-Until offices are records of their own, the letterhead (kop) is the event's organising unit,
-with the certificate design's logo. The official who signs "Mengetahui" is the one the
+The letterhead (kop) is the office that owns the event: its name, address and logo (else the
+certificate design's logo). The official who signs "Mengetahui" is the one the
 certificate design names (one owner: the organiser sets the official once, for both).
 """
 
@@ -130,16 +130,18 @@ def build_sheet(
     stored file by its key (None when it is gone). Raises NotFound for a day or role the
     event does not have."""
     day, category = event_day(event, number), check_role(category)
-    design = saved_design(event)
+    design, office = saved_design(event), event.office
     official, town, logo = Official(), "", None
     if design is not None:
         official = Official(design.signer_position, design.signer_name, design.signer_nip)
         town = design.place
         logo = load(design.logo_key) if design.logo_key else None
+    if office.logo:
+        logo = load(office.logo) or logo
     rows = sheet_rows(event, day, category)
     return Sheet(
-        office=event.organiser_unit,
-        office_address="",
+        office=office.name,
+        office_address=office.address,
         logo=logo,
         event_title=event.title,
         place=event.where(),

@@ -15,8 +15,11 @@ from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from tracker import audit
+from tracker.auth.offices import visible_offices
+from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.models import Event
@@ -140,4 +143,5 @@ def report_from_args() -> Report:
     now = utcnow()
     today = localtime(now, tz).date()  # type: ignore[union-attr]
     start, end = reports.parse_range(request.args.get("from"), request.args.get("to"), today)
-    return reports.build_report(request.args.get("unit", ""), start, end, tz, now)
+    offices = visible_offices(current_user, Role.ORGANISER)
+    return reports.build_report(request.args.get("unit", ""), start, end, tz, now, offices)

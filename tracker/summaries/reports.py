@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
+from tracker.auth.offices import find_office, list_offices
 from tracker.checkin.attendance import attendance
 from tracker.checkin.models import CheckIn
 from tracker.errors import ValidationFailed
@@ -63,14 +64,21 @@ def parse_range(raw_from: str | None, raw_to: str | None, today: date) -> tuple[
     return start, end
 
 
-def organiser_units() -> list[str]:
-    """Every organiser unit that has an event, for the report's unit choice."""
-    query = select(Event.organiser_unit).distinct().order_by(Event.organiser_unit)
-    return list(db.session.scalars(query))
+def organiser_units(offices: set[int] | None = None) -> list[str]:
+    """The offices a report may be asked for (these ids; None: every office), by name."""
+    return [office.name for office in list_offices(offices)]
 
 
-def held_events(unit: str, start: date, end: date, tz: str, now: datetime) -> list[Event]:
-    """Raises ValidationFailed when more than MAX_EVENTS match."""
+def held_events(
+    unit: str,
+    start: date,
+    end: date,
+    tz: str,
+    now: datetime,
+    offices: set[int] | None = None,
+) -> list[Event]:
+    """The events held by the office named ``unit`` (empty: every office), of the offices
+    ``offices`` only (None: any). Raises ValidationFailed when more than MAX_EVENTS match."""
     zone = ZoneInfo(tz)
     since = datetime.combine(start, time.min, zone)
     until = datetime.combine(end + timedelta(days=1), time.min, zone)
@@ -85,8 +93,11 @@ def held_events(unit: str, start: date, end: date, tz: str, now: datetime) -> li
         .order_by(Event.starts_at, Event.id)
         .limit(MAX_EVENTS + 1)
     )
+    if offices is not None:
+        query = query.where(Event.office_id.in_(offices))
     if unit.strip():
-        query = query.where(func.lower(Event.organiser_unit) == unit.strip().lower())
+        office = find_office(unit)
+        query = query.where(Event.office_id == (office.id if office else None))
     events = list(db.session.scalars(query))
     if len(events) > MAX_EVENTS:
         raise ValidationFailed(
@@ -139,9 +150,17 @@ def agencies_reached(event_ids: list[int]) -> int:
     return _count_checked_in(Participant.agency, event_ids)
 
 
-def build_report(unit: str, start: date, end: date, tz: str, now: datetime) -> Report:
-    """Raises ValidationFailed when the range holds more than MAX_EVENTS events."""
-    events = held_events(unit, start, end, tz, now)
+def build_report(
+    unit: str,
+    start: date,
+    end: date,
+    tz: str,
+    now: datetime,
+    offices: set[int] | None = None,
+) -> Report:
+    """The report of the office named ``unit`` (empty: all of ``offices``; None: every office).
+    Raises ValidationFailed when the range holds more than MAX_EVENTS events."""
+    events = held_events(unit, start, end, tz, now, offices)
     ids = [e.id for e in events]
     return Report(
         unit=unit.strip(),

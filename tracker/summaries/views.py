@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker import charts
 from tracker.auth.access import requires
+from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
 from tracker.certificates.services import saved_design
 from tracker.checkin.attendance import BUCKET_MINUTES
@@ -160,7 +161,7 @@ def report() -> tuple[str, int]:
         "summaries/report.html",
         report=report_,
         problem=problem,
-        units=reports.organiser_units(),
+        units=reports.organiser_units(visible_offices(current_user, Role.ORGANISER)),
         args=request.args,
         report_charts=report_charts,
         num=_number,

@@ -8,7 +8,7 @@
 // navigator.onLine === false means offline: the scan is judged against the downloaded ticket
 // list and queued. Any HTTP answer, even 4xx, is an answer.
 import * as api from "./api.js";
-import { IN, effective, judgeOffline, nonce, searchOffline } from "./judge.js";
+import { IN, effective, judgeOffline, nonce, searchOffline, ticketDigest } from "./judge.js";
 import { openStore } from "./store.js";
 
 const POST_TIMEOUT_MS = 3500; // after this, answer from the local list instead
@@ -20,7 +20,7 @@ export function createFlow(config, view) {
   const T = config.strings;
   const state = {
     store: null, // {backend, persistent}
-    list: null, // {event_id, event, tickets, fetched_at}
+    list: null, // {event_id, event, digest: {algorithm, key}, tickets, fetched_at}
     scans: [], // this event's scans on this device
     offline: navigator.onLine === false,
     tumbler: null, // true | false | null, for the next scan
@@ -114,14 +114,28 @@ export function createFlow(config, view) {
     if (ticket && !ticket.checked_in_at) ticket.checked_in_at = answer.checked_in_at || null;
   }
 
-  function judgeLocally(scan) {
-    if (!state.list) {
+  // The list holds digests, not codes: a scanned code is judged by its digest under the
+  // list's key. A list from before digests (or no WebCrypto) cannot judge a code.
+  async function offlineKey(body) {
+    if (body.participant_id != null) return { participant_id: body.participant_id };
+    let digest = null;
+    try {
+      digest = await ticketDigest(state.list.digest, body.code);
+    } catch (err) {
+      digest = null;
+    }
+    return digest ? { digest } : null;
+  }
+
+  async function judgeLocally(scan) {
+    const key = state.list ? await offlineKey(scan.body) : null;
+    if (!key) {
       // Nothing to judge against: keep the scan for the server and say so.
       scan.local = { status: "unverified", message: T.list_missing };
       scan.state = "queued";
       return scan.local;
     }
-    const answer = judgeOffline(state.list, state.scans, scan.body, Date.now());
+    const answer = judgeOffline(state.list, state.scans, key, Date.now());
     answer.brought_tumbler = scan.body.brought_tumbler;
     scan.local = answer;
     if (answer.participant) scan.participant_id = answer.participant.id;
@@ -166,7 +180,7 @@ export function createFlow(config, view) {
         setOffline(true);
       }
     }
-    const answer = judgeLocally(item);
+    const answer = await judgeLocally(item);
     await saveScan(item);
     finish(answer, true, item);
   }
@@ -253,7 +267,13 @@ export function createFlow(config, view) {
       return;
     }
     if (!body || !Array.isArray(body.tickets)) return;
-    state.list = { event_id: EVENT_ID, event: body.event, tickets: body.tickets, fetched_at: Date.now() };
+    state.list = {
+      event_id: EVENT_ID,
+      event: body.event,
+      digest: body.digest,
+      tickets: body.tickets,
+      fetched_at: Date.now(),
+    };
     view.showDoor(body.event);
     view.showList(state.list);
     view.showCounts(counts());

@@ -17,6 +17,37 @@ export function ticketCode(raw) {
   }
 }
 
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const raw = atob(b64 + "===".slice((b64.length + 3) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+function toBase64Url(bytes) {
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+// The list names tickets by a keyed digest, never by code (tracker/checkin/attendance.py,
+// ticket_digest): HMAC-SHA-256 of the code under the list's key, first 16 bytes, base64url.
+// Null where the browser has no WebCrypto (a page not served over HTTPS): the scan then waits
+// for the server, like a scan without a list.
+export async function ticketDigest(digest, raw) {
+  const subtle = window.crypto && window.crypto.subtle;
+  if (!subtle || !digest || digest.algorithm !== "hmac-sha256-128") return null;
+  const key = await subtle.importKey(
+    "raw",
+    fromBase64Url(digest.key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"]
+  );
+  const mac = await subtle.sign("HMAC", key, new TextEncoder().encode(ticketCode(raw)));
+  return toBase64Url(new Uint8Array(mac).slice(0, 16));
+}
+
 export function nonce() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") {
     return window.crypto.randomUUID();
@@ -71,13 +102,14 @@ function earlierEntry(scans, participantId) {
 }
 
 // Judge a scan without the server: against the downloaded list and this device's own scans.
-// `key` is {code} or {participant_id}; `now` in ms. Returns an answer like the API's.
+// `key` is {digest} (of the scanned code: ticketDigest) or {participant_id}; `now` in ms.
+// Returns an answer like the API's.
 export function judgeOffline(list, scans, key, now) {
   if (doorState(list.event, now) !== "open") return { status: "not_open" };
   const ticket =
     key.participant_id != null
       ? list.tickets.find((t) => t.participant_id === key.participant_id)
-      : list.tickets.find((t) => t.code === ticketCode(key.code));
+      : list.tickets.find((t) => key.digest && t.digest === key.digest);
   if (!ticket) return { status: "invalid" };
   const participant = participantOf(ticket);
   const mine = earlierEntry(scans, ticket.participant_id);

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from tracker.auth.access import public, requires
+from tracker.auth.access import for_devices, public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
@@ -32,8 +32,8 @@ bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
 #: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
-#: signature pad).
-OFFLINE_CACHE = "tracker-scanner-v4"
+#: ticket list of digests; v5: the signature pad).
+OFFLINE_CACHE = "tracker-scanner-v5"
 
 #: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
 DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
@@ -132,6 +132,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
 
 @bp.route("/events/<int:event_id>/scan")
 @requires(Role.STAFF)
+@for_devices
 def page(event_id: int) -> Response:
     """Raises NotFound for an unknown event."""
     event = get_event(event_id)
@@ -154,6 +155,7 @@ def page(event_id: int) -> Response:
 
 @bp.route("/events/<int:event_id>/scan/token")
 @requires(Role.STAFF)
+@for_devices
 def token(event_id: int) -> Response:
     """A fresh CSRF token: the page stays open all day, longer than a token lives."""
     get_event(event_id)
