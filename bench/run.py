@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import load, weight
+from bench import import_scale, load, weight
 from bench.report import Results, markdown
 from bench.server import ROOT, Server, app_env, cpu_seconds
 
@@ -456,6 +456,9 @@ def bench_database(
             env, "import", "--event", str(seed["import_event_id"]),
             "--rows", str(plan.import_rows), timeout=600,
         )  # fmt: skip
+        out["import_scale"] = import_scale.measure(
+            lambda *args, **kw: task(env, *args, **kw), lambda m: log(f"{label}: {m}")
+        )
         log(f"{label}: {plan.small:,} certificates issued, then one PDF by a worker process")
         out["certificates"] = task(
             env, "certificates", "--count", str(plan.small), timeout=900,

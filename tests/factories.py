@@ -110,8 +110,9 @@ def register(
     return created
 
 
-def add_people(event: Event, count: int, **overrides) -> list[Participant]:
-    """``count`` participants from four agencies, each with an e-mail and a phone."""
+def add_people(event: Event, count: int, *, start: int = 0, **overrides) -> list[Participant]:
+    """``count`` participants from four agencies, each with an e-mail and a phone; numbered
+    from ``start`` (a second call on one event starts past the first's)."""
     people = [
         ParticipantInput(
             name=f"Peserta {i:03d}",
@@ -120,7 +121,7 @@ def add_people(event: Event, count: int, **overrides) -> list[Participant]:
             email=f"peserta{i}@tabanankab.go.id",
             phone=f"+62812300{i:05d}",
         )
-        for i in range(count)
+        for i in range(start, start + count)
     ]
     return register(event, people)
 

@@ -204,3 +204,22 @@ def test_every_form_takes_its_messages_from_our_catalogue():
 
     strays = [f.__qualname__ for f in subclasses(FlaskForm) if not issubclass(f, AppForm)]
     assert strays == []
+
+
+def test_times_carry_the_weekday_and_no_seconds():
+    from tests.clock import TUESDAY_NINE
+    from tracker.times import moment, moment_from
+
+    assert moment(TUESDAY_NINE, "Asia/Makassar", "id") == "Selasa, 21 Jul 2026 09.00 WITA"
+    assert moment(TUESDAY_NINE, "Asia/Makassar", "en") == "Tuesday, 21 Jul 2026 09:00 WITA"
+    assert moment_from(TUESDAY_NINE, TUESDAY_NINE, "Asia/Makassar", "id") == "09.00 WITA"
+
+
+def test_pages_show_times_with_the_weekday_and_no_seconds(client, users):
+    from tests.factories import make_event
+
+    event = make_event(users.organiser)
+    log_in(client, users.organiser)
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Selasa, 21 Jul 2026 08.00 WITA" in html
+    assert not re.search(r"\d\d[.:]\d\d[.:]\d\d", html)

@@ -65,7 +65,9 @@ def bar_chart(
     unit: str = "",
     top: float | None = None,
 ) -> str:
-    """Bars with a value axis from 0; at most about 24 category labels are written."""
+    """Bars with a value axis from 0; at most about 24 category labels are written. With up
+    to 24 bars each carries its value above it too (read from the back of a room, on a
+    projector, without the axis)."""
     if not values:
         return ""
     top = top or _nice_top(max(values) or 1)
@@ -84,6 +86,11 @@ def bar_chart(
         )
         if i % every == 0:
             body.append(_x_label(x + step / 2, name))
+        if len(values) <= 24 and value:
+            body.append(
+                f'<text class="bar-value" x="{x + step / 2:.1f}" y="{TOP + inner_h - h - 3:.1f}" '
+                f'font-size="11" text-anchor="middle" fill="{AXIS}">{value:g}</text>'
+            )
     return _frame(title, top, unit, body, chart_id)
 
 

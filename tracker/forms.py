@@ -13,6 +13,11 @@ from wtforms import Form, SelectChoice
 
 from tracker.errors import ValidationFailed
 
+#: ``render_kw`` for a field whose text must never be cut: without it WTForms writes the
+#: Length validator's ``maxlength``, and a browser silently cuts a longer name pasted in
+#: (a name printed cut on a badge or certificate is wrong); the server refuses it with a message.
+REFUSE_NOT_CUT = {"maxlength": False}
+
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]

@@ -12,7 +12,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -59,14 +58,12 @@ def localised_event_when(starts_at: datetime, ends_at: datetime, tz: str) -> str
     return times.event_when(starts_at, ends_at, tz, current_language(), _("%(start)s to %(end)s"))
 
 
-def format_local(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-    """A datetime in the event's zone, in the page's language, with the zone named."""
+def format_local(value: datetime | None, tz: str | None = None) -> str:
+    """A datetime in the event's zone, in the page's language: "Selasa, 22 Jul 2025 09.00
+    WITA" (tracker.times.moment)."""
     if value is None:
         return ""
-    name = tz or current_app.config["TIMEZONE"]
-    local = value.astimezone(zone(name))
-    text = babel_format_datetime(local.replace(tzinfo=None), fmt, rebase=False)
-    return f"{text} {times.zone_label(local, name)}"
+    return times.moment(value, tz or current_app.config["TIMEZONE"], current_language())
 
 
 def register_i18n(app: Flask) -> None:

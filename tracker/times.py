@@ -40,6 +40,33 @@ def clock(value: datetime | None, tz: str) -> str:
     return "" if value is None else local(value, tz).strftime("%H:%M")
 
 
+#: Hours and minutes as the language writes them, 24-hour, never seconds (Babel's "medium"
+#: time had seconds, and its English "short" is 12-hour).
+_CLOCK = {"id": "HH.mm"}
+
+
+def clock_in(value: datetime, tz: str, lang: str) -> str:
+    """09.00 (Indonesian) / 09:00, in the zone ``tz``."""
+    return format_time(
+        local(value, tz).replace(tzinfo=None), _CLOCK.get(lang, "HH:mm"), locale=lang
+    )
+
+
+def moment(value: datetime, tz: str, lang: str) -> str:
+    """Selasa, 22 Jul 2025 09.00 WITA: the weekday (a date alone is easy to misread at the
+    door), the time without seconds, the zone named."""
+    day = format_date(local(value, tz).date(), "EEEE, d MMM y", locale=lang)
+    return f"{day} {clock_in(value, tz, lang)} {zone_label(value, tz)}"
+
+
+def moment_from(value: datetime, now: datetime, tz: str, lang: str) -> str:
+    """ "09.00 WITA" when ``value`` is on today's date in ``tz``, else the whole ``moment``:
+    "opens at 09.00" on the wrong day would be read as today."""
+    if local(value, tz).date() == local(now, tz).date():
+        return f"{clock_in(value, tz, lang)} {zone_label(value, tz)}"
+    return moment(value, tz, lang)
+
+
 def long_date(value: datetime, tz: str, lang: str) -> str:
     """Selasa, 22 Juli 2025 / Tuesday, 22 July 2025."""
     return format_date(local(value, tz).date(), "EEEE, d MMMM y", locale=lang)

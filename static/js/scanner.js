@@ -10,14 +10,16 @@ import { createFlow } from "./scanner/flow.js";
 import { nonce } from "./scanner/judge.js";
 import { createSignature } from "./scanner/signature.js";
 import { createView } from "./scanner/view.js";
-import { clockIn, wordsFor } from "./scanner/words.js";
+import { clockIn, whenIn, wordsFor } from "./scanner/words.js";
 
 const LIST_EVERY_MS = 60000;
 const RETRY_EVERY_MS = 10000;
 const DOOR_EVERY_MS = 30000;
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
-const words = wordsFor(config.strings, config.categories, clockIn(config.event.timezone));
+const zone = config.event.timezone;
+const lang = document.documentElement.lang;
+const words = wordsFor(config.strings, config.categories, clockIn(zone), whenIn(zone, lang));
 const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
 view.askSignature = createSignature(config).ask; // after a green scan, when the event asks

@@ -120,3 +120,26 @@ def test_a_signed_off_checklist_offers_no_changes(new_page, live_server, users):
     _, rows = _fresh_checklist(checklist.id)
     assert rows[0].status == "compliant"
     db.session.rollback()
+
+
+def test_a_refused_answer_comes_back_at_its_item_with_the_error(new_page, live_server, users):
+    """On a phone the list is long: "not compliant" without its required note and photo is
+    refused, and the page comes back scrolled to that item, the error shown there."""
+    load_builtin_templates(utcnow())
+    event = make_event(users.organiser)
+    checklist = attach_template(event, "pergub-bali-97-2018", users.organiser, utcnow())
+    db.session.commit()
+    needs_note = [i for i in checklist.items if i.template_item.note_on_fail]
+    bags = max(needs_note, key=lambda i: i.position)  # far down the list, on a phone
+    page = new_page(viewport=PHONE)
+    log_in_page(page, live_server, users.staff.email)
+    page.goto(f"{live_server}/events/{event.id}/checklists/{checklist.id}")
+    page.locator(f"#item-{bags.id}").scroll_into_view_if_needed()
+    _tap(page, f"#item-{bags.id} button.choice-bad")
+    assert page.url.endswith(f"#item-{bags.id}")
+    error = page.locator(f"#item-{bags.id} .errors")
+    assert error.is_visible() and error.inner_text().strip()
+    top = page.evaluate(
+        f"() => document.getElementById('item-{bags.id}').getBoundingClientRect().top"
+    )
+    assert -2 <= top < PHONE["height"]  # scrolled to it (to within a pixel)

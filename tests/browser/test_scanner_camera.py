@@ -87,12 +87,11 @@ def test_camera_reads_a_ticket_qr_and_checks_in(camera_browser, live_server, use
     assert rows[0].gate == "A"
     assert checkins_of(wayan.id) == []
 
-    # The camera keeps seeing the same ticket: within 3 s it is not sent again, and after
-    # that it is amber, never a second check-in.
-    page.wait_for_timeout(1500)
+    # The camera keeps seeing the same ticket, held up to the lens: it is read once, not
+    # green and then amber every few seconds.
+    page.wait_for_timeout(5000)
     assert page.locator("#history-list li[data-nonce]").count() == 1
-    later = answer(page, got["nonce"])
-    assert later["status"] == "already_checked_in"
+    assert page.locator("#scan-answer").get_attribute("data-nonce") == got["nonce"]
     assert len(checkins_of(luh.id)) == 1
 
     page.click("#camera-toggle")

@@ -3,6 +3,7 @@ tumbler toggle, the name search, and an event whose door is not open."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.browser.conftest import PHONE, log_in_page
@@ -13,6 +14,7 @@ from tests.browser.scanner_support import (
     type_code,
     watch_errors,
 )
+from tests.clock import TUESDAY_NINE, WEDNESDAY_NINE
 from tests.factories import open_event
 
 
@@ -127,3 +129,18 @@ def test_event_not_open_shows_a_banner_and_refuses(new_page, live_server, users)
     got = answer(page)
     assert got["status"] == "not_open"
     assert checkins_of(wayan.id) == []
+
+
+def test_the_not_open_banner_names_the_day_when_it_is_not_today(new_page, live_server, users):
+    """Tuesday at the suite's clock: "opens at 08:00" would be read as today's eight o'clock;
+    tomorrow's event says Wednesday. Today's says only the time (doors open 2 h early)."""
+    tomorrow, _people = open_event(starts_at=WEDNESDAY_NINE)
+    later_today, _others = open_event(starts_at=TUESDAY_NINE + timedelta(hours=5))
+    page = new_page(viewport=PHONE)
+    log_in_page(page, live_server, users.staff.email)
+    open_scanner(page, live_server, tomorrow.id)
+    banner = page.locator("#door-banner")
+    assert page.locator("#scanner").get_attribute("data-door") == "not_yet"
+    assert "Rabu" in banner.inner_text() and "22" in banner.inner_text()
+    open_scanner(page, live_server, later_today.id)
+    assert "Selasa" not in banner.inner_text() and "12:00" in banner.inner_text()  # 2 h early

@@ -245,3 +245,18 @@ def test_check_in_list_and_undo_from_the_page(morning, client, users):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "checkin.undo"))
     assert entry.actor_id == users.organiser.id and entry.subject_id == wayan.id
     assert client.post(f"/events/{event.id}/checkins/{wayan.id}/undo").status_code == 404
+
+
+def test_the_board_has_a_projector_view(morning, client, users):
+    """Full screen for the room: a link from the board, no menus, big numbers (board.css)."""
+    event, (wayan, _luh, _made) = morning
+    _scan(event, wayan, START - timedelta(minutes=12), tumbler=True)
+    db.session.commit()
+    log_in(client, users.staff)
+    page = client.get(f"/events/{event.id}/board").get_data(as_text=True)
+    assert f'href="/events/{event.id}/board?view=projector"' in page
+    projector = client.get(f"/events/{event.id}/board?view=projector").get_data(as_text=True)
+    assert "board-projector" in projector and "data-fullscreen" in projector
+    assert 'class="top"' not in projector  # no header and menus on the projector
+    assert "js/fullscreen.js" in projector
+    assert 'class="bar-value"' in projector and "08:40" in projector  # labelled bars

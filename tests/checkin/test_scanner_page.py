@@ -158,3 +158,11 @@ def test_the_worker_keeps_every_module_the_script_imports(client, app):
 
 def _worker(client) -> str:
     return client.get("/scanner-sw.js").get_data(as_text=True)
+
+
+def test_the_banner_names_the_day_of_a_door_that_opens_another_day(as_role):
+    """Tuesday 09:00 by the suite's clock: Wednesday's event opens "Rabu, 22 Jul 2026 07.00
+    WITA", not "07.00", which would read as this morning."""
+    event = _event(starts_in=timedelta(days=1))
+    html = as_role("staff").get(f"/events/{event.id}/scan").get_data(as_text=True)
+    assert "Check-in dibuka pada Rabu, 22 Jul 2026 07.00 WITA." in html

@@ -24,6 +24,7 @@ from tracker.checkin import tickets
 from tracker.events.registration import ParticipantInput
 from tracker.exports import csv_bytes, safe_cell
 from tracker.extensions import db
+from tracker.pdf_fonts import drawable, fonts
 
 URL = "https://tracker.example/t/Zx8Qv0sS1d2F3g4H5j6K7l"
 
@@ -89,6 +90,26 @@ def test_ticket_sheet_has_every_name_and_readable_codes(tmp_path):
     for i in range(9):
         assert f"Peserta Nomor {i:02d}" in content
     assert _pdf_qr_codes(data, tmp_path) == sorted(f"{URL}{i}" for i in range(8))
+
+
+def test_badges_never_cut_the_date_and_print_emoji_names_cleanly(tmp_path):
+    """A long date line wraps instead of ending in "09.00 WIT…" (Papua's time); a name with
+    emoji or letters the sheet's font lacks prints without black boxes; a long name shrinks
+    rather than being cut."""
+    when = "Selasa, 22 Juli 2025 09.00 WITA s.d. Kamis, 24 Juli 2025 16.00 WITA"
+    long_name = "I Gusti Ngurah Bagus Wiranata Kusuma, S.Kom., M.I.Kom., Pranata Humas Ahli Muda"
+    cards = [
+        tickets.TicketCard("Ni Luh Ayu 🌺 Śrī Dewi 😀", "Dinas Kesehatan", "Peserta", URL),
+        tickets.TicketCard(long_name, "Dinas Kominfo", "Narasumber", URL + "2"),
+    ]
+    data = tickets.ticket_sheet_pdf(tickets.SheetText("Pelatihan", when), cards)
+    content = " ".join(_pdf_text(data).split())
+    assert content.count("Kamis, 24 Juli 2025 16.00 WITA") == 2 and "…" not in content
+    # As written with DejaVu (Debian's fonts-dejavu-core); "Sri" with a Latin-1 fallback font.
+    assert drawable("Ni Luh Ayu Śrī Dewi", fonts().bold) in content and "■" not in content
+    assert "🌺" not in content  # no font here draws it: left out, not a black box
+    assert "Pranata Humas Ahli Muda" in content
+    assert drawable("Ni 🌺 Luh\u200d Ayu Śrī", "Helvetica") == "Ni Luh Ayu Sri"  # core font
 
 
 def test_door_poster_pdf(tmp_path):

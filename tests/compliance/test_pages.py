@@ -347,3 +347,11 @@ def test_each_item_form_carries_a_working_csrf_token(make_app, users, checklist)
         db.engine.dispose()  # its own connection pool: close it, do not leave it to the GC
     saved = _fresh(ChecklistItem, item.id)
     assert saved.status == "compliant" and len(saved.photos) == 1
+
+
+def test_the_attach_list_names_each_templates_regulation(client, users, event, builtins):
+    log_in(client, users.organiser)
+    page = client.get(f"/events/{event.id}/checklists").get_data(as_text=True)
+    assert re.search(
+        r"<option[^>]*>[^<]*\(Peraturan Gubernur Bali No\. 97 Tahun 2018, v\d+\)", page
+    )

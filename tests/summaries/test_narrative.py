@@ -6,10 +6,13 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from tests.factories import WITA, make_event
+from tests.factories import WITA, add_people, make_event
 from tests.summaries.fake import fake_summary
 from tests.summaries.helpers import SPEAKERS, TOPICS, bare_event
+from tracker.checkin.services import ScanInput, check_in
+from tracker.db import utcnow
 from tracker.events.services import VenueInput
+from tracker.extensions import db
 from tracker.summaries.figures import build_summary
 from tracker.summaries.narrative import _join, narrative, narratives
 
@@ -32,15 +35,17 @@ def test_the_indonesian_paragraph_reads_like_the_press_release(built):
         f"Pelatihan Pengelolaan Media Sosial pada {_day(summary, 'id')} pukul "
         f"{start:%H.%M} WITA di Ruang Rapat, Kantor Diskominfo Tabanan. "
     )
+    # 12 participants registered (one a walk-in), 8 came; the speaker is counted apart.
     assert (
-        "Kegiatan ini diikuti 9 dari 13 peserta terdaftar (69%) yang berasal dari 4 instansi, "
-        "termasuk 1 peserta yang mendaftar di lokasi."
+        "Kegiatan ini diikuti 8 dari 12 peserta terdaftar (67%) yang berasal dari 4 instansi, "
+        "didampingi 1 narasumber. Sebanyak 1 orang mendaftar di lokasi."
     ) in text
     assert f"Tiga topik disampaikan, yaitu {TOPICS[0]}, {TOPICS[1]}, dan {TOPICS[2]}." in text
     assert f"Narasumber dalam kegiatan ini adalah {SPEAKERS[0]} dan {SPEAKERS[1]}." in text
     assert (
-        "Sebanyak 5 dari 9 peserta (56%) membawa tumbler sendiri sesuai Peraturan Gubernur Bali "
-        "Nomor 97 Tahun 2018."
+        "Sebanyak 5 dari 9 orang yang hadir (56%) membawa tumbler sendiri sesuai SE Sekda "
+        "Provinsi Bali Nomor 2 Tahun 2025 yang melaksanakan Peraturan Gubernur Bali Nomor 97 "
+        "Tahun 2018."
     ) in text
     assert "mencatat 6 dari 7 butir wajib terpenuhi (86%)." in text
     assert "organik 4,2 kg, anorganik 1,1 kg, dan residu 0,3 kg." in text
@@ -55,10 +60,13 @@ def test_the_english_paragraph_states_the_same_facts(built):
         f"Diskominfo Kabupaten Tabanan held Pelatihan Pengelolaan Media Sosial on "
         f"{_day(summary, 'en')}, at "
     )
-    assert "attended by 9 of the 13 registered participants (69%) from 4 agencies" in text
     assert (
-        "5 of 9 participants (56%) brought their own tumbler under Peraturan Gubernur Bali "
-        "No. 97 Tahun 2018."
+        "attended by 8 of the 12 registered participants (67%) from 4 agencies, joined by "
+        "1 speaker. One person registered at the door."
+    ) in text
+    assert (
+        "5 of the 9 people present (56%) brought their own tumbler, under SE Sekda Provinsi "
+        "Bali No. 2 Tahun 2025, implementing Peraturan Gubernur Bali No. 97 Tahun 2018."
     ) in text
     assert "found 6 of 7 required items met (86%)." in text
     assert "organic 4.2 kg, inorganic 1.1 kg and residue 0.3 kg." in text
@@ -142,10 +150,10 @@ def test_tumbler_answers_nobody_gave_are_not_a_fact():
 
 def test_the_regulation_is_cited_only_with_its_checklist():
     summary = fake_summary(8)
-    assert "sesuai Peraturan Gubernur Bali Nomor 97 Tahun 2018" in narrative(summary, "id")
+    assert "sesuai SE Sekda Provinsi Bali Nomor 2 Tahun 2025" in narrative(summary, "id")
     object.__setattr__(summary, "checklists", ())
     text = narrative(summary, "id")
-    assert "membawa tumbler sendiri." in text and "Peraturan" not in text
+    assert "membawa tumbler sendiri." in text and "Peraturan" not in text and "SE " not in text
 
 
 def test_lists_read_naturally():
@@ -161,3 +169,26 @@ def test_a_two_day_event_names_both_days(app, users):
     summary = build_summary(event)
     assert "pada Selasa (22/7/2025) hingga Rabu (23/7/2025)" in narrative(summary, "id")
     assert "from Tuesday, 22 July 2025, to Wednesday, 23 July 2025" in narrative(summary, "en")
+
+
+def test_participants_are_counted_apart_from_speakers_committee_and_press(app, users):
+    """The seed's day: 36 participants registered, 33 came, with 3 speakers, 2 of the committee
+    and a journalist; the paragraph counts the participants alone."""
+    event = make_event(users.organiser)
+    people = add_people(event, 36)
+    for category, count in (("speaker", 3), ("committee", 2), ("press", 1)):
+        people += add_people(event, count, category=category, start=len(people))
+    absent = {p.id for p in people[33:36]}
+    for person in people:
+        if person.id not in absent:
+            check_in(event, ScanInput(participant_id=person.id, method="manual"), None, utcnow())
+    db.session.commit()
+    summary = build_summary(event)
+    assert (
+        "Kegiatan ini diikuti 33 dari 36 peserta terdaftar (92%) yang berasal dari 4 instansi, "
+        "didampingi 3 narasumber, 2 panitia, dan 1 awak media."
+    ) in narrative(summary, "id")
+    assert (
+        "attended by 33 of the 36 registered participants (92%) from 4 agencies, joined by "
+        "3 speakers, 2 committee members and 1 member of the press."
+    ) in narrative(summary, "en")

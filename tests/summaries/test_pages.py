@@ -157,3 +157,10 @@ def test_indonesian_files_carry_no_english_words(built, as_role):
     assert not re.search(r"\b(yes|door)\b", text, re.I)
     page = client.get(f"/events/{built.event.id}/summary").get_data(as_text=True)
     assert not re.search(r">\s*(yes|no)\s*<", page)
+
+
+def test_the_summary_page_links_its_json(built, as_role):
+    page = as_role("organiser").get(f"/events/{built.event.id}/summary").get_data(as_text=True)
+    assert f'href="/api/v1/events/{built.event.id}/summary"' in page
+    answer = as_role("organiser").get(f"/api/v1/events/{built.event.id}/summary")
+    assert answer.status_code == 200 and answer.get_json()["attendance"]

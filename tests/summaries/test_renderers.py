@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
 from tests.summaries.fake import fake_rows, fake_summary
-from tracker import charts
+from tracker import charts, pdf_fonts
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
 from tracker.summaries.data import Labels
 from tracker.summaries.pdf import layout
@@ -31,6 +32,7 @@ PURE = [
     "tracker.summaries.columns",
     "tracker.summaries.narrative",
     "tracker.charts",
+    "tracker.pdf_fonts",
     "tracker.summaries.pdf.layout",
     "tracker.summaries.pdf.summary",
     "tracker.summaries.pdf.report",
@@ -233,7 +235,7 @@ def test_pdf_wraps_long_names_instead_of_cutting_them():
 
 
 def test_pdf_falls_back_to_reportlabs_own_font(monkeypatch):
-    monkeypatch.setattr(layout, "DEJAVU_DIRS", ())
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_DIRS", ())
     monkeypatch.delenv("SUMMARY_PDF_FONT_DIR", raising=False)
     layout.fonts.cache_clear()
     layout.styles.cache_clear()
@@ -253,3 +255,14 @@ def test_svg_charts_escape_their_labels():
     assert charts.bar_chart([], [], "t", "c") == ""
     line = charts.line_chart([50, None, 100], ["a", "b", "c"], "t", "c")
     assert line.count('class="point"') == 2
+
+
+def test_the_arrivals_bars_carry_their_times_and_counts():
+    """On the board's projector the bars are read from the back of the room: each one has
+    its local start time below it and its count above it."""
+    start = datetime(2025, 7, 22, 0, 20, tzinfo=UTC)  # 08:20 WITA
+    arrivals = [(start + timedelta(minutes=10 * i), n) for i, n in enumerate([3, 8, 12, 0, 1])]
+    svg = charts.arrivals_chart(arrivals, "Asia/Makassar", "Kedatangan")
+    labels = re.findall(r'rotate\([^)]*\)">([^<]*)</text>', svg)
+    assert labels == ["08:20", "08:30", "08:40", "08:50", "09:00"]
+    assert re.findall(r'class="bar-value"[^>]*>([^<]*)<', svg) == ["3", "8", "12", "1"]

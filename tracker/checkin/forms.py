@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.checkin.signatures import MAX_DATA_URL
-from tracker.forms import AppForm, choices
+from tracker.forms import REFUSE_NOT_CUT, AppForm, choices
 
 #: "Apakah Anda membawa tumbler sendiri?" (Pergub Bali 97/2018; SE Sekda Bali 2/2025).
 TUMBLER_QUESTION = _l("Did you bring your own tumbler?")
@@ -43,7 +43,9 @@ class DoorCheckInForm(_DoorForm):
 
 
 class WalkInForm(_DoorForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw=REFUSE_NOT_CUT
+    )
     agency = StringField(
         _l("Agency (instansi / OPD)"), validators=[DataRequired(), Length(max=300)]
     )

@@ -24,6 +24,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from tracker.exports import csv_bytes
+from tracker.pdf_fonts import drawable, fonts
 from tracker.placeholders import fill
 
 # --- QR codes ---------------------------------------------------------------------------------
@@ -118,6 +119,18 @@ def _fit_lines(text: str, font: str, size: float, width: float, max_lines: int) 
     return lines
 
 
+def _shrink_to_fit(
+    text: str, font: str, sizes: Sequence[float], width: float, max_lines: int
+) -> tuple[float, list[str]]:
+    """The largest of ``sizes`` at which ``text`` fits in ``max_lines``, with its lines; at the
+    smallest size it takes the lines it needs (never cut: a cut date or name misleads)."""
+    for size in sizes:
+        lines = simpleSplit(text, font, size, width) or [""]
+        if len(lines) <= max_lines:
+            return size, lines
+    return sizes[-1], simpleSplit(text, font, sizes[-1], width) or [""]
+
+
 def _draw_lines(
     canvas: Canvas, lines: list[str], font: str, size: float, x: float, top: float
 ) -> float:
@@ -135,22 +148,28 @@ def _draw_card(canvas: Canvas, card: TicketCard, text: SheetText, x: float, y: f
     canvas.rect(x, y, CARD_W, CARD_H, 1, 0)
     canvas.setDash()
     full = CARD_W - 2 * PAD
+    font = fonts()  # Unicode (DejaVu): "Śrī" as written; an emoji left out, not a black box
+    regular, bold = font.regular, font.bold
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    title = _fit_lines(text.event_title, "Helvetica", 7.5, full, 2)
-    top = _draw_lines(canvas, title, "Helvetica", 7.5, x + PAD, y + CARD_H - PAD + 2)
+    title = _fit_lines(drawable(text.event_title, regular), regular, 7.5, full, 2)
+    top = _draw_lines(canvas, title, regular, 7.5, x + PAD, y + CARD_H - PAD + 2)
     canvas.setFillColorRGB(0, 0, 0)
-    name = _fit_lines(card.name, "Helvetica-Bold", 15, full, 2)
-    top = _draw_lines(canvas, name, "Helvetica-Bold", 15, x + PAD, top - 4)
+    size, name = _shrink_to_fit(drawable(card.name, bold), bold, (15, 13, 11), full, 2)
+    top = _draw_lines(canvas, name, bold, size, x + PAD, top - 4)
     draw_qr(canvas, card.ticket_url, x + CARD_W - PAD - QR_SIZE, y + PAD, QR_SIZE)
     side = full - QR_SIZE - 4 * mm
-    agency = _fit_lines(card.agency, "Helvetica", 9.5, side, 4)
-    _draw_lines(canvas, agency, "Helvetica", 9.5, x + PAD, top - 4)
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(x + PAD, y + PAD + 10, card.category.upper())
-    canvas.setFont("Helvetica", 7)
+    agency = _fit_lines(drawable(card.agency, regular), regular, 9.5, side, 3)
+    _draw_lines(canvas, agency, regular, 9.5, x + PAD, top - 4)
+    # The date line, bottom up: it wraps or shrinks, never cut ("09.00 WIT…" reads as Papua).
+    size, when = _shrink_to_fit(drawable(text.when, regular), regular, (7, 6.5, 6), side, 2)
+    canvas.setFont(regular, size)
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    for index, line in enumerate(_fit_lines(text.when, "Helvetica", 7, side, 1)):
-        canvas.drawString(x + PAD, y + PAD - index * 8, line)
+    for index, line in enumerate(reversed(when)):
+        canvas.drawString(x + PAD, y + PAD - 2 + index * size * 1.15, line)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(bold, 10)
+    category = drawable(card.category.upper(), bold)
+    canvas.drawString(x + PAD, y + PAD + len(when) * size * 1.15 + 3, category)
 
 
 def ticket_sheet_pdf(text: SheetText, cards: Sequence[TicketCard]) -> bytes:

@@ -44,7 +44,9 @@ def _attach_form(event: Event) -> AttachForm:
     form = AttachForm()
     attached = {c.template_key for c in services.list_checklists(event)}
     form.template_key.choices = choices(
-        (t.key, f"{t.title} (v{t.version})")
+        # The regulation beside the title: "Pembatasan Timbulan Sampah Plastik Sekali Pakai
+        # (Peraturan Gubernur Bali No. 97 Tahun 2018, v1)"; two templates may share a title.
+        (t.key, f"{t.title} ({', '.join(filter(None, (t.basis_label(), f'v{t.version}')))})")
         for t in checklist_templates.list_templates()
         if t.key not in attached
     )

@@ -27,7 +27,7 @@ from tracker.events.models import (
     Event,
 )
 from tracker.events.services import EventInput, VenueInput, check_timezone
-from tracker.forms import AppForm, choices
+from tracker.forms import REFUSE_NOT_CUT, AppForm, choices
 
 #: The event service's field names that the form spells otherwise (see tracker.forms.form_errors).
 EVENT_FIELDS_RENAMED = {"venue.": "new_venue_"}
@@ -195,7 +195,9 @@ class VenueForm(AppForm):
 
 
 class ParticipantForm(AppForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=200)], render_kw=REFUSE_NOT_CUT
+    )
     agency = StringField(
         _l("Agency (instansi / OPD)"),
         validators=[Length(max=300)],

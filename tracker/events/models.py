@@ -246,3 +246,23 @@ class ParticipantImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(db.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ColumnAssignment(db.Model):
+    """Which field an organiser chose for each column of a heading row, kept so that the next
+    file with the same headings is read the same way.
+
+    Kept per organiser: one office's lists have their own shapes, and what one person chose
+    never changes how another's files are read.
+    """
+
+    __tablename__ = "column_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "headings_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The digest of the heading row's normalised headings (events.headings.headings_key).
+    headings_key: Mapped[str] = mapped_column(String(64))
+    #: Column index (0-based, as a string) -> field name, or "" for "do not import".
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

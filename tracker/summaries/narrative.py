@@ -25,8 +25,30 @@ from tracker.times import local
 
 LANGUAGES = ("id", "en")
 
-#: The checklist whose regulation the tumbler rule is cited under, when it is attached.
+#: The checklist that holds the tumbler rule: with it attached, the paragraph cites the rule.
 TUMBLER_BASIS_KEY = "pergub-bali-97-2018"
+#: The tumbler rule's own basis: the Regional Secretary's circular, which implements the Pergub
+#: (the Pergub itself restricts bags, polystyrene and straws, not bottles).
+TUMBLER_RULE = {
+    "id": "SE Sekda Provinsi Bali Nomor 2 Tahun 2025 yang melaksanakan "
+    "Peraturan Gubernur Bali Nomor 97 Tahun 2018",
+    "en": "SE Sekda Provinsi Bali No. 2 Tahun 2025, implementing "
+    "Peraturan Gubernur Bali No. 97 Tahun 2018",
+}
+#: Those who came besides the participants, as the paragraph names them ("didampingi 3
+#: narasumber"), in this order.
+_OTHERS = {
+    "id": {
+        "speaker": ("narasumber",) * 2,
+        "committee": ("panitia",) * 2,
+        "press": ("awak media",) * 2,
+    },
+    "en": {
+        "speaker": ("speaker", "speakers"),
+        "committee": ("committee member", "committee members"),
+        "press": ("member of the press", "members of the press"),
+    },
+}
 
 #: Abbreviated unit names written out at first mention in Indonesian press style.
 _LONG_UNITS = {
@@ -91,13 +113,30 @@ def _tumbler_checklist(summary: Summary) -> ChecklistFacts | None:
     return next((c for c in summary.checklists if c.template_key == TUMBLER_BASIS_KEY), None)
 
 
-def _regulation_id(checklist: ChecklistFacts) -> str:
-    """Peraturan Gubernur Bali Nomor 97 Tahun 2018, as Indonesian prose cites it."""
-    if not (checklist.basis_regulation and checklist.basis_number and checklist.basis_year):
-        return checklist.basis_label
-    return (
-        f"{checklist.basis_regulation} Nomor {checklist.basis_number} Tahun {checklist.basis_year}"
-    )
+def _people(summary: Summary) -> tuple[int, int]:
+    """(came, registered) of the participants (peserta) alone, apart from speakers, committee
+    and press; everyone's when nobody is in the participant category."""
+    a = summary.attendance
+    split = a.by_category.get("participant")
+    if split is None or not split.registered:
+        return a.checked_in, a.registered
+    return split.checked_in, split.registered
+
+
+def _others(summary: Summary, lang: str) -> list[str]:
+    """ "3 narasumber", "2 panitia": the others who came, by category; none when nobody is in
+    the participant category (then everyone was counted as a participant)."""
+    by_category = summary.attendance.by_category
+    if not by_category.get("participant") or not by_category["participant"].registered:
+        return []
+    words = []
+    for key, (one, many) in _OTHERS[lang].items():
+        split = by_category.get(key)
+        if split and split.checked_in:
+            words.append(
+                f"{number(split.checked_in, lang)} {one if split.checked_in == 1 else many}"
+            )
+    return words
 
 
 def _answered_checklists(summary: Summary) -> list[ChecklistFacts]:
@@ -143,18 +182,22 @@ def _opening_id(summary: Summary) -> str:
 
 def _attendance_id(summary: Summary) -> str:
     a = summary.attendance
+    came, registered = _people(summary)
     if not a.registered:
         return ""
     if not a.checked_in:
-        return f"Sebanyak {number(a.registered, 'id')} peserta terdaftar dalam kegiatan ini."
+        return f"Sebanyak {number(registered, 'id')} peserta terdaftar dalam kegiatan ini."
     text = (
-        f"Kegiatan ini diikuti {number(a.checked_in, 'id')} dari {number(a.registered, 'id')} "
-        f"peserta terdaftar ({_percent(a.checked_in, a.registered)}%)"
+        f"Kegiatan ini diikuti {number(came, 'id')} dari {number(registered, 'id')} "
+        f"peserta terdaftar ({_percent(came, registered)}%)"
     )
     if summary.agencies_reached:
         text += f" yang berasal dari {number(summary.agencies_reached, 'id')} instansi"
+    others = _others(summary, "id")
+    if others:
+        text += f", didampingi {_join(others, 'dan', True)}"
     if a.walk_ins:
-        text += f", termasuk {number(a.walk_ins, 'id')} peserta yang mendaftar di lokasi"
+        text += f". Sebanyak {number(a.walk_ins, 'id')} orang mendaftar di lokasi"
     return text + "."
 
 
@@ -185,11 +228,11 @@ def _tumbler_id(summary: Summary) -> str:
     if not t.checked_in or not (t.yes or t.no):  # nobody was asked: no fact to state
         return ""
     text = (
-        f"Sebanyak {number(t.yes, 'id')} dari {number(t.checked_in, 'id')} peserta "
+        f"Sebanyak {number(t.yes, 'id')} dari {number(t.checked_in, 'id')} orang yang hadir "
         f"({_percent(t.yes, t.checked_in)}%) membawa tumbler sendiri"
     )
     basis = _tumbler_checklist(summary)
-    return text + (f" sesuai {_regulation_id(basis)}." if basis else ".")
+    return text + (f" sesuai {TUMBLER_RULE['id']}." if basis else ".")
 
 
 def _compliance_id(summary: Summary) -> str:
@@ -243,20 +286,26 @@ def _opening_en(summary: Summary) -> str:
 
 def _attendance_en(summary: Summary) -> str:
     a = summary.attendance
+    came, registered = _people(summary)
     if not a.registered:
         return ""
     if not a.checked_in:
-        return f"A total of {number(a.registered, 'en')} participants registered for the event."
+        return f"A total of {number(registered, 'en')} participants registered for the event."
     text = (
-        f"The event was attended by {number(a.checked_in, 'en')} of the "
-        f"{number(a.registered, 'en')} registered participants "
-        f"({_percent(a.checked_in, a.registered)}%)"
+        f"The event was attended by {number(came, 'en')} of the "
+        f"{number(registered, 'en')} registered participants "
+        f"({_percent(came, registered)}%)"
     )
     agencies = summary.agencies_reached
     if agencies:
         text += f" from {number(agencies, 'en')} agenc{'y' if agencies == 1 else 'ies'}"
-    if a.walk_ins:
-        text += f", including {number(a.walk_ins, 'en')} who registered at the door"
+    others = _others(summary, "en")
+    if others:
+        text += f", joined by {_join(others, 'and', False)}"
+    if a.walk_ins == 1:
+        text += ". One person registered at the door"
+    elif a.walk_ins:
+        text += f". A total of {number(a.walk_ins, 'en')} people registered at the door"
     return text + "."
 
 
@@ -289,11 +338,11 @@ def _tumbler_en(summary: Summary) -> str:
     if not t.checked_in or not (t.yes or t.no):
         return ""
     text = (
-        f"{number(t.yes, 'en')} of {number(t.checked_in, 'en')} participants "
+        f"{number(t.yes, 'en')} of the {number(t.checked_in, 'en')} people present "
         f"({_percent(t.yes, t.checked_in)}%) brought their own tumbler"
     )
     basis = _tumbler_checklist(summary)
-    return text + (f" under {basis.basis_label}." if basis and basis.basis_label else ".")
+    return text + (f", under {TUMBLER_RULE['en']}." if basis else ".")
 
 
 def _compliance_en(summary: Summary) -> str:

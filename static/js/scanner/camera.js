@@ -5,8 +5,10 @@
 // is fetched only on a browser that needs it, when the camera is first opened (a classic
 // script: it sets window.jsQR). About eight frames a second are
 // read: plenty for a ticket held up to the lens, and easy on a phone's battery. The camera sees
-// one ticket many times a second, so the same code is passed on again only after REPEAT_MS.
-export const REPEAT_MS = 3000;
+// one ticket many times a second, for as long as it is held up: the code is passed on once, and
+// again only after it has been out of sight for GONE_MS (taken away and shown anew), so a ticket
+// held in front of the lens is not green, then amber every few seconds.
+export const GONE_MS = 1500;
 const FRAME_MS = 120;
 const MAX_SIDE = 800; // larger frames only slow jsQR down
 
@@ -84,7 +86,7 @@ export async function open(video, canvas, onCode, decoderUrl) {
   video.srcObject = stream;
   await video.play().catch(() => {});
 
-  const seen = { code: "", at: 0 };
+  const seen = { code: "", last: 0 };
   let busy = false;
   let next = 0;
   let frame = 0;
@@ -92,10 +94,11 @@ export async function open(video, canvas, onCode, decoderUrl) {
   function found(raw) {
     const code = String(raw || "").trim();
     const now = Date.now();
-    if (!code || (code === seen.code && now - seen.at < REPEAT_MS)) return;
+    if (!code) return;
+    const stillInSight = code === seen.code && now - seen.last < GONE_MS;
     seen.code = code;
-    seen.at = now;
-    onCode(code);
+    seen.last = now;
+    if (!stillInSight) onCode(code);
   }
 
   function loop(time) {

@@ -69,7 +69,7 @@ function storage(key, value) {
 // `decoderUrl`: the QR decoder for browsers without BarcodeDetector (camera.js loads it then).
 export function createView(words, newDeviceName, decoderUrl) {
   const el = elements();
-  const { T, hhmm, fill, categoryLabel, tumblerLabel, answerTitle } = words;
+  const { T, hhmm, when, fill, categoryLabel, tumblerLabel, answerTitle } = words;
   let answerTimer = null;
 
   // ---------------------------------------------------------------- the answer
@@ -129,8 +129,8 @@ export function createView(words, newDeviceName, decoderUrl) {
       draft: T.window_draft,
       closed: T.window_closed,
       archived: T.window_archived,
-      not_yet: fill(T.window_not_yet, { time: hhmm(event.checkin_opens_at) }),
-      ended: fill(T.window_ended, { time: hhmm(event.checkin_closes_at) }),
+      not_yet: fill(T.window_not_yet, { time: when(event.checkin_opens_at) }),
+      ended: fill(T.window_ended, { time: when(event.checkin_closes_at) }),
     }[door];
     el.doorBanner.hidden = !text;
     if (text) el.doorBanner.textContent = text;

@@ -28,6 +28,31 @@ export function clockIn(timezone) {
   };
 }
 
+// HH:MM, with the weekday and date in front when the moment is not today in the event's zone
+// ("Rabu, 22 Jul 2026 09:00"): "check-in opens at 09:00" on another day reads as today.
+export function whenIn(timezone, lang) {
+  const hhmm = clockIn(timezone);
+  let day = null;
+  try {
+    day = new Intl.DateTimeFormat(lang || "id", {
+      timeZone: timezone,
+      weekday: "long",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+    });
+  } catch (err) {
+    day = null;
+  }
+  return (iso, now = Date.now()) => {
+    if (!iso) return "";
+    const when = new Date(iso);
+    if (!day || Number.isNaN(when.getTime())) return hhmm(iso);
+    const that = day.format(when);
+    return that === day.format(new Date(now)) ? hhmm(iso) : `${that} ${hhmm(iso)}`;
+  };
+}
+
 // The panel's colour for an answer's status.
 export function colour(status) {
   if (status === "checked_in") return "ok";
@@ -37,7 +62,7 @@ export function colour(status) {
 }
 
 // The words of one page: `strings` and `categories` come from the server in the page's language.
-export function wordsFor(strings, categories, hhmm) {
+export function wordsFor(strings, categories, hhmm, when = hhmm) {
   const T = strings;
 
   function categoryLabel(category) {
@@ -72,5 +97,5 @@ export function wordsFor(strings, categories, hhmm) {
     return offline ? `${title} ${T.offline_suffix}` : title;
   }
 
-  return { T, hhmm, fill, categoryLabel, tumblerLabel, answerTitle };
+  return { T, hhmm, when, fill, categoryLabel, tumblerLabel, answerTitle };
 }

@@ -26,7 +26,8 @@ from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
 from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
-from tracker.i18n import format_local
+from tracker.i18n import current_language
+from tracker.times import moment_from
 
 bp = Blueprint("scanner", __name__)
 
@@ -142,8 +143,8 @@ def page(event_id: int) -> Response:
         "checkin/scanner.html",
         event=event,
         door=door_state(event, now),
-        opens_text=format_local(opens, event.timezone, "short"),
-        closes_text=format_local(closes, event.timezone, "short"),
+        opens_text=moment_from(opens, now, event.timezone, current_language()),
+        closes_text=moment_from(closes, now, event.timezone, current_language()),
         status_label=EVENT_STATUS_LABELS.get(event.status, event.status),
         config=scanner_config(event),
     )

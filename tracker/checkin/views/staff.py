@@ -63,6 +63,8 @@ def board(event_id: int) -> str:
             for name, agency, at in figures.latest
         ],
         categories={key.value: str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
+        # Full screen for the room: big numbers and the labelled bars, no menus or lists.
+        projector=request.args.get("view") == "projector",
     )
 
 

@@ -1,20 +1,14 @@
 """What the summary's and the report's PDFs share: fonts, styles, the A4 page, tables, charts.
 
-Fonts: names of people and agencies may carry any letter, so a Unicode TrueType font is
-embedded. DejaVu Sans is used where Debian's fonts-dejavu-core put it (or where
-``SUMMARY_PDF_FONT_DIR`` points); else Bitstream Vera, which ships inside the reportlab wheel
-itself, so any machine with reportlab installed has it (it covers Latin-1, enough for
-Indonesian names); only if both fail are the PDF core fonts (Helvetica) used.
+Fonts: a Unicode TrueType font, found by ``tracker.pdf_fonts`` (shared with the badges).
 Pure: no Flask.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -26,10 +20,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
+from tracker.pdf_fonts import Fonts, fonts
+
+__all__ = ["Fonts", "fonts"]  # where the summary's PDFs took them from before the move
+
 BRAND = colors.HexColor("#0b5c8a")
 LINE = colors.HexColor("#c4c9cf")
 SHADE = colors.HexColor("#eef2f5")
@@ -39,40 +35,6 @@ MARGIN = 15 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 #: Left plus right padding of a table cell, in points (see table_style).
 CELL_PADDING = 6
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-
-
-def _font_dirs() -> list[str]:
-    extra = os.environ.get("SUMMARY_PDF_FONT_DIR", "")
-    return [d for d in (extra, *DEJAVU_DIRS) if d]
-
-
-def _register(name: str, regular: str, bold: str) -> Fonts:
-    pdfmetrics.registerFont(TTFont(name, regular))
-    pdfmetrics.registerFont(TTFont(f"{name}-Bold", bold))
-    pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold")
-    return Fonts(name, f"{name}-Bold")
-
-
-@cache
-def fonts() -> Fonts:
-    """The best font available, registered once per process."""
-    for folder in _font_dirs():
-        regular, bold = Path(folder, "DejaVuSans.ttf"), Path(folder, "DejaVuSans-Bold.ttf")
-        if regular.is_file() and bold.is_file():
-            try:
-                return _register("SummaryDejaVu", str(regular), str(bold))
-            except TTFError:
-                continue
-    try:  # reportlab finds these in its own package folder (rl_config.TTFSearchPath)
-        return _register("SummaryVera", "Vera.ttf", "VeraBd.ttf")
-    except TTFError:
-        return Fonts("Helvetica", "Helvetica-Bold")
 
 
 @dataclass(frozen=True)
