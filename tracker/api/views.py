@@ -12,7 +12,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tracker.api import certificates, checkins, compliance, events, signatures, summaries
+from tracker.api import (
+    agenda,
+    certificates,
+    checkins,
+    compliance,
+    events,
+    presence,
+    signatures,
+    summaries,
+)
 from tracker.api.openapi import build_spec
 from tracker.auth.access import public
 from tracker.extensions import csrf, limiter
@@ -21,7 +30,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 for _child in (
     events.bp,
+    agenda.bp,
     checkins.bp,
+    presence.bp,
     compliance.bp,
     summaries.bp,
     certificates.bp,

@@ -18,7 +18,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from tracker import images
-from tracker.checkin.models import CheckIn, Signature
+from tracker.checkin.models import CheckInDay, Signature
 from tracker.errors import Conflict, ValidationFailed
 from tracker.events.days import day_of
 from tracker.events.models import Event
@@ -85,10 +85,12 @@ def read_signature(sent: str | bytes) -> bytes:
     return out.getvalue()
 
 
-def _checked_in(event: Event, participant_id: int) -> bool:
+def _present(event: Event, participant_id: int, day: date) -> bool:
     found = db.session.scalar(
-        select(CheckIn.id).where(
-            CheckIn.event_id == event.id, CheckIn.participant_id == participant_id
+        select(CheckInDay.id).where(
+            CheckInDay.event_id == event.id,
+            CheckInDay.participant_id == participant_id,
+            CheckInDay.day == day,
         )
     )
     return found is not None
@@ -99,12 +101,12 @@ def save_signature(
 ) -> Signature:
     """Keep ``png`` (from read_signature) as the person's signature for today's event day.
 
-    Raises Conflict when the person has not checked in (a signature goes with a check-in).
-    Flushes; the caller commits.
+    Raises Conflict when the person has not checked in that day (a signature goes with the
+    day's entry). Flushes; the caller commits.
     """
-    if not _checked_in(event, participant_id):
+    day = day_of(event.day_windows(), now, event.timezone)
+    if not _present(event, participant_id, day):
         raise Conflict(_("Check the person in first; then they sign."))
-    day = day_of(now, event.starts_at, event.timezone)
     signature = db.session.scalar(
         select(Signature).where(Signature.participant_id == participant_id, Signature.day == day)
     )

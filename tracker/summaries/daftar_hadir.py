@@ -22,10 +22,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.certificates.services import saved_design
-from tracker.checkin.models import CheckIn
+from tracker.checkin.attendance import day_attendance
 from tracker.checkin.signatures import signatures_on
 from tracker.errors import NotFound
-from tracker.events.days import day_of, event_dates
+from tracker.events.days import event_dates
 from tracker.events.models import Category, Event, Participant
 from tracker.extensions import db
 from tracker.i18n import current_language
@@ -59,31 +59,33 @@ def check_role(category: str) -> str:
     return category
 
 
-def _people(event: Event, category: str) -> list[tuple[Participant, CheckIn | None]]:
+def _people(event: Event, category: str) -> list[Participant]:
     query = (
-        select(Participant, CheckIn)
-        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        select(Participant)
         .where(Participant.event_id == event.id, Participant.category == category)
         .order_by(Participant.name, Participant.id)
     )
-    return [(person, checkin) for person, checkin in db.session.execute(query)]
+    return list(db.session.scalars(query))
 
 
 def sheet_rows(event: Event, day: date, category: str) -> list[SheetRow]:
-    """Everyone of the role, with their arrival if their check-in falls on ``day``, and the
-    signature they drew that day.
-
-    Today a person has one check-in for the whole event and no exit, so ``left`` stays empty
-    and only the day they checked in shows a time; per-day entries and exits replace this.
-    """
-    signed = signatures_on(event, day)
+    """Everyone of the role, with the day's first entry and last exit (``day_attendance``, the
+    check-in's one owner of "present that day") and the signature they drew that day."""
+    present, signed = day_attendance(event, day), signatures_on(event, day)
     rows = []
-    for person, checkin in _people(event, category):
-        arrived = checkin.checked_in_at if checkin else None
-        if arrived is not None and day_of(arrived, event.starts_at, event.timezone) != day:
-            arrived = None
-        texts = (person.name, person.nip, person.position, person.agency)
-        rows.append(SheetRow(*texts, arrived=arrived, signature=signed.get(person.id)))
+    for person in _people(event, category):
+        seen = present.get(person.id)
+        rows.append(
+            SheetRow(
+                person.name,
+                person.nip,
+                person.position,
+                person.agency,
+                arrived=seen.first_in_at if seen else None,
+                left=seen.last_out_at if seen else None,
+                signature=signed.get(person.id),
+            )
+        )
     return rows
 
 

@@ -23,6 +23,7 @@ from tracker.checkin.live_figures import Stream, StreamsFull, live_attendance
 from tracker.checkin.services import undo_check_in
 from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
+from tracker.events.days import day_of
 from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Event, Participant, category_label
 from tracker.events.registration import get_participant, reissue_ticket
 from tracker.events.services import get_event
@@ -53,10 +54,14 @@ def _arrivals_chart(arrivals: list[tuple[datetime, int]], tz: str) -> str:
 def board(event_id: int) -> str:
     event = get_event(event_id)
     (_version, figures), tz = live_attendance(event), event.timezone
+    today_day = day_of(event.day_windows(), utcnow(), tz)
+    numbered = [(n, d) for n, d in enumerate(figures.by_day, start=1) if d.day == today_day]
     return render(
         "checkin/board.html",
         event=event,
         figures=figures,
+        today=numbered[0][1] if numbered else None,
+        today_number=numbered[0][0] if numbered else 0,
         arrivals_chart=_arrivals_chart(figures.arrivals, tz),
         latest=[
             {"name": name, "agency": agency, "iso": iso(at, tz), "time": iso(at, tz)[11:16]}
