@@ -171,6 +171,30 @@ class AttendanceVersion(db.Model):
     version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
+class DoorPass(db.Model):
+    """What a phone gets by scanning the door screen or the poster (tracker/checkin/door_passes.py):
+    good for one check-in, a few failed look-ups and PASS_MAX_AGE, never renewed by an answer.
+    Only the key's SHA-256 is stored; the key is in the door page's form."""
+
+    __tablename__ = "door_passes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "p": from the poster, "r": from the door screen's rotating code.
+    kind: Mapped[str] = mapped_column(String(1))
+    #: The phone's door cookie (a random id), so check-ins from one phone can be flagged.
+    phone: Mapped[str] = mapped_column(String(32), server_default="")
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When it checked somebody in (or is being used by a request right now).
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    #: Look-ups with it that found nobody.
+    failures: Mapped[int] = mapped_column(server_default="0", default=0)
+
+
 class Signature(db.Model):
     """What a person drew on the signature pad at check-in, for one day's daftar hadir.
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import false as sql_false
+from sqlalchemy import true as sql_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Office
@@ -155,6 +156,9 @@ class Event(DoorWindow, db.Model):
     #: Ask each person to sign on the door page or the scanner at check-in: the signature goes
     #: on the daftar hadir; without it the list's box stays blank for a wet signature.
     ask_signature: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    #: Whether the printed door poster's code opens the door page; off: only the door screen's
+    #: rotating code does (a photo of the poster would work all through the check-in window).
+    door_poster: Mapped[bool] = mapped_column(server_default=sql_true(), default=True)
     status: Mapped[str] = mapped_column(String(10), server_default=EventStatus.DRAFT.value)
     #: The door's window; when unset, from DEFAULT_DOORS_OPEN before the start to the end.
     checkin_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
