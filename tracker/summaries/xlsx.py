@@ -116,6 +116,7 @@ def summary_xlsx(summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
     _summary_sheet(book, summary, labels)
     _participants_sheet(book, summary, rows, labels)
     _agency_sheet(book, summary, labels)
+    _days_sheet(book, summary, labels)
     _checklists_sheet(book, summary, labels)
     _waste_sheet(book, summary, labels)
     return _save(book)
@@ -224,6 +225,32 @@ def _agency_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
             ratio = _ratio(split.checked_in, split.registered)
             _append(sheet, _safe([name(key), split.registered, split.checked_in, ratio]))
         _append(sheet, [])
+
+
+def _days_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
+    """Per day (present, scanned out) and per session (attended), as the API's attendance."""
+    sheet = _sheet(book, labels["By day and session"], (24, 44, 14, 14, 20, 8, 12))
+    a, tz = summary.attendance, summary.event.timezone
+    _append(sheet, _header(sheet, [labels["Day"], labels["Present"], labels["Checked out"]]))
+    for day in a.by_day:
+        _append(sheet, [day.day.isoformat(), day.present, day.checked_out])
+    if not a.by_session:
+        return
+    _append(sheet, [])
+    heading = [
+        labels["Day"],
+        labels["Session"],
+        labels["Starts"],
+        labels["Ends"],
+        labels["Room"],
+        "JP",
+        labels["Attended"],
+    ]
+    _append(sheet, _header(sheet, heading))
+    zone = ZoneInfo(tz)
+    for s in a.by_session:
+        starts, ends = (t.astimezone(zone).strftime("%H:%M") for t in (s.starts_at, s.ends_at))
+        _append(sheet, _safe([s.day.isoformat(), s.title, starts, ends, s.room, s.jp, s.attended]))
 
 
 def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:

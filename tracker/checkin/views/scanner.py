@@ -24,6 +24,7 @@ from tracker.auth.access import for_devices, public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
+from tracker.events.agenda import agenda
 from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
 from tracker.i18n import current_language
@@ -94,6 +95,9 @@ def _strings() -> dict[str, str]:
         "forget_blocked": _("Some scans are still waiting to be sent; they are kept."),
         "forgotten": _("Removed from this device."),
         "gate_needed": _("Name this gate first (e.g. A, B, Lobby)."),
+        "checked_out": _("Checked out"),
+        "checked_out_at": _("Checked out at %(time)s"),
+        "not_checked_in": _("No entry today: scan the entry first"),
     }
 
 
@@ -125,6 +129,8 @@ def page(event_id: int) -> Response:
     event = get_event(event_id)
     now = utcnow()
     opens, closes = event.checkin_window()
+    # Between two days of the event, the door opens next on the next day's.
+    opens = next((w.opens_at for w in event.day_windows() if w.opens_at > now), opens)
     html = render_template(
         "checkin/scanner.html",
         event=event,
@@ -133,6 +139,7 @@ def page(event_id: int) -> Response:
         closes_text=moment_from(closes, now, event.timezone, current_language()),
         status_label=EVENT_STATUS_LABELS.get(event.status, event.status),
         config=scanner_config(event),
+        sessions=agenda(event),
     )
     response = make_response(html)
     # The page carries a CSRF token and names: keep it out of shared caches.
