@@ -16,6 +16,7 @@ from tests.clock import WEDNESDAY_NINE, wita
 from tests.factories import make_event, register
 from tracker import audit
 from tracker.checkin import services
+from tracker.events.models import Participant
 from tracker.events.registration import ParticipantInput
 from tracker.extensions import db
 
@@ -37,8 +38,8 @@ PEOPLE = [
 ]
 
 
-def _scan(event, person, at):
-    scan = services.ScanInput(code=person.ticket_code, gate="A")
+def _scan(event, person, at, kind=services.ScanKind.ENTRY):
+    scan = services.ScanInput(code=person.ticket_code, gate="A", kind=kind)
     scan.scanned_at = at
     services.check_in(event, scan, None, at)
     db.session.commit()
@@ -220,3 +221,16 @@ def test_the_letterhead_is_the_office_with_its_address_and_logo(bimtek, as_role)
     assert "Jl. Pahlawan No. 19, Tabanan, Bali 82114" in _text(pdf)
     (image,) = PdfReader(io.BytesIO(pdf)).pages[0].images
     assert image.image.size == (120, 120)
+
+
+def test_jam_pulang_is_the_days_last_exit(bimtek, as_role):
+    wayan = db.session.query(Participant).filter_by(name="I Wayan Sudarsana").one()
+    _scan(bimtek, wayan, WEDNESDAY_NINE + timedelta(hours=6, minutes=30), services.ScanKind.EXIT)
+    client = as_role("organiser")
+    text = _text(client.get(f"/events/{bimtek.id}/daftar-hadir/2/participant.pdf").data)
+    row = _near(text, "I Wayan Sudarsana")
+    assert "09:00" in row and "15:30" in row
+    data = client.get(f"/events/{bimtek.id}/daftar-hadir/2/participant.xlsx").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    (line,) = [r for r in sheet.iter_rows(values_only=True) if r[1] == "I Wayan Sudarsana"]
+    assert (line[5].strftime("%H:%M"), line[6].strftime("%H:%M")) == ("09:00", "15:30")
