@@ -105,6 +105,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Door-page look-ups that found nobody, per client address (successes never count).
+        "DOOR_LOOKUP_LIMIT": env.get("DOOR_LOOKUP_LIMIT", "30 per minute"),
         # How many reverse proxies (nginx, Caddy, a load balancer) stand in front of the app:
         # their X-Forwarded-For/-Proto are then believed, so rate limits count each client and
         # not the proxy. 0: headers ignored (anyone could forge them to dodge the limits).

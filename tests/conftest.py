@@ -269,6 +269,9 @@ class ApiClient:
     def patch(self, path: str, **kw: Any) -> Any:
         return self._call("PATCH", path, **kw)
 
+    def put(self, path: str, **kw: Any) -> Any:
+        return self._call("PUT", path, **kw)
+
     def delete(self, path: str, **kw: Any) -> Any:
         return self._call("DELETE", path, **kw)
 
