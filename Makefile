@@ -10,7 +10,7 @@ MOS    := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 # The PostgreSQL database the suite may wipe (never point this at real data).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg install install-dev translations extract-messages lint format fuzz bench clean
+.PHONY: run test test-pg install install-dev translations extract-messages lint format fuzz bench bench-readme clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ bench: install
 	$(BIN)/python -m bench $(if $(filter-out 0,$(QUICK)),--quick) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS)) \
 		$(if $(WORKER_CLASS),--worker-class $(WORKER_CLASS))
+
+# The README's performance table from the latest run (bench/results/latest.json), or RUN=...
+bench-readme: install
+	$(BIN)/python -m bench.readme $(RUN)
 
 # The long fuzzing run (the suite runs a few fixed examples of each; see tests/fuzz/profiles.py):
 # schemathesis against /api/v1/openapi.json, Hypothesis against the importer and check-in.

@@ -157,6 +157,14 @@ def hostile(kind: str) -> dict[str, Any]:
     }
 
 
+def _bench_office() -> list[Any]:
+    """The office bench.tasks seed made: an organiser makes events only in their own offices."""
+    from tracker.auth.offices import find_office
+
+    office = find_office("Diskominfo Provinsi Bali")
+    return [office] if office is not None else []
+
+
 def register(count: int) -> dict[str, Any]:
     """``count`` people registered to a new event through register_many, from a generator."""
     from tracker import create_app
@@ -171,7 +179,12 @@ def register(count: int) -> dict[str, Any]:
     app = create_app()
     with app.app_context():
         now = utcnow()
-        user = create_user("register-bench@bench.example", "bench-pass-3", Role.ORGANISER.value)
+        user = create_user(
+            "register-bench@bench.example",
+            "bench-pass-3",
+            Role.ORGANISER.value,
+            offices=_bench_office(),
+        )
         event = create_event(
             EventInput(
                 title=f"Registrasi massal ({count:,} peserta)",
@@ -224,7 +237,12 @@ def pages(rows: int) -> dict[str, Any]:
     app.config["WTF_CSRF_ENABLED"] = False  # the bench posts the forms without their pages
     with app.app_context():
         now = utcnow()
-        user = create_user("import-pages@bench.example", "bench-pass-4", Role.ORGANISER.value)
+        user = create_user(
+            "import-pages@bench.example",
+            "bench-pass-4",
+            Role.ORGANISER.value,
+            offices=_bench_office(),
+        )
         event = create_event(
             EventInput(
                 title="Impor lewat halaman (benchmark)",

@@ -36,10 +36,11 @@ PURE = [
     "tracker.summaries.pdf.layout",
     "tracker.summaries.pdf.summary",
     "tracker.summaries.pdf.report",
+    "tracker.summaries.pdf.daftar_hadir",
     "tracker.summaries.xlsx",
     "tracker.summaries.csv",
 ]
-ALLOWED = {"tracker.exports"} | set(PURE)
+ALLOWED = {"tracker.exports", "tracker.contact"} | set(PURE)
 ROOT = Path(__file__).parents[2]
 
 

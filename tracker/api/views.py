@@ -12,7 +12,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tracker.api import agenda, certificates, checkins, compliance, events, presence, summaries
+from tracker.api import (
+    agenda,
+    certificates,
+    checkins,
+    compliance,
+    events,
+    presence,
+    signatures,
+    summaries,
+)
 from tracker.api.openapi import build_spec
 from tracker.auth.access import public
 from tracker.extensions import csrf, limiter
@@ -27,6 +36,7 @@ for _child in (
     compliance.bp,
     summaries.bp,
     certificates.bp,
+    signatures.bp,
 ):
     bp.register_blueprint(_child)
     csrf.exempt(_child)  # Flask-WTF matches the exact blueprint, not its parent

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     UniqueConstraint,
 )
@@ -192,3 +193,28 @@ class DoorPass(db.Model):
     )
     #: Look-ups with it that found nobody.
     failures: Mapped[int] = mapped_column(server_default="0", default=0)
+
+
+class Signature(db.Model):
+    """What a person drew on the signature pad at check-in, for one day's daftar hadir.
+
+    Kept as a small PNG (re-encoded from what the device sent: tracker.checkin.signatures), in
+    the database beside the check-in rather than in the file storage: a few kilobytes each,
+    erased with the person (cascade) and by the retention purge, and one backup holds both.
+    """
+
+    __tablename__ = "signatures"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "day", name="uq_signatures_participant_day"),
+        Index("ix_signatures_event_id_day", "event_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: The event day (in the event's zone, by the rule of tracker.events.days) it was drawn on.
+    day: Mapped[date]
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Where it was drawn: the door page (the person's phone) or the scanner (staff's device).
+    method: Mapped[str] = mapped_column(String(10))

@@ -153,6 +153,9 @@ class Event(DoorWindow, db.Model):
     livestream_url: Mapped[str] = mapped_column(String(500), server_default="")
     expected_participants: Mapped[int | None]
     allow_walk_ins: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    #: Ask each person to sign on the door page or the scanner at check-in: the signature goes
+    #: on the daftar hadir; without it the list's box stays blank for a wet signature.
+    ask_signature: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
     #: Whether the printed door poster's code opens the door page; off: only the door screen's
     #: rotating code does (a photo of the poster would work all through the check-in window).
     door_poster: Mapped[bool] = mapped_column(server_default=sql_true(), default=True)
@@ -223,6 +226,9 @@ class Participant(db.Model):
     #: Instansi / OPD, e.g. "Dinas Kesehatan Kabupaten Tabanan".
     agency: Mapped[str] = mapped_column(String(300), server_default="")
     position: Mapped[str] = mapped_column(String(200), server_default="")
+    #: A civil servant's NIP (18 digits, stored without spaces); empty for others. Never the
+    #: NIK (16 digits, the national ID), which registration refuses (UU PDP: the minimum).
+    nip: Mapped[str] = mapped_column(String(18), server_default="")
     category: Mapped[str] = mapped_column(String(20), server_default=Category.PARTICIPANT.value)
     #: Lower-cased; NULL when not given (NULLs never collide in the unique constraint).
     email: Mapped[str | None] = mapped_column(String(254))

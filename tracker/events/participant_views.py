@@ -47,6 +47,7 @@ def _input(form: ParticipantForm) -> registration.ParticipantInput:
         name=form.name.data or "",
         agency=form.agency.data or "",
         position=form.position.data or "",
+        nip=form.nip.data or "",
         category=form.category.data,
         email=form.email.data,
         phone=form.phone.data,

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
 from tracker.auth.models import Principal
-from tracker.contact import ContactError, normalise_email, normalise_phone
+from tracker.contact import ContactError, NipError, normalise_email, normalise_nip, normalise_phone
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
 from tracker.events.models import Category, Event, LegalBasis, Participant
 from tracker.events.roster_file import Roster, RosterProblem, SheetLayout
@@ -47,6 +47,7 @@ class ParticipantInput:
     email: str | None = None
     phone: str | None = None
     legal_basis: str = LegalBasis.PUBLIC_SERVICE.value
+    nip: str = ""
 
 
 @dataclass
@@ -58,6 +59,7 @@ class CleanParticipant:
     email: str | None
     phone: str | None
     legal_basis: str
+    nip: str = ""
 
 
 def _text_errors(data: ParticipantInput) -> dict[str, str]:
@@ -87,6 +89,15 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
         phone = normalise_phone(data.phone)
     except ContactError:
         errors["phone"] = _("Not a valid phone number; write it like 0812-3456-7890.")
+    nip = ""
+    try:
+        nip = normalise_nip(data.nip)
+    except NipError as exc:
+        errors["nip"] = (
+            _("This looks like a NIK (16 digits): give the NIP (18 digits), never the NIK.")
+            if exc.is_nik
+            else _("A NIP has 18 digits, e.g. 19800101 200501 1 001.")
+        )
     if errors:
         return None, errors
     return CleanParticipant(
@@ -97,6 +108,7 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
         email=email,
         phone=phone,
         legal_basis=data.legal_basis,
+        nip=nip,
     ), {}
 
 

@@ -201,6 +201,7 @@ export function createFlow(config, view) {
     if (item.nonce !== state.latest) return;
     view.showAnswer(answer, offline, item.nonce);
     view.signal(answer.status);
+    if (view.askSignature) view.askSignature(answer, offline);
     // A tap made while this scan was on its way belongs to the next person: keep it.
     if (state.tumblerTaps === item.tumblerTaps) consumeTumbler(answer.status);
   }

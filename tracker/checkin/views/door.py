@@ -17,11 +17,12 @@ from tracker.auth.access import public
 from tracker.checkin import door_codes, door_passes
 from tracker.checkin.door_rule import is_open
 from tracker.checkin.forms import DoorCheckInForm, WalkInForm, tumbler_answer
-from tracker.checkin.models import DoorPass
+from tracker.checkin.models import DoorPass, ScanResult
 from tracker.checkin.self_checkin import TICKET, check_in_at_door, kind_of, register_walk_in
 from tracker.checkin.services import REFUSALS, ScanOutcome
+from tracker.checkin.signatures import read_signature, save_signature
 from tracker.db import begin_write, utcnow
-from tracker.errors import DomainError
+from tracker.errors import DomainError, ValidationFailed
 from tracker.events.models import Event
 from tracker.events.registration import ParticipantInput
 from tracker.events.services import get_event
@@ -35,6 +36,8 @@ csrf.exempt(bp)
 WALK_IN_PREFIX = "w"
 #: The phone's door cookie: a random id, only to flag one phone checking in several people.
 PHONE_COOKIE = "door_phone"
+#: Answers after which the signature drawn with the check-in is kept.
+SIGNED_WHEN = (ScanResult.CHECKED_IN, ScanResult.ALREADY)
 
 
 def lookup_limit() -> str:
@@ -152,6 +155,13 @@ def check_in(event_id: int) -> tuple[str, int]:
         door_passes.give_back(door_pass, failed=False)
         db.session.commit()
         return _page(event, form.door_pass.data, checkin_form=form, status=422)
+    try:
+        png = _signature(event, form)
+    except ValidationFailed as exc:  # not an image, or an empty pad: nothing is done yet
+        door_passes.give_back(door_pass, failed=False)
+        db.session.commit()
+        form.signature.errors = [exc.message]
+        return _page(event, form.door_pass.data, checkin_form=form, status=422)
     answer = check_in_at_door(
         event,
         form.who.data,
@@ -160,8 +170,22 @@ def check_in(event_id: int) -> tuple[str, int]:
         device=door_passes.device_of(door_pass),
     )
     _settle(door_pass, answer.outcome)
+    if png is not None and answer.outcome.person and answer.outcome.result in SIGNED_WHEN:
+        save_signature(event, answer.outcome.person.id, png, "door", utcnow())
     db.session.commit()
     return _answer(event, form.door_pass.data, answer.outcome, checkin_form=form)
+
+
+def _signature(event: Event, form: DoorCheckInForm) -> bytes | None:
+    """The drawn signature, checked; None when the event asks for none, or the browser could
+    not show the pad (the printed list is signed by hand then). Raises ValidationFailed."""
+    if not event.ask_signature:
+        return None
+    if form.signature.data:
+        return read_signature(form.signature.data)
+    if form.pad.data == "1":
+        raise ValidationFailed(_("Sign on the pad first."))
+    return None
 
 
 def _settle(door_pass: DoorPass, outcome: ScanOutcome) -> None:

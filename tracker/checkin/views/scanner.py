@@ -34,8 +34,8 @@ bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
 #: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
-#: ticket list of digests).
-OFFLINE_CACHE = "tracker-scanner-v4"
+#: ticket list of digests; v5: the signature pad).
+OFFLINE_CACHE = "tracker-scanner-v5"
 
 #: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
 DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
@@ -45,9 +45,20 @@ OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
     "js/scanner.js",
+    "js/signature-pad.js",
     *(
         f"js/scanner/{part}.js"
-        for part in ("api", "camera", "feedback", "flow", "judge", "store", "view", "words")
+        for part in (
+            "api",
+            "camera",
+            "feedback",
+            "flow",
+            "judge",
+            "signature",
+            "store",
+            "view",
+            "words",
+        )
     ),
 )
 
@@ -98,6 +109,8 @@ def _strings() -> dict[str, str]:
         "checked_out": _("Checked out"),
         "checked_out_at": _("Checked out at %(time)s"),
         "not_checked_in": _("No entry today: scan the entry first"),
+        "signature_empty": _("Sign in the box first, or tap Skip."),
+        "signature_failed": _("The signature was not saved: try again, or tap Skip."),
     }
 
 
@@ -115,6 +128,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
             "service_worker": url_for("scanner.service_worker"),
             "decoder": url_for("static", filename=DECODER),
         },
+        "signature": {"ask": event.ask_signature, "url": f"{api}/signatures"},
         "offline_cache": OFFLINE_CACHE,
         "categories": {str(key): str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
         "strings": _strings(),
