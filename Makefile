@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# 127.0.0.1: this computer only. 0.0.0.0: phones on the same Wi-Fi too (README: Running your event).
+HOST   ?= 127.0.0.1
 FLASK  := TRACKER_ENV=development $(BIN)/flask --app wsgi
 MOS    := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 # The PostgreSQL database the suite may wipe (never point this at real data).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg install install-dev translations extract-messages lint format fuzz bench clean
+.PHONY: run test test-pg install install-dev translations extract-messages lint format fuzz bench bench-readme clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +44,13 @@ extract-messages: $(VENV)/.base
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:$(PORT) with the job worker (Ctrl+C stops both)"
-	@$(FLASK) worker & worker=$$!; \
+	@address=$$($(BIN)/python -m tracker.lan $(HOST) $(PORT)); \
+	export BASE_URL=$${BASE_URL:-$$address}; \
+	echo "Serving on $$BASE_URL with the job worker (Ctrl+C stops both)"; \
+	echo "Links and QR codes point at $$BASE_URL"; \
+	$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker; exit 0' INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT); \
+	$(FLASK) run --host $(HOST) --port $(PORT); \
 	kill $$worker 2>/dev/null; wait $$worker
 
 test: install-dev
@@ -73,6 +78,10 @@ bench: install
 	$(BIN)/python -m bench $(if $(filter-out 0,$(QUICK)),--quick) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS)) \
 		$(if $(WORKER_CLASS),--worker-class $(WORKER_CLASS))
+
+# The README's performance table from the latest run (bench/results/latest.json), or RUN=...
+bench-readme: install
+	$(BIN)/python -m bench.readme $(RUN)
 
 # The long fuzzing run (the suite runs a few fixed examples of each; see tests/fuzz/profiles.py):
 # schemathesis against /api/v1/openapi.json, Hypothesis against the importer and check-in.

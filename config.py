@@ -86,10 +86,41 @@ def _timezone(name: str) -> str:
     return name
 
 
+def _trusted_hosts(env: Mapping[str, str], production: bool) -> list[str] | None:
+    """TRUSTED_HOSTS (comma-separated) as Flask takes it. Production refuses to start with
+    neither it nor BASE_URL: the Host header, which anyone can send, would then write the
+    links in tickets, posters and messages."""
+    hosts = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if production and not hosts and not env.get("BASE_URL", "").strip():
+        raise ConfigError(
+            "BASE_URL is not set. In production set it to the public address the phones open "
+            "(e.g. BASE_URL=https://hadir.example.go.id), or list the accepted host names in "
+            "TRUSTED_HOSTS, so that the Host header never decides ticket links."
+        )
+    return hosts or None
+
+
+def worker_limits_problem(env: Mapping[str, str], workers: int, instance_path: str) -> str | None:
+    """Why several workers must not start with this environment, or None (gunicorn.conf.py
+    asks): in production, rate limits kept in each worker's memory would multiply every limit
+    by the number of workers."""
+    mode = environment_name(env, instance_path)
+    if mode in (DEVELOPMENT, TESTING) or workers <= 1 or env.get("RATELIMIT_ENABLED") == "0":
+        return None
+    if env.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        return (
+            f"{workers} workers with rate limits in each worker's memory (memory://): every "
+            "limit would count {workers} times. Set RATELIMIT_STORAGE_URI=redis://host:6379 "
+            "(README: Several servers), or run one worker."
+        ).replace("{workers}", str(workers))
+    return None
+
+
 def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     """Build the Flask configuration from an environment mapping.
 
-    Raises ConfigError for a production environment without SECRET_KEY or an unknown TIMEZONE.
+    Raises ConfigError for a production environment without SECRET_KEY, without BASE_URL or
+    TRUSTED_HOSTS, or with an unknown TIMEZONE.
     """
     mode = environment_name(env, instance_path)
     production = mode not in (DEVELOPMENT, TESTING)
@@ -102,9 +133,12 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "TIMEZONE": _timezone(env.get("TIMEZONE", "Asia/Makassar")),
         "PORT": int(env.get("PORT", "5000")),
-        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        "BASE_URL": env.get("BASE_URL", "").strip().rstrip("/"),
+        "TRUSTED_HOSTS": _trusted_hosts(env, production),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Door-page look-ups that found nobody, per client address (successes never count).
+        "DOOR_LOOKUP_LIMIT": env.get("DOOR_LOOKUP_LIMIT", "30 per minute"),
         # How many reverse proxies (nginx, Caddy, a load balancer) stand in front of the app:
         # their X-Forwarded-For/-Proto are then believed, so rate limits count each client and
         # not the proxy. 0: headers ignored (anyone could forge them to dodge the limits).

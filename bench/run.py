@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import load, weight
+from bench import import_scale, load, scale, weight
+from bench.readme import cpu_model
 from bench.report import Results, markdown
 from bench.server import ROOT, Server, app_env, cpu_seconds
 
@@ -68,6 +69,11 @@ class Plan:
     duplicates: int = 1_000
     invalid: int = 1_000
     phase_seconds: float = 45.0
+    #: The scale lines (bench.scale): events of these sizes, first scans at each, and the
+    #: window of scans with 1 and with 50 board screens.
+    scale_sizes: tuple[int, ...] = (2_000, 20_000, 200_000)
+    scale_scans: int = 600
+    screens_seconds: float = 20.0
     attendance_gets: int = 50
     door_gets: int = 50
     #: (format, "big" or "small") of each summary download made in its own process.
@@ -87,6 +93,8 @@ QUICK = Plan(
     duplicates=200,
     invalid=200,
     phase_seconds=15.0,
+    scale_scans=200,
+    screens_seconds=10.0,
     attendance_gets=20,
     door_gets=20,
     exports=(("pdf", "small"), *((fmt, "big") for fmt in FORMATS)),
@@ -437,6 +445,7 @@ def bench_database(
         out["door"]["path"] = "/door/<poster code>"
         staff = ("staff@bench.example", "bench-pass-2")  # bench.tasks seed made the account
         out["weights"] = weight.page_weights(server.port, door_path, f"/events/{big}/scan", staff)
+        out["scale"] = scale_lines(env, args, plan, workdir, label, server, meter, seed["token"])
 
         out["exports"] = {}
         organiser = seed["organiser_token"]
@@ -456,6 +465,9 @@ def bench_database(
             env, "import", "--event", str(seed["import_event_id"]),
             "--rows", str(plan.import_rows), timeout=600,
         )  # fmt: skip
+        out["import_scale"] = import_scale.measure(
+            lambda *args, **kw: task(env, *args, **kw), lambda m: log(f"{label}: {m}")
+        )
         log(f"{label}: {plan.small:,} certificates issued, then one PDF by a worker process")
         out["certificates"] = task(
             env, "certificates", "--count", str(plan.small), timeout=900,
@@ -472,11 +484,50 @@ def bench_database(
     return out
 
 
+def scale_lines(
+    env: dict[str, str],
+    args: argparse.Namespace,
+    plan: Plan,
+    workdir: Path,
+    label: str,
+    server: Server,
+    meter: Meter,
+    token: str,
+) -> dict[str, Any]:
+    """bench.scale: the first scan and the board at each size, and the board's screens."""
+    sizes = ",".join(str(n) for n in plan.scale_sizes)
+    log(f"{label}: events of {sizes} participants for the scale lines (bulk inserts)")
+    codes = workdir / f"scale-{label}"
+    codes.mkdir(exist_ok=True)
+    seeded = task(
+        env, "seed", "--sizes", sizes, "--codes-dir", str(codes), timeout=900,
+        module="bench.scale_tasks",
+    )  # fmt: skip
+    analyze(env["DATABASE_URL"])
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    log(f"{label}: first scans and the board's figures at {sizes} participants")
+    out = {
+        "seed": seeded,
+        "sizes": scale.size_lines(server.port, seeded["events"], headers, meter, plan.scale_scans),
+    }
+    largest = seeded["events"][str(max(plan.scale_sizes))]
+    log(f"{label}: the board with 1 and with 50 screens ({plan.screens_seconds:.0f} s each)")
+    out["screens"] = scale.screens_lines(
+        env, args, workdir / f"gunicorn-{label}-screens.log", largest, token, plan.screens_seconds
+    )
+    return out
+
+
 def environment(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "cpus": os.cpu_count(),
+        "cpu_model": cpu_model(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "workers": args.workers,

@@ -136,6 +136,11 @@ def app_env(database_url: str, secret: str) -> dict[str, str]:
         TRACKER_ENV="production",
         SECRET_KEY=secret,
         DATABASE_URL=database_url,
+        # Production refuses to start without it (the Host header must not write links).
+        BASE_URL="http://127.0.0.1",
+        # Several workers refuse memory:// limits in production (gunicorn.conf.py); the bench
+        # measures the app, not the limiter, and runs no Redis.
+        RATELIMIT_ENABLED="0",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env

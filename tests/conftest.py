@@ -90,6 +90,9 @@ def make_app(
             "UPLOAD_FOLDER": str(uploads),
             # Jobs wait in memory until a test runs them (jobs fixture): no worker, no file.
             "QUEUE_URL": "memory://",
+            # The test client's host is localhost: tests/checkin/test_loopback.py turns the
+            # "links point at this computer" warning back on.
+            "LOOPBACK_WARNING": False,
             # The board's stream ends within a second (a test reading it reads to its end).
             "BOARD_STREAM_SECONDS": 1.0,
             "BOARD_PUSH_SECONDS": 0.2,
@@ -268,6 +271,9 @@ class ApiClient:
 
     def patch(self, path: str, **kw: Any) -> Any:
         return self._call("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self._call("PUT", path, **kw)
 
     def delete(self, path: str, **kw: Any) -> Any:
         return self._call("DELETE", path, **kw)

@@ -16,7 +16,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_production_with_secret_key_has_secure_cookies(tmp_path):
-    config = load_config({"SECRET_KEY": "s" * 40}, str(tmp_path))
+    config = load_config({"SECRET_KEY": "s" * 40, "BASE_URL": "https://x.test"}, str(tmp_path))
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"

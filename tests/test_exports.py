@@ -35,6 +35,8 @@ def _export_paths(event, person, request_id) -> dict[str, str]:
         "export.summary_pdf": f"{base}/summary.pdf",
         "export.summary_xlsx": f"{base}/summary.xlsx",
         "export.summary_csv": f"{base}/summary.csv",
+        "export.daftar_hadir_pdf": f"{base}/daftar-hadir/1/participant.pdf",
+        "export.daftar_hadir_xlsx": f"{base}/daftar-hadir/1/participant.xlsx",
         "export.person_json": f"/privacy/requests/{request_id}/export.json",
         "export.ticket_list": f"/api/v1/events/{event.id}/tickets",
     }
@@ -68,6 +70,8 @@ def _scan_meanwhile(monkeypatch, api, event, person) -> list[int]:
         "export.summary_pdf",
         "export.summary_xlsx",
         "export.summary_csv",
+        "export.daftar_hadir_pdf",
+        "export.daftar_hadir_xlsx",
         "export.person_json",
         "export.ticket_list",
     ],

@@ -204,6 +204,7 @@ def test_production_session_cookie_is_secure_httponly_and_lax(make_app, users):
     production = make_app(
         TRACKER_ENV="production",
         SECRET_KEY="a-long-production-secret-for-the-test",
+        BASE_URL="https://tracker.test",
         WTF_CSRF_ENABLED=True,
     )
     assert production.config["SESSION_COOKIE_SECURE"] is True

@@ -73,11 +73,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.checkin.views.devices import bp as devices_bp
     from tracker.checkin.views.door import bp as door_bp
     from tracker.checkin.views.late import bp as late_bp
+    from tracker.checkin.views.presence import bp as presence_bp
     from tracker.checkin.views.scanner import bp as scanner_bp
     from tracker.checkin.views.staff import bp as checkin_bp
     from tracker.checkin.views.ticket import bp as tickets_bp
     from tracker.compliance.checklist_template_views import bp as checklist_templates_bp
     from tracker.compliance.views import bp as compliance_bp
+    from tracker.events.agenda_views import bp as agenda_bp
     from tracker.events.participant_views import bp as participants_bp
     from tracker.events.views import bp as events_bp
     from tracker.messages.views import bp as messages_bp
@@ -85,13 +87,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.summaries.views import bp as summaries_bp
     from tracker.web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, api_bp, scanner_bp):
+    for blueprint in (web_bp, auth_bp, events_bp, participants_bp, agenda_bp, api_bp, scanner_bp):
         app.register_blueprint(blueprint)
     for blueprint in (privacy_bp, admin_bp, offices_bp, team_bp):
         app.register_blueprint(blueprint)
     for blueprint in (compliance_bp, checklist_templates_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (checkin_bp, door_bp, tickets_bp, devices_bp, late_bp):
+    for blueprint in (checkin_bp, presence_bp, door_bp, tickets_bp, devices_bp, late_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(summaries_bp)
     for blueprint in (messages_bp, certificates_bp, verify_bp):

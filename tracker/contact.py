@@ -1,4 +1,5 @@
-"""Normalising the contact details people type: phone numbers and e-mail addresses.
+"""Normalising the contact details people type: phone numbers and e-mail addresses, and the
+civil servant's number (NIP) an attendance list carries.
 
 Pure functions with no Flask import, shared by the forms, the API and the importer, so that one
 person is one row whatever way their number was written (0812-3456-7890, 62812..., +62 812 ...).
@@ -17,9 +18,45 @@ DEFAULT_REGION = "ID"
 # cannot be an address at all (no @, spaces, no dot in the domain).
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+#: A NIP (Nomor Induk Pegawai, also a PPPK's number) has 18 digits; a NIK (Nomor Induk
+#: Kependudukan, the national ID) has 16 and is never collected (UU PDP: the minimum).
+NIP_DIGITS, NIK_DIGITS = 18, 16
+#: How people write a NIP: 19800101 200501 1 001, with dots or dashes, or in one block.
+_NIP_SEPARATORS = re.compile(r"[\s.\-]+")
+
 
 class ContactError(ValueError):
     """A phone number or e-mail address that cannot be used; the message says why."""
+
+
+class NipError(ValueError):
+    """Not a NIP; ``is_nik`` when it has a NIK's 16 digits (the caller says so in words)."""
+
+    def __init__(self, is_nik: bool) -> None:
+        super().__init__("NIK, not a NIP" if is_nik else "not a NIP")
+        self.is_nik = is_nik
+
+
+def normalise_nip(raw: str | None) -> str:
+    """The NIP's 18 digits without separators; empty when nothing was given.
+
+    Raises NipError for anything else: 16 digits are a NIK, which must not be collected.
+    """
+    digits = _NIP_SEPARATORS.sub("", raw or "")
+    if not digits:
+        return ""
+    plain = digits.isascii() and digits.isdigit()
+    if plain and len(digits) == NIP_DIGITS:
+        return digits
+    raise NipError(is_nik=plain and len(digits) == NIK_DIGITS)
+
+
+def format_nip(nip: str) -> str:
+    """19800101 200501 1 001 (birth date, appointment, sex, number), as NIPs are printed;
+    anything that is not 18 digits as it is."""
+    if len(nip) != NIP_DIGITS or not nip.isdigit():
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
 def normalise_phone(raw: str | None, region: str = DEFAULT_REGION) -> str | None:

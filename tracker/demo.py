@@ -8,7 +8,7 @@ events, accounts and checklists, so it stands above them all, beside the bluepri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -21,7 +21,9 @@ from tracker.auth.services import create_user
 from tracker.compliance.builtin import load_builtin_templates
 from tracker.compliance.services import attach_template
 from tracker.db import utcnow
-from tracker.events.models import Event
+from tracker.events.agenda import SessionInput, add_session
+from tracker.events.days import event_dates
+from tracker.events.models import Event, Participant
 from tracker.events.registration import ParticipantInput, register_participants
 from tracker.events.services import EventInput, VenueInput, create_event
 from tracker.extensions import db
@@ -105,6 +107,8 @@ def demo_people(count: int = 40) -> list[ParticipantInput]:
     people = []
     for i in range(count):
         name = f"{GIVEN[i % len(GIVEN)]} {FAMILY[(i * 7) % len(FAMILY)]}"
+        if i < len(SPEAKERS):  # the seed report's narasumber, by name
+            name = SPEAKERS[i].split(" (")[0]
         category = "speaker" if i < 3 else "committee" if i < 6 else "participant"
         people.append(
             ParticipantInput(
@@ -117,6 +121,26 @@ def demo_people(count: int = 40) -> list[ParticipantInput]:
             )
         )
     return people
+
+
+#: The seed training's five topics as timed sessions (local clock), with the index of their
+#: speaker among SPEAKERS and their JP (one JP is 45 minutes of training).
+AGENDA = [
+    (TOPICS[0], time(9, 0), time(10, 0), 0, 1),
+    (TOPICS[1], time(10, 0), time(11, 30), 1, 2),
+    (TOPICS[2], time(11, 30), time(12, 15), 2, 1),
+    (TOPICS[3], time(13, 0), time(14, 0), 0, 1),
+    (TOPICS[4], time(14, 0), time(15, 30), 1, 2),
+]
+
+
+def add_demo_agenda(event: Event, speakers: list[Participant], user: User, now: datetime) -> None:
+    """The five topics on the event's day in its meeting room, each with its speaker (the
+    demo's three narasumber, named as in the seed report)."""
+    day = event_dates(event.starts_at, event.ends_at, event.timezone)[0]
+    for title, starts, ends, speaker, jp in AGENDA:
+        session = SessionInput(title, day, starts, ends, "Ruang Rapat", jp, [speakers[speaker].id])
+        add_session(event, session, user, now)
 
 
 def _demo_admin(now: datetime) -> None:
@@ -185,7 +209,8 @@ def make_demo(now: datetime) -> DemoResult:
         user,
         now=now,
     )
-    register_participants(event, demo_people(), now, source="demo")
+    people = register_participants(event, demo_people(), now, source="demo")
+    add_demo_agenda(event, people[:3], user, now)
     attach_template(event, "pergub-bali-97-2018", user, now)  # as in the seed report
     return DemoResult(user, event, created=True)
 

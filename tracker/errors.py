@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 
 class DomainError(Exception):
@@ -144,9 +145,40 @@ def _handle_unexpected(exc: Exception) -> Any:
     return render_template("error.html", status=500, message=message), 500
 
 
+def _handle_database_lost(exc: Exception) -> Any:
+    """The database went away (restarted, network cut, connection dropped): 503, try again,
+    rather than a 500 that says something broke. Nothing was saved: the transaction is gone."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone: there is nothing to roll back
+        db.session.invalidate()
+    message = _(
+        "The database cannot be reached right now. Nothing was saved; try again in a minute."
+    )
+    if wants_json():
+        response = make_response(*error_response(503, "database_unavailable", message))
+    else:
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database
+
+        response = make_response(render_template("error.html", status=503, message=message), 503)
+    response.headers["Retry-After"] = "30"
+    return response
+
+
+def _handle_untrusted_host(exc: SecurityError) -> Response:
+    """A Host header outside TRUSTED_HOSTS: plain text, because without a trusted host there
+    is no URL to build, so the error page (its links) cannot be drawn."""
+    return Response("Unknown host.\n", status=400, mimetype="text/plain")
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(TooManyRequests, _handle_too_many)
+    app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(500, _handle_unexpected)
+    # OperationalError: the server closed the connection, refused it, or timed out;
+    # InterfaceError: the driver's connection is already closed.
+    app.register_error_handler(OperationalError, _handle_database_lost)
+    app.register_error_handler(InterfaceError, _handle_database_lost)

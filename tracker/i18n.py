@@ -7,11 +7,12 @@ shown in the event's time zone (WITA, ``Asia/Makassar``, for Bali).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -66,6 +67,18 @@ def format_local(value: datetime | None, tz: str | None = None) -> str:
     return times.moment(value, tz or current_app.config["TIMEZONE"], current_language())
 
 
+def format_clock(value: datetime | None, tz: str | None = None) -> str:
+    """A time of day in the event's zone as the page's language writes it (09.00 / 09:00)."""
+    if value is None:
+        return ""
+    return times.clock_in(value, tz or current_app.config["TIMEZONE"], current_language())
+
+
+def day_label(day: date) -> str:
+    """An event day as a page says it, with its weekday ("Rabu, 22 Juli 2026")."""
+    return babel_format_date(day, "EEEE, d MMMM y")
+
+
 def register_i18n(app: Flask) -> None:
     translations = Path(__file__).parent / "translations"
     babel.init_app(
@@ -74,4 +87,6 @@ def register_i18n(app: Flask) -> None:
         default_translation_directories=str(translations),
     )
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["day_label"] = day_label
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

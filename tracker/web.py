@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,6 +62,11 @@ def _security_headers(response: Response) -> Response:
     # Ticket URLs carry the ticket code: never send them to another site as a referrer.
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    if request.is_secure and current_app.config.get("ENV_NAME") == "production":
+        # Over HTTPS (the proxy's X-Forwarded-Proto counts with TRUSTED_PROXIES): browsers keep
+        # to HTTPS for a year. Never over plain HTTP, where the header would mean nothing, and
+        # never in development, so a laptop's http://127.0.0.1 is not pinned.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

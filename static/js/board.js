@@ -92,6 +92,20 @@
     body.replaceChildren(...rows);
   }
 
+  // Per day (present today, and each day) and per session: the rows the page drew, updated.
+  function drawDays(days, sessions) {
+    days.forEach((d) => {
+      const row = board.querySelector('#by-day tr[data-day="' + d.day + '"]');
+      if (row) row.cells[1].textContent = String(d.present);
+      if (row) row.cells[2].textContent = String(d.checked_out);
+      if (d.day === board.dataset.today) setText("today.present", d.present);
+    });
+    sessions.forEach((s) => {
+      const row = board.querySelector('#by-session tr[data-session="' + s.id + '"]');
+      if (row) row.cells[4].textContent = String(s.attended);
+    });
+  }
+
   function render(data) {
     setText("checked_in", data.checked_in);
     setText("registered", data.registered);
@@ -102,6 +116,7 @@
     drawLatest(data.latest);
     drawSplit("by_agency", data.by_agency);
     drawSplit("by_category", data.by_category);
+    drawDays(data.by_day || [], data.by_session || []);
     board.dataset.updatedAt = data.updated_at;
   }
 

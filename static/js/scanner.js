@@ -3,11 +3,12 @@
 // An ES module (no build step), the entry of the parts in static/js/scanner/: flow.js (scans,
 // the offline queue and its sync, the ticket list, the figures; no DOM), view.js (the page),
 // judge.js (the offline judgement, mirroring the server's rules), store.js (IndexedDB),
-// api.js, camera.js, feedback.js, words.js. Everything it needs from the server is the page's
+// api.js, camera.js, feedback.js, words.js, signature.js (the pad after a green scan). Everything it needs from the server is the page's
 // JSON data block #scanner-config (the CSP allows no inline script).
 import { unlock } from "./scanner/feedback.js";
 import { createFlow } from "./scanner/flow.js";
 import { nonce } from "./scanner/judge.js";
+import { createSignature } from "./scanner/signature.js";
 import { createView } from "./scanner/view.js";
 import { clockIn, whenIn, wordsFor } from "./scanner/words.js";
 
@@ -21,6 +22,7 @@ const lang = document.documentElement.lang;
 const words = wordsFor(config.strings, config.categories, clockIn(zone), whenIn(zone, lang));
 const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
+view.askSignature = createSignature(config).ask; // after a green scan, when the event asks
 
 function scan(key, method) {
   unlock(); // a browser plays sound only after the person touched the page

@@ -376,6 +376,7 @@ def test_the_ticket_list_holds_no_code_and_no_contact_and_is_logged(door, api, u
         "agency",
         "category",
         "checked_in_at",
+        "days",  # the days the person is in already: dates and times, no contact
     }
     again = api("staff").get(_url(event, "tickets")).json
     assert again["digest"]["key"] != answer.json["digest"]["key"]  # each list its own key

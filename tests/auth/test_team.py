@@ -152,7 +152,7 @@ def test_flask_commands_run_in_make_runs_instance_without_variables(tmp_path):
 
 def test_a_production_set_up_is_never_taken_for_make_runs_instance(tmp_path):
     load_config({"TRACKER_ENV": "development"}, str(tmp_path))
-    production = load_config({"SECRET_KEY": "s" * 40}, str(tmp_path))
+    production = load_config({"SECRET_KEY": "s" * 40, "BASE_URL": "https://x.test"}, str(tmp_path))
     assert production["ENV_NAME"] == "production"
     assert production["SESSION_COOKIE_SECURE"] is True
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from tests.browser.conftest import PHONE, log_in_page
 from tests.factories import open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn
+from tracker.db import utcnow
 from tracker.extensions import db
 
 #: The door page must load on weak mobile data: everything it fetches, under 30 KB.
@@ -106,3 +109,27 @@ def test_board_updates_itself_after_a_check_in(page, live_server, app, users, ap
     assert page.locator("[data-latest] li").first.inner_text().startswith("I Wayan Sudarsana")
     page.wait_for_selector("[data-arrivals] rect.bar", state="attached")  # fetched after
     assert page.url.endswith(f"/events/{event.id}/board")  # no reload happened
+
+
+def test_one_scan_checks_in_one_person_on_a_phone(new_page, live_server, app, users, clock):
+    """Issue 13.3 on a phone: after a check-in the page asks the next person to scan again, and
+    the door screen's code in the phone's history opens nothing a minute later."""
+    event, (wayan, luh, _made) = open_event()
+    page = new_page(viewport=PHONE)
+    page.goto(f"{live_server}/door/{door.rotating_code('test-secret', event.id, utcnow())}")
+    page.locator("form[data-form=checkin] input[name=who]").fill("0812-3000-4000")
+    page.locator("form[data-form=checkin] input[name=tumbler][value=yes]").check()
+    page.locator("form[data-form=checkin] button[type=submit]").click()
+    page.locator("[data-status]").wait_for()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-status=checked_in] [data-next]")).to_be_visible()
+    expect(page.locator("form[data-form=checkin]")).to_have_count(0)  # no form for a second
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    clock.shift(timedelta(seconds=61))
+    page.go_back()  # the screen's code, from the phone's history
+    page.locator("[data-status]").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-status]").get_attribute("data-status") == "expired"
+    expect(page.locator("form[data-form=checkin]")).to_have_count(0)
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn.participant_id)).all() == [wayan.id]

@@ -1,9 +1,9 @@
 """The scan's path through the database: what it sends, in which order, and what it holds.
 
 The door's busiest moment is bounded by what one scan costs, so the statements are counted
-here (timings are for ``make bench``): one read, then the scan's log row and the check-in. On
-SQLite the write lock is taken after the read (``@writes_late``), and writers queue on a lock
-file instead of polling SQLite's lock.
+here (timings are for ``make bench``): one read, then the scan's log row, the check-in and its
+day (a later scan reads its day's row first). On SQLite the write lock is taken after the
+read (``@writes_late``), and writers queue on a lock file instead of polling SQLite's lock.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _scanner(app, staff) -> ApiClient:
     return ApiClient(app.test_client(), token)
 
 
-def test_a_new_scan_is_one_read_then_two_inserts(app, users):
+def test_a_new_scan_is_one_read_then_three_inserts(app, users):
     event, (wayan, luh, _made) = open_event()
     scanner = _scanner(app, users.staff)
     path = f"/api/v1/events/{event.id}/checkins"
@@ -62,7 +62,8 @@ def test_a_new_scan_is_one_read_then_two_inserts(app, users):
         answer = scanner.post(path, json=scan)
 
     assert answer.status_code == 201
-    writes = ["INSERT scans", "INSERT checkins"]
+    # The scan's log row, the check-in and the day's row; no read of the day (nobody is in).
+    writes = ["INSERT scans", "INSERT checkins", "INSERT checkin_days"]
     # The token, the caller's role in the event's office (auth.access), the scan's one read.
     reads = ["SELECT", "SELECT", "SELECT"]
     if db.engine.dialect.name == "sqlite":
@@ -85,6 +86,9 @@ def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
         assert scanner.post(path, json={"code": "no-such-ticket"}).status_code == 404
 
     assert [s for s in duplicate if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
+    # The token, the caller's role in the office, the scan's read, the day's row; after the
+    # lock, the check-in again.
+    assert duplicate.count("SELECT") == 5
     assert [s for s in unknown if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
 
 

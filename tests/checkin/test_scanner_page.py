@@ -138,6 +138,7 @@ def test_an_open_event_is_shut_by_nothing_in_its_record(as_role):
 def test_the_worker_keeps_every_module_the_script_imports(client, app):
     """The scanner is ES modules with no build step: a part the worker does not keep would
     break a reopening without network."""
+    import os
     from pathlib import Path
 
     static = Path(app.static_folder)
@@ -147,8 +148,8 @@ def test_the_worker_keeps_every_module_the_script_imports(client, app):
         name = pending.pop()
         seen.add(name)
         source = (static / name).read_text()
-        for part in re.findall(r'^import .* from "\./([\w/.-]+)";$', source, re.M):
-            target = str(Path(name).parent / part)
+        for part in re.findall(r'^import .* from "(\.\.?/[\w/.-]+)";$', source, re.M):
+            target = os.path.normpath(Path(name).parent / part)
             if target not in seen:
                 pending.append(target)
     assert len(seen) > 5

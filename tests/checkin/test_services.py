@@ -46,9 +46,23 @@ DOOR = Door(
 WAYAN = Person(11, "I Wayan Sudarsana", "Dinas Kesehatan Kabupaten Tabanan", "participant")
 
 
-def found(event_id: int = 1, checked_in_at: datetime | None = None) -> Found:
+def found(
+    event_id: int = 1, checked_in_at: datetime | None = None, day_in_at: datetime | None = None
+) -> Found:
+    """What the read finds; a check-in today unless ``day_in_at`` says another time (or the
+    check-in was on another day: ``day_in_at=None`` with ``checked_in_at`` set)."""
     checkin_id = None if checked_in_at is None else 5
-    return Found(WAYAN, event_id, checkin_id, checked_in_at, "A" if checkin_id else "", None)
+    day_in = checked_in_at if day_in_at is None else day_in_at
+    return Found(
+        WAYAN,
+        event_id,
+        checkin_id,
+        checked_in_at,
+        "A" if checkin_id else "",
+        None,
+        day_id=None if day_in is None else 7,
+        day_in_at=day_in,
+    )
 
 
 # --- the door -----------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from datetime import timedelta
 from PIL import Image
 
 from tests.factories import add_people
-from tracker.checkin.models import CheckIn
+from tracker.checkin.models import CheckIn, CheckInDay
 from tracker.db import utcnow
+from tracker.events.days import day_of
 from tracker.events.models import Event
 from tracker.extensions import db
 
@@ -39,7 +40,8 @@ def png_with_alpha(size: int = 64) -> bytes:
 
 
 def check_in(event: Event, answers: list[bool | None], absent: int = 0) -> None:
-    """Register len(answers) + absent people; check the first ones in with those answers."""
+    """Register len(answers) + absent people; check the first ones in with those answers (each
+    with their day's row, as the scan path writes it)."""
     people = add_people(event, len(answers) + absent)[: len(answers)]
     now = utcnow()
     for index, (person, answer) in enumerate(zip(people, answers, strict=True)):
@@ -53,6 +55,10 @@ def check_in(event: Event, answers: list[bool | None], absent: int = 0) -> None:
                 method="manual",
                 brought_tumbler=answer,
             )
+        )
+        day = day_of(event.day_windows(), at, event.timezone)
+        db.session.add(
+            CheckInDay(event_id=event.id, participant_id=person.id, day=day, first_in_at=at)
         )
     db.session.commit()
 

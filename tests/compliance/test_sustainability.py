@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.compliance.helpers import check_in
 from tests.factories import WITA, make_event
 from tracker import audit
+from tracker.checkin.services import ScanInput
+from tracker.checkin.services import check_in as check_in_service
 from tracker.compliance import measurements, services
 from tracker.db import utcnow
 from tracker.errors import NotFound, ValidationFailed
+from tracker.events.models import Participant
 from tracker.extensions import db
 from tracker.summaries import sustainability as figures
 
@@ -47,11 +51,18 @@ def test_bottles_avoided_is_yes_times_assumption_times_days(app, users, event):
     assert "33" in why and "1.5" in why  # the numbers the estimate rests on, in either language
 
 
-def test_a_two_day_training_counts_two_days(app, users):
+def test_a_two_day_training_counts_the_days_people_attended(app, users):
     event = make_event(users.organiser, starts_at=TUESDAY_NINE, hours=31)  # to Wed 16:00
-    check_in(event, [True] * 10)
+    check_in(event, [True] * 10 + [False] * 2)
     bottles = figures.sustainability(event).bottles_avoided
-    assert bottles.days == 2 and bottles.estimate == 40
+    assert (bottles.days, bottles.tumbler_days, bottles.estimate) == (2, 10, 20)  # Tuesday only
+    wednesday = TUESDAY_NINE + timedelta(days=1)
+    for person in db.session.scalars(select(Participant).where(Participant.event_id == event.id)):
+        check_in_service(event, ScanInput(participant_id=person.id), None, wednesday)
+    db.session.commit()
+    bottles = figures.sustainability(event).bottles_avoided
+    assert (bottles.tumbler_days, bottles.estimate) == (20, 40)  # the ten came both days
+    assert "20" in figures.assumptions(figures.sustainability(event))["bottles_avoided"]
 
 
 def test_an_event_ending_at_midnight_wita_is_one_day(app, users):

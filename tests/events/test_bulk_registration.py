@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from tests.factories import add_people, make_event
 from tracker.db import utcnow
-from tracker.errors import DuplicateParticipant
+from tracker.errors import DuplicateParticipant, ValidationFailed
+from tracker.events import registration
+from tracker.events.bulk_registration import register_many
 from tracker.events.models import Participant
 from tracker.events.registration import (
     BULK_CHECK_FROM,
@@ -140,3 +142,90 @@ def test_import_rows_with_and_without_a_phone_go_in_as_one_batch(app):
     assert len(stored) == 60
     without_phone = {email for email, phone in stored if phone is None}
     assert without_phone == {f"impor{i}@denpasarkota.go.id" for i in range(0, 60, 3)}
+
+
+# --- register_many: very long lists, streamed in batches ------------------------------------
+
+
+def _count(event) -> int:
+    return db.session.scalar(select(func.count()).where(Participant.event_id == event.id))
+
+
+def test_register_many_inserts_while_reading_one_batch_at_a_time(app, monkeypatch):
+    monkeypatch.setattr(registration, "INSERT_BATCH", 1_000)
+    event = make_event()
+    produced = 0
+    produced_at_insert: list[int] = []
+
+    def entries():
+        nonlocal produced
+        for entry in _newcomers(2_500):
+            produced += 1
+            yield entry
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTS"):
+            produced_at_insert.append(produced)
+
+    sa_event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert register_many(event, entries(), utcnow(), source="bench") == 2_500
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", note)
+    db.session.commit()
+
+    # The first batch went in before the rest of the list was even read.
+    assert produced_at_insert[0] <= 1_001
+    assert _count(event) == 2_500
+    codes = db.session.scalars(
+        select(Participant.ticket_code).where(Participant.event_id == event.id)
+    ).all()
+    assert len(set(codes)) == 2_500
+    sources = db.session.scalars(
+        select(Participant.source).where(Participant.event_id == event.id).distinct()
+    ).all()
+    assert sources == ["bench"]
+
+
+def test_register_many_keeps_nothing_when_a_late_entry_is_invalid(app, monkeypatch):
+    monkeypatch.setattr(registration, "INSERT_BATCH", 10)
+    event = make_event()
+    add_people(event, 2)
+    entries = _newcomers(45)
+    entries[40].email = "bukan-email"
+    entries[42].name = " "
+
+    with pytest.raises(ValidationFailed) as caught:
+        register_many(event, iter(entries), utcnow())
+    db.session.commit()  # even a caller that commits anyway keeps nothing of the list
+
+    assert set(caught.value.fields) == {"40", "42"}
+    assert _count(event) == 2
+
+
+def test_register_many_finds_a_person_twice_in_the_list(app):
+    event = make_event()
+    entries = _newcomers(30)
+    entries[25].phone = entries[3].phone.replace("+62", "0")
+
+    with pytest.raises(DuplicateParticipant) as caught:
+        register_many(event, entries, utcnow())
+    db.session.commit()
+
+    [(index, fields)] = caught.value.fields.items()
+    assert (index, list(fields)) == ("25", ["phone"]) and "3" in fields["phone"]
+    assert _count(event) == 0
+
+
+def test_register_many_finds_someone_registered_already(app):
+    event = make_event()
+    [existing] = add_people(event, 1)
+    entries = _newcomers(30)
+    entries[29].email = existing.email.upper()
+
+    with pytest.raises(DuplicateParticipant) as caught:
+        register_many(event, entries, utcnow())
+    db.session.commit()
+
+    assert {k: list(v) for k, v in caught.value.fields.items()} == {"29": ["email"]}
+    assert _count(event) == 1

@@ -206,9 +206,24 @@ def test_the_preview_lists_every_column_and_how_the_file_was_read(client, users)
     page = client.get(_stage(client, event, "daftar.xlsx", excel_xlsx(daftar_peserta())))
     text = page.get_data(as_text=True)
     for heading in ("Tempat, Tanggal Lahir", "Kontak No. HP (WA)", "Tanda Tangan", "NIP"):
-        assert f"<td>{heading}</td>" in text
+        assert f'-heading">{heading}</td>' in text
     assert "Mengetahui," in text  # the note on where the list ends
     assert _count(event.id) == 0
+
+
+def test_an_upload_whose_rows_cannot_be_read_is_dropped_at_its_preview(client, users):
+    """The upload only opens the file and finds its headings; the preview reads the rows and,
+    when they cannot be read (here: more than the limit), says so on the upload page."""
+    event = make_event()
+    log_in(client, users.organiser)
+    data = b"Nama\n" + b"Ni Made\n" * 50_001  # under 500 kB: the test client keeps it in memory
+    preview = _stage(client, event, "peserta.csv", data)
+
+    answer = client.get(preview, follow_redirects=True)
+
+    assert answer.request.path == f"/events/{event.id}/participants/import"
+    assert "50000" in answer.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ParticipantImport)) == 0
 
 
 def test_the_event_page_offers_the_semicolon_ticket_links_for_excel(client, users):

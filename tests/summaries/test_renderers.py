@@ -36,10 +36,11 @@ PURE = [
     "tracker.summaries.pdf.layout",
     "tracker.summaries.pdf.summary",
     "tracker.summaries.pdf.report",
+    "tracker.summaries.pdf.daftar_hadir",
     "tracker.summaries.xlsx",
     "tracker.summaries.csv",
 ]
-ALLOWED = {"tracker.exports"} | set(PURE)
+ALLOWED = {"tracker.exports", "tracker.contact"} | set(PURE)
 ROOT = Path(__file__).parents[2]
 
 
@@ -119,10 +120,17 @@ def test_csv_streams_in_chunks():
     assert b"".join(chunks).count(b"\r\n") == CHUNK_ROWS * 2 + 5 + 1
 
 
-def test_xlsx_has_the_five_sheets_and_everyone():
+def test_xlsx_has_the_six_sheets_and_everyone():
     summary = fake_summary(10)
     book = load_workbook(io.BytesIO(summary_xlsx(summary, fake_rows(10), ENGLISH)))
-    assert book.sheetnames == ["Summary", "Participants", "By agency", "Checklists", "Waste"]
+    assert book.sheetnames == [
+        "Summary",
+        "Participants",
+        "By agency",
+        "By day and session",
+        "Checklists",
+        "Waste",
+    ]
     people = list(book["Participants"].iter_rows(values_only=True))
     assert len(people) == 11 and people[1][1] == "Peserta 00000"
     assert people[1][6].strftime("%H:%M") == "08:30"  # a real date-time, in WITA

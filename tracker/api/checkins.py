@@ -1,9 +1,11 @@
 """Check-in over the API: scans from the door's devices, undo, attendance, tickets, search.
 
 Every answer of ``POST .../checkins`` carries ``status`` at the top (checked_in,
-already_checked_in, invalid, wrong_event, not_open); error answers also carry the usual
-``error`` object, so clients that only read ``error`` keep working. A failed scan is still a
-committed row of the scan log, which is why the view answers errors itself instead of raising.
+already_checked_in, invalid, wrong_event, not_open; for an exit checked_out or
+not_checked_in) and, for a scan that counted, the event ``day`` it counted for; error answers
+also carry the usual ``error`` object, so clients that only read ``error`` keep working. A
+failed scan is still a committed row of the scan log, which is why the view answers errors
+itself instead of raising.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from tracker.checkin.attendance import (
     DIGEST_ALGORITHM,
     TicketRow,
     attendance_json,
+    entries_by_day,
     search_participants,
     ticket_digest,
     ticket_list,
@@ -60,6 +63,10 @@ class CheckInIn(Strict):
     method: Literal["scanner", "manual"] = "scanner"
     nonce: str | None = Field(default=None, min_length=1, max_length=64)
     scanned_at: datetime | None = None
+    #: entry (the default: the day's first is checked_in) or exit (the day's last exit).
+    type: Literal["entry", "exit"] = "entry"
+    #: The agenda session at whose door the scanner stands (an entry): session attendance.
+    session_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     #: An organiser's late manual check-in, outside the check-in window: why (audited).
     late_reason: str | None = Field(default=None, min_length=3, max_length=500)
 
@@ -67,6 +74,8 @@ class CheckInIn(Strict):
     def _one_of_code_or_id(self) -> CheckInIn:
         if (self.code is None) == (self.participant_id is None):
             raise ValueError("send either code or participant_id")
+        if self.type == "exit" and self.session_id is not None:
+            raise ValueError("an exit is from the event's door: send no session_id")
         return self
 
 
@@ -74,6 +83,7 @@ _MESSAGES = {
     ScanResult.INVALID: lambda: _("Unknown ticket."),
     ScanResult.WRONG_EVENT: lambda: _("This ticket is for another event."),
     ScanResult.NOT_OPEN: lambda: _("Check-in is not open for this event."),
+    ScanResult.NOT_IN: lambda: _("No entry today to exit from: scan the entry first."),
 }
 
 
@@ -95,6 +105,11 @@ def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]
     if outcome.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY):
         body["checked_in_at"] = iso(outcome.checked_in_at, timezone)
         body["gate"] = outcome.gate
+        body["day"] = outcome.day.isoformat() if outcome.day else None
+    elif outcome.result == ScanResult.CHECKED_OUT:
+        body["checked_out_at"] = iso(outcome.checked_in_at, timezone)
+        body["gate"] = outcome.gate
+        body["day"] = outcome.day.isoformat() if outcome.day else None
     else:
         body["error"] = {
             "code": outcome.result.value,
@@ -118,11 +133,12 @@ def _scan_input(body: CheckInIn) -> services.ScanInput:
         gate=body.gate,
         device=body.device,
         method=Method.MANUAL if late else Method(body.method),
-        kind=services.ScanKind.LATE if late else services.ScanKind.ENTRY,
+        kind=services.ScanKind.LATE if late else services.ScanKind(body.type),
         reason=body.late_reason or "",
         nonce=body.nonce,
         scanned_at=body.scanned_at,  # without an offset: read in the event's zone
         sync_grace=timedelta(hours=current_app.config["CHECKIN_SYNC_GRACE_HOURS"]),
+        session_id=body.session_id,
     )
 
 
@@ -187,8 +203,18 @@ def tickets(event_id: int) -> Response:
     the caller (``export.ticket_list``)."""
     event = get_event(event_id)
     key, rows = secrets.token_bytes(16), ticket_list(event)
+    days = entries_by_day(event)
     tickets = [
-        {"digest": ticket_digest(key, row.code), **ticket_json(row, event.timezone)} for row in rows
+        {
+            "digest": ticket_digest(key, row.code),
+            **ticket_json(row, event.timezone),
+            # Who is in on which day: the scanner judges day 2's scans offline with it.
+            "days": {
+                day.isoformat(): iso(at, event.timezone)
+                for day, at in days.get(row.participant_id, {}).items()
+            },
+        }
+        for row in rows
     ]
     body = {
         "event": door_json(event),

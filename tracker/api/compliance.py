@@ -197,6 +197,7 @@ def sustainability_json(data: Sustainability) -> dict[str, Any]:
             "tumbler_yes": bottles.tumbler_yes,
             "bottles_per_participant": bottles.bottles_per_participant,
             "days": bottles.days,
+            "tumbler_days": bottles.tumbler_days,
             "assumption": why["bottles_avoided"],
         },
         "waste": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -16,7 +17,7 @@ from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events import registration, roster_import, services
-from tracker.events.headings import Column
+from tracker.events.headings import FIELDS, Column, column_index
 from tracker.events.models import Event, Participant, Venue
 from tracker.events.roster_file import RosterProblem
 from tracker.extensions import db
@@ -38,6 +39,7 @@ _REQUIRED = frozenset(
         "speakers",
         "livestream_url",
         "allow_walk_ins",
+        "ask_signature",
         "status",
         "privacy_contact",
         "archived",
@@ -77,6 +79,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "livestream_url": event.livestream_url,
         "expected_participants": event.expected_participants,
         "allow_walk_ins": event.allow_walk_ins,
+        "ask_signature": event.ask_signature,
         "status": event.status,
         "checkin_opens_at": iso(opens, tz),
         "checkin_closes_at": iso(closes, tz),
@@ -93,6 +96,7 @@ def participant_json(person: Participant) -> dict[str, Any]:
         "name": person.name,
         "agency": person.agency,
         "position": person.position,
+        "nip": person.nip,
         "category": person.category,
         "email": person.email,
         "phone": person.phone,
@@ -200,7 +204,9 @@ def import_participants(event_id: int) -> Response:
         raise ValidationFailed(
             _("Send the spreadsheet as the multipart field 'file'."), {"file": _("Required.")}
         )
-    plan = roster_import.read_plan(event, upload.filename or "upload", upload.read())
+    plan = roster_import.read_plan(
+        event, upload.filename or "upload", upload.read(), current_user, columns=_columns_field()
+    )
     created = (
         len(plan.to_create)
         if _flag("dry_run")
@@ -216,9 +222,39 @@ def import_participants(event_id: int) -> Response:
         ignored_columns=plan.ignored_columns,
         unknown_columns=plan.unknown_columns,
         columns=[_column_json(layout.sheet, c) for layout in plan.sheets for c in layout.columns],
+        heading_rows=roster_import.heading_rows(plan),
         skipped_sheets=[{"sheet": name, "reason": reason} for name, reason in plan.skipped_sheets],
         notes=plan.notes + [note for layout in plan.sheets for note in layout.notes],
     )
+
+
+def _columns_field() -> dict[str, dict[int, str]]:
+    """The optional form field ``columns``: JSON ``{"<heading row key>": {"A": "name", "C":
+    "agency", "D": ""}}``, the fields to read each column of that heading row into ("" or a
+    column left out: not read). Raises ValidationFailed when it is not that shape."""
+    raw = request.form.get("columns", "")
+    if not raw.strip():
+        return {}
+    problem = _(
+        'The field "columns" must be JSON like {"<key>": {"A": "name", "B": "agency"}}, with '
+        "each heading row's key from heading_rows and a field among: %(fields)s.",
+        fields=", ".join(FIELDS),
+    )
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        raise ValidationFailed(problem, {"columns": problem}) from None
+    if not isinstance(given, dict) or not all(isinstance(v, dict) for v in given.values()):
+        raise ValidationFailed(problem, {"columns": problem})
+    chosen: dict[str, dict[int, str]] = {}
+    for key, fields in given.items():
+        chosen[str(key)[:64]] = {}
+        for letter, field in fields.items():
+            index = column_index(str(letter))
+            if index is None or not (field == "" or field in FIELDS):
+                raise ValidationFailed(problem, {"columns": problem})
+            chosen[str(key)[:64]][index] = field
+    return chosen
 
 
 def _problem_json(problem: RosterProblem) -> dict[str, Any]:

@@ -42,6 +42,7 @@ class EventIn(Strict):
     livestream_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
     expected_participants: int | None = Field(default=None, ge=0, le=1_000_000)
     allow_walk_ins: bool = False
+    ask_signature: bool = False
     status: Status = "draft"
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
@@ -65,6 +66,7 @@ class EventPatch(Strict):
     livestream_url: str | None = Field(default=None, max_length=500, pattern=r"^(https?://\S+)?$")
     expected_participants: int | None = Field(default=None, ge=0, le=1_000_000)
     allow_walk_ins: bool | None = None
+    ask_signature: bool | None = None
     status: Status | None = None
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
@@ -77,6 +79,8 @@ class ParticipantIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     agency: str = Field(default="", max_length=300)
     position: str = Field(default="", max_length=200)
+    #: A civil servant's NIP, 18 digits (spaces, dots and dashes are dropped); never the NIK.
+    nip: str = Field(default="", max_length=40)
     category: CategoryName = "participant"
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)

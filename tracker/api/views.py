@@ -12,14 +12,32 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tracker.api import certificates, checkins, compliance, events, summaries
+from tracker.api import (
+    agenda,
+    certificates,
+    checkins,
+    compliance,
+    events,
+    presence,
+    signatures,
+    summaries,
+)
 from tracker.api.openapi import build_spec
 from tracker.auth.access import public
 from tracker.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-for _child in (events.bp, checkins.bp, compliance.bp, summaries.bp, certificates.bp):
+for _child in (
+    events.bp,
+    agenda.bp,
+    checkins.bp,
+    presence.bp,
+    compliance.bp,
+    summaries.bp,
+    certificates.bp,
+    signatures.bp,
+):
     bp.register_blueprint(_child)
     csrf.exempt(_child)  # Flask-WTF matches the exact blueprint, not its parent
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from tracker.events.days import DayWindow
 from tracker.events.models import EventStatus
 from tracker.i18n import iso
 
@@ -30,6 +31,8 @@ class HasDoor(Protocol):
     def is_archived(self) -> bool: ...
 
     def checkin_window(self) -> tuple[datetime, datetime]: ...
+
+    def day_windows(self) -> list[DayWindow]: ...
 
 
 def closed_by_record(event: HasDoor) -> str | None:
@@ -51,6 +54,9 @@ def door_state(event: HasDoor, at: datetime) -> str:
         return NOT_YET
     if at > closes:
         return ENDED
+    days = event.day_windows()
+    if len(days) > 1 and not any(day.holds(at) for day in days):
+        return NOT_YET  # between two days: the next day's door has not opened yet
     return OPEN
 
 
@@ -61,9 +67,17 @@ def is_open(event: HasDoor, at: datetime) -> bool:
 
 def door_json(event: Any) -> dict[str, Any]:
     """An Event as the scanner page and the check-in API's ticket list send it: what its record
-    says (``closed``: archived, draft, closed, or None) and its check-in window, from which
-    the device judges the door on its own clock, offline too."""
+    says (``closed``: archived, draft, closed, or None), its check-in window and its days with
+    their doors, from which the device judges the door on its own clock, offline too."""
     opens, closes = event.checkin_window()
+    days = [
+        {
+            "date": day.day.isoformat(),
+            "opens_at": iso(day.opens_at, event.timezone),
+            "closes_at": iso(day.closes_at, event.timezone),
+        }
+        for day in event.day_windows()
+    ]
     return {
         "id": event.id,
         "title": event.title,
@@ -72,4 +86,5 @@ def door_json(event: Any) -> dict[str, Any]:
         "timezone": event.timezone,
         "checkin_opens_at": iso(opens, event.timezone),
         "checkin_closes_at": iso(closes, event.timezone),
+        "days": days,
     }

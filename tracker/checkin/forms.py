@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.checkin.signatures import MAX_DATA_URL
 from tracker.forms import REFUSE_NOT_CUT, AppForm, choices
 
 #: "Apakah Anda membawa tumbler sendiri?" (Pergub Bali 97/2018; SE Sekda Bali 2/2025).
@@ -35,6 +36,10 @@ class DoorCheckInForm(_DoorForm):
         description=_l("The phone number or e-mail you registered with, e.g. 0812-3456-7890."),
     )
     tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
+    #: The pad's drawing as a data URL, when the event asks for a signature (checked and
+    #: re-encoded by tracker.checkin.signatures); ``pad`` is "1" when the browser showed it.
+    signature = HiddenField(validators=[Optional(), Length(max=MAX_DATA_URL)])
+    pad = HiddenField(validators=[Optional(), Length(max=1)])
 
 
 class WalkInForm(_DoorForm):

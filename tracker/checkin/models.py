@@ -7,10 +7,19 @@ judge when two gates scan one ticket at the same moment. Every scan, good or bad
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime
@@ -31,6 +40,10 @@ class ScanResult(StrEnum):
     INVALID = "invalid"
     WRONG_EVENT = "wrong_event"
     NOT_OPEN = "not_open"
+    #: An exit recorded (the day's last exit time).
+    CHECKED_OUT = "checked_out"
+    #: An exit scan of someone with no entry that day: refused, nothing recorded but the log.
+    NOT_IN = "not_checked_in"
 
 
 class CheckIn(db.Model):
@@ -85,8 +98,63 @@ class Scan(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     brought_tumbler: Mapped[bool | None]
     nonce: Mapped[str | None] = mapped_column(String(64))
+    #: entry or exit (tracker.checkin.services.ScanKind); the event day and the session, if any.
+    kind: Mapped[str] = mapped_column(String(10), server_default="entry")
+    day: Mapped[date | None] = mapped_column(Date)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_sessions.id", ondelete="SET NULL")
+    )
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CheckInDay(db.Model):
+    """A participant present on one day of the event: the day's first entry and last exit.
+
+    ``checkins`` keeps one row per participant (the first arrival at the event, which every
+    existing figure counts); this table has one per participant and day, so "present on day
+    2" and the per-day figures are one indexed GROUP BY. A row here always has its
+    participant's ``checkins`` row (the scan path writes both; undo deletes both).
+    """
+
+    __tablename__ = "checkin_days"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "day", name="uq_checkin_days_participant_day"),
+        Index("ix_checkin_days_event_day", "event_id", "day"),
+        CheckConstraint("last_out_at IS NULL OR last_out_at >= first_in_at", name="out_after_in"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: The event day (local date, tracker.events.days.day_of).
+    day: Mapped[date] = mapped_column(Date)
+    #: The day's earliest entry (earliest wins, as for the check-in) and where.
+    first_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    gate: Mapped[str] = mapped_column(String(50), server_default="")
+    #: The day's latest exit (latest wins); NULL when nobody scanned them out.
+    last_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    out_gate: Mapped[str] = mapped_column(String(50), server_default="")
+
+
+class SessionAttendance(db.Model):
+    """A participant scanned in at a session's door (the scanner set to that session)."""
+
+    __tablename__ = "session_attendances"
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "participant_id", name="uq_session_attendances_session_participant"
+        ),
+        Index("ix_session_attendances_event_session", "event_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: The earliest scan at the session's door.
+    attended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    gate: Mapped[str] = mapped_column(String(50), server_default="")
 
 
 class AttendanceVersion(db.Model):
@@ -101,3 +169,52 @@ class AttendanceVersion(db.Model):
 
     event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class DoorPass(db.Model):
+    """What a phone gets by scanning the door screen or the poster (tracker/checkin/door_passes.py):
+    good for one check-in, a few failed look-ups and PASS_MAX_AGE, never renewed by an answer.
+    Only the key's SHA-256 is stored; the key is in the door page's form."""
+
+    __tablename__ = "door_passes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "p": from the poster, "r": from the door screen's rotating code.
+    kind: Mapped[str] = mapped_column(String(1))
+    #: The phone's door cookie (a random id), so check-ins from one phone can be flagged.
+    phone: Mapped[str] = mapped_column(String(32), server_default="")
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When it checked somebody in (or is being used by a request right now).
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    #: Look-ups with it that found nobody.
+    failures: Mapped[int] = mapped_column(server_default="0", default=0)
+
+
+class Signature(db.Model):
+    """What a person drew on the signature pad at check-in, for one day's daftar hadir.
+
+    Kept as a small PNG (re-encoded from what the device sent: tracker.checkin.signatures), in
+    the database beside the check-in rather than in the file storage: a few kilobytes each,
+    erased with the person (cascade) and by the retention purge, and one backup holds both.
+    """
+
+    __tablename__ = "signatures"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "day", name="uq_signatures_participant_day"),
+        Index("ix_signatures_event_id_day", "event_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: The event day (in the event's zone, by the rule of tracker.events.days) it was drawn on.
+    day: Mapped[date]
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Where it was drawn: the door page (the person's phone) or the scanner (staff's device).
+    method: Mapped[str] = mapped_column(String(10))

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from tracker.checkin.door_rule import is_open
 from tracker.checkin.models import Method, ScanResult
-from tracker.checkin.services import ScanInput, ScanOutcome, check_in
+from tracker.checkin.services import Person, ScanInput, ScanOutcome, check_in
 from tracker.contact import ContactError, normalise_email, normalise_phone
-from tracker.errors import Conflict, DuplicateParticipant, ValidationFailed
+from tracker.errors import Conflict, ValidationFailed
 from tracker.events.models import Event, LegalBasis
 from tracker.events.registration import ParticipantInput, find_registered, register_participants
 
@@ -50,11 +50,15 @@ class DoorAnswer:
 
 
 def check_in_at_door(
-    event: Event, typed: str, brought_tumbler: bool | None, now: datetime
+    event: Event, typed: str, brought_tumbler: bool | None, now: datetime, device: str = ""
 ) -> DoorAnswer:
-    """Check in whoever the typed code, e-mail or phone belongs to. Logs a Scan either way."""
+    """Check in whoever the typed code, e-mail or phone belongs to. Logs a Scan either way.
+    ``device``: the phone (or door pass) it came from, for flagging one phone checking in
+    several people."""
     kind = kind_of(typed)
-    scan = ScanInput(brought_tumbler=brought_tumbler, gate=DOOR_GATE, method=Method.DOOR)
+    scan = ScanInput(
+        brought_tumbler=brought_tumbler, gate=DOOR_GATE, method=Method.DOOR, device=device
+    )
     if kind == TICKET:
         scan.code = typed
     else:
@@ -77,13 +81,18 @@ def _find_by_contact(event: Event, typed: str, kind: str) -> int | None:
 
 
 def register_walk_in(
-    event: Event, entry: ParticipantInput, brought_tumbler: bool | None, now: datetime
+    event: Event,
+    entry: ParticipantInput,
+    brought_tumbler: bool | None,
+    now: datetime,
+    device: str = "",
 ) -> ScanOutcome:
     """Register a person at the door (with their consent) and check them in.
 
     Raises WalkInsNotAllowed when the event does not take walk-ins, ValidationFailed for bad
-    details, DuplicateParticipant when the phone or e-mail is registered already (the page then
-    says to check in with it: this path never says whose it is).
+    details. A phone or e-mail registered already is not refused (that would tell anyone
+    whether a number is registered): the registered person is checked in, and the answer names
+    the person as typed, the same answer a new walk-in gets.
     """
     if not event.allow_walk_ins:
         raise WalkInsNotAllowed(_("This event does not take registrations at the door."))
@@ -92,18 +101,38 @@ def register_walk_in(
     if not (entry.phone or "").strip() and not (entry.email or "").strip():
         raise ValidationFailed(_("Give a phone number or an e-mail."), {"phone": _("Required.")})
     entry.legal_basis = LegalBasis.CONSENT.value
-    try:
-        (person,) = register_participants(event, [entry], now, source="walk_in")
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.message, exc.fields.get("0", exc.fields)) from None
-    except DuplicateParticipant:
-        raise DuplicateParticipant(
-            _("This phone number or e-mail is registered already: check in with it above.")
-        ) from None
+    registered = _registered_id(event, entry)
+    if registered is None:
+        try:
+            (person,) = register_participants(event, [entry], now, source="walk_in")
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, exc.fields.get("0", exc.fields)) from None
+        registered = person.id
     scan = ScanInput(
-        participant_id=person.id,
+        participant_id=registered,
         brought_tumbler=brought_tumbler,
         gate=DOOR_GATE,
         method=Method.WALK_IN,
+        device=device,
     )
-    return check_in(event, scan, None, now)
+    outcome = check_in(event, scan, None, now)
+    if outcome.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY):
+        # As typed: the registered name (or "already checked in") would tell the difference.
+        typed = Person(registered, entry.name.strip(), entry.agency.strip(), "")
+        at = outcome.checked_in_at if outcome.result == ScanResult.CHECKED_IN else now
+        return ScanOutcome(ScanResult.CHECKED_IN, typed, at or now)
+    return outcome
+
+
+def _registered_id(event: Event, entry: ParticipantInput) -> int | None:
+    """Who the walk-in's phone or e-mail is registered to already (None: nobody, or the
+    details are not valid, which registering then says)."""
+    try:
+        email = normalise_email(entry.email) if (entry.email or "").strip() else None
+        phone = normalise_phone(entry.phone) if (entry.phone or "").strip() else None
+    except ContactError:
+        return None
+    if not email and not phone:
+        return None
+    person = find_registered(event.id, email, phone)
+    return person.id if person is not None else None

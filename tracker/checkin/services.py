@@ -21,22 +21,33 @@ Correctness rests on the database, not on a read-then-write in Python:
 
 A scan is decided before anything is written, by ``decide``: a pure function of the event's
 door, the scan and what the read found (tests/checkin/test_services.py tests its rules without
-a database). The door-open rule itself is tracker.checkin.door_rule. A new kind of scan (an
-exit, a day, a session) is a new ``ScanKind``: decided in ``decide`` and written beside
-``_admit``, on this one path, never a second one.
+a database). The door-open rule itself is tracker.checkin.door_rule. A new kind of scan is a
+new ``ScanKind``: decided in ``decide`` and written beside ``_admit``, on this one path, never
+a second one.
+
+Days, exits and sessions (issue 14). ``checkins`` keeps one row per participant: their first
+arrival at the event, which every event-wide figure counts. ``checkin_days`` has one row per
+participant and event day (tracker.events.days.day_of: the day whose door holds the scan's
+time), with the day's first entry and last exit; the same unique-key race and earliest-wins
+rules hold for it. A participant's first scan of the event writes both rows; a later scan
+reads the day's row with one more indexed SELECT (a first scan needs none: no check-in, no
+day). An exit (``ScanKind.EXIT``) moves the day's last exit later ("latest wins") and is
+refused as not_checked_in without an entry that day. A scan with a ``session_id`` (the scanner
+set to a session at a room's door) is an entry for its day and a row of
+``session_attendances``; its answer is about the session.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, false, select, update
+from sqlalchemy import bindparam, delete, false, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -44,11 +55,20 @@ from sqlalchemy.engine import Connection
 from tracker import audit
 from tracker.auth.models import Principal
 from tracker.checkin.door_rule import ARCHIVED, DRAFT, closed_by_record, is_open
-from tracker.checkin.models import CheckIn, Method, Scan, ScanResult
+from tracker.checkin.models import (
+    CheckIn,
+    CheckInDay,
+    Method,
+    Scan,
+    ScanResult,
+    SessionAttendance,
+)
 from tracker.db import begin_write
-from tracker.errors import NotFound
-from tracker.events.models import DoorWindow, Event, Participant
+from tracker.errors import NotFound, ValidationFailed
+from tracker.events.days import day_of
+from tracker.events.models import AgendaSession, DoorWindow, Event, Participant
 from tracker.extensions import db
+from tracker.i18n import day_label
 
 #: Two scans this close together happened at the same moment (two gates, one ticket): the one
 #: the database took first stays, and the other is "already checked in". Only a scan clearly
@@ -74,16 +94,22 @@ HTTP_STATUS = {
     ScanResult.INVALID: 404,
     ScanResult.WRONG_EVENT: 409,
     ScanResult.NOT_OPEN: 409,
+    ScanResult.CHECKED_OUT: 200,
+    ScanResult.NOT_IN: 409,
 }
 #: The answers that let nobody in: the scan is only logged.
-REFUSALS = frozenset({ScanResult.INVALID, ScanResult.WRONG_EVENT, ScanResult.NOT_OPEN})
+REFUSALS = frozenset(
+    {ScanResult.INVALID, ScanResult.WRONG_EVENT, ScanResult.NOT_OPEN, ScanResult.NOT_IN}
+)
 
 
 class ScanKind(StrEnum):
-    """What a scan means. An entry: the first one checks the person in, later ones are
-    "already checked in". Exits, days and sessions come as new kinds."""
+    """What a scan means. An entry: the first one of a day checks the person in for that day,
+    later ones that day are "already checked in" (with that day's time and gate). An exit:
+    the day's last exit, which gives the time inside."""
 
     ENTRY = "entry"
+    EXIT = "exit"
     #: An organiser's manual check-in recorded outside the door's window (the person was
     #: there; the record is late), with a reason: an entry the clock does not refuse. The
     #: caller makes sure the actor is an organiser of the event's office.
@@ -102,6 +128,8 @@ class ScanInput:
     #: How the person was found: scanner, door page, by name, walk-in.
     method: Method = Method.SCANNER
     kind: ScanKind = ScanKind.ENTRY
+    #: The agenda session whose door the scanner is at (an entry only); None: the event's door.
+    session_id: int | None = None
     #: The device's idempotency key: a retry with the same nonce gets the same answer.
     nonce: str | None = None
     #: When the device scanned (offline scans sync later); aware, or None for "now".
@@ -132,6 +160,8 @@ class ScanOutcome:
     ticket_event_id: int | None = None
     #: True when the answer was rebuilt from an earlier scan with the same nonce.
     replayed: bool = False
+    #: The event day the scan counted for (None for a refusal).
+    day: date | None = None
 
     @property
     def http_status(self) -> int:
@@ -169,6 +199,7 @@ class Door(DoorWindow):
     checkin_opens_at: datetime | None
     checkin_closes_at: datetime | None
     archived_at: datetime | None
+    day_doors: list[dict[str, str]] | None = None
 
     @classmethod
     def of(cls, event: Event) -> Door:
@@ -181,6 +212,7 @@ class Door(DoorWindow):
             event.checkin_opens_at,
             event.checkin_closes_at,
             event.archived_at,
+            event.day_doors,
         )
 
 
@@ -231,7 +263,8 @@ def in_time(door: Door, scan: ScanInput, at: datetime, now: datetime) -> bool:
 
 @dataclass
 class Found:
-    """What the scan's read found: the participant it names, and their check-in if any."""
+    """What the scan's read found: the participant it names, and their check-in if any; then
+    (``_read_day``) their row of the scan's day and, for a session, their attendance of it."""
 
     person: Person
     event_id: int
@@ -239,6 +272,14 @@ class Found:
     checked_in_at: datetime | None
     gate: str
     brought_tumbler: bool | None
+    day_id: int | None = None
+    day_in_at: datetime | None = None
+    day_gate: str = ""
+    session_seen_id: int | None = None
+    session_at: datetime | None = None
+    session_gate: str = ""
+    #: The scan's session was read and is this event's, on the scan's day.
+    session_ok: bool = False
 
 
 _DOOR_COLUMNS = (
@@ -250,6 +291,7 @@ _DOOR_COLUMNS = (
     Event.checkin_opens_at,
     Event.checkin_closes_at,
     Event.archived_at,
+    Event.day_doors,
 )
 _PERSON_COLUMNS = (Participant.id, Participant.name, Participant.agency, Participant.category)
 _CHECKIN_COLUMNS = (CheckIn.id, CheckIn.checked_in_at, CheckIn.gate, CheckIn.brought_tumbler)
@@ -276,19 +318,64 @@ _FIND = select(*_FOUND_COLUMNS).outerjoin(CheckIn, CheckIn.participant_id == Par
 _FIND_BY_CODE = _FIND.where(Participant.ticket_code == bindparam("code"))
 _FIND_BY_ID = _FIND.where(Participant.id == bindparam("participant_id"))
 _RELOAD = select(*_CHECKIN_COLUMNS).where(CheckIn.participant_id == bindparam("participant_id"))
+_DAY = select(CheckInDay.id, CheckInDay.first_in_at, CheckInDay.gate).where(
+    CheckInDay.participant_id == bindparam("participant_id"), CheckInDay.day == bindparam("day")
+)
+_SESSION = (
+    select(
+        AgendaSession.event_id,
+        AgendaSession.day,
+        SessionAttendance.id,
+        SessionAttendance.attended_at,
+        SessionAttendance.gate,
+    )
+    .outerjoin(
+        SessionAttendance,
+        (SessionAttendance.session_id == AgendaSession.id)
+        & (SessionAttendance.participant_id == bindparam("participant_id")),
+    )
+    .where(AgendaSession.id == bindparam("session_id"))
+)
 _REPLAY = (
     select(
         Scan.result,
         Scan.scanned_at,
         Scan.gate,
+        Scan.day,
         *_PERSON_COLUMNS,
         Participant.event_id,
-        CheckIn.checked_in_at,
-        CheckIn.gate,
+        CheckInDay.first_in_at,
+        CheckInDay.gate,
     )
     .outerjoin(Participant, Participant.id == Scan.participant_id)
-    .outerjoin(CheckIn, CheckIn.participant_id == Scan.participant_id)
+    .outerjoin(
+        CheckInDay,
+        (CheckInDay.participant_id == Scan.participant_id) & (CheckInDay.day == Scan.day),
+    )
     .where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
+)
+_TAKE_EARLIER_DAY = (
+    update(CheckInDay.__table__)
+    .where(CheckInDay.id == bindparam("day_id"), CheckInDay.first_in_at > bindparam("b_at"))
+    .values(first_in_at=bindparam("b_at"), gate=bindparam("b_gate"))
+)
+#: Latest wins: a late sync of an earlier exit does not move the day's last exit back.
+_EXIT = (
+    update(CheckInDay.__table__)
+    .where(
+        CheckInDay.id == bindparam("day_id"),
+        CheckInDay.first_in_at <= bindparam("b_at"),
+        CheckInDay.last_out_at.is_(None) | (CheckInDay.last_out_at < bindparam("b_at")),
+    )
+    .values(last_out_at=bindparam("b_at"), out_gate=bindparam("b_gate"))
+)
+_TAKE_EARLIER_SESSION = (
+    update(SessionAttendance.__table__)
+    .where(
+        SessionAttendance.id == bindparam("seen_id"),
+        SessionAttendance.attended_at > bindparam("b_at"),
+    )
+    .values(attended_at=bindparam("b_at"), gate=bindparam("b_gate"))
 )
 _SET_TUMBLER = (
     update(CheckIn.__table__)
@@ -299,11 +386,12 @@ _SET_RESULT = (
     update(Scan.__table__).where(Scan.id == bindparam("scan_id")).values(result=bindparam("result"))
 )
 _DIALECT_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
-_INSERTS: dict[str, tuple[Any, Any]] = {}
+_INSERTS: dict[str, tuple[Any, Any, Any, Any]] = {}
 
 
-def _inserts(dialect: str) -> tuple[Any, Any]:
-    """The check-in and the scan-log INSERTs for a database, each ON CONFLICT DO NOTHING."""
+def _inserts(dialect: str) -> tuple[Any, Any, Any, Any]:
+    """The check-in, scan-log, day and session-attendance INSERTs for a database, each
+    ON CONFLICT DO NOTHING."""
     if dialect not in _INSERTS:
         make = _DIALECT_INSERTS[dialect]
         _INSERTS[dialect] = (
@@ -313,6 +401,12 @@ def _inserts(dialect: str) -> tuple[Any, Any]:
             make(Scan.__table__)
             .on_conflict_do_nothing(index_elements=["event_id", "nonce"])
             .returning(Scan.id),
+            make(CheckInDay.__table__)
+            .on_conflict_do_nothing(index_elements=["participant_id", "day"])
+            .returning(CheckInDay.id),
+            make(SessionAttendance.__table__)
+            .on_conflict_do_nothing(index_elements=["session_id", "participant_id"])
+            .returning(SessionAttendance.id),
         )
     return _INSERTS[dialect]
 
@@ -326,6 +420,8 @@ class _Scan:
     actor: Principal | None
     at: datetime
     now: datetime
+    #: The event day the scan's time belongs to.
+    day: date
 
     @property
     def staff_id(self) -> int | None:
@@ -416,7 +512,10 @@ def _scan(
 ) -> ScanOutcome:
     """Decide with what was read, then write: the log row first (a retry stops there), then
     the check-in."""
-    facts = _Scan(scan, door.id, actor, effective_time(scan.scanned_at, now, door), now)
+    at = effective_time(scan.scanned_at, now, door)
+    facts = _Scan(scan, door.id, actor, at, now, day_of(door.day_windows(), at, door.timezone))
+    if found is not None and found.event_id == door.id:
+        _read_day(db.session.connection(), facts, found)
     promised = decide(door, scan, found, facts.at, now)
     begin_write()
     connection = db.session.connection()
@@ -450,6 +549,40 @@ def _audit(facts: _Scan, found: Found, action: str, details: dict[str, Any]) -> 
     )
 
 
+def _read_day(connection: Connection, facts: _Scan, found: Found) -> None:
+    """Read the participant's row of the scan's day (unless there is no check-in at all, so
+    no day either: a first scan costs no read) and, for a session, the session and their
+    attendance of it. Raises ValidationFailed for a session of another event or day."""
+    if found.checkin_id is not None:
+        row = connection.execute(
+            _DAY, {"participant_id": found.person.id, "day": facts.day}
+        ).first()
+        if row is not None:
+            found.day_id, found.day_in_at, found.day_gate = row
+    session_id = facts.scan.session_id
+    if session_id is None:
+        return
+    row = connection.execute(
+        _SESSION, {"session_id": session_id, "participant_id": found.person.id}
+    ).first()
+    if row is None or row[0] != facts.event_id:
+        raise ValidationFailed(
+            _("No session with id %(id)s in this event.", id=session_id),
+            {"session_id": _("Unknown session.")},
+        )
+    if row[1] != facts.day:
+        raise ValidationFailed(
+            _(
+                "This session is on %(day)s, not on the day of the scan (%(scan_day)s).",
+                day=day_label(row[1]),
+                scan_day=day_label(facts.day),
+            ),
+            {"session_id": _("The session is on another day.")},
+        )
+    found.session_seen_id, found.session_at, found.session_gate = row[2:]
+    found.session_ok = True
+
+
 def decide(
     door: Door, scan: ScanInput, found: Found | None, at: datetime, now: datetime | None = None
 ) -> ScanOutcome:
@@ -458,9 +591,10 @@ def decide(
     not_open when the clock does not let the scan in (``in_time``: the door rule at the scan's
     time, and a device's scan arriving within its sync grace, ``now`` defaulting to ``at``);
     invalid when nothing was found (or a participant id of another event: an unknown id
-    here); wrong_event for another event's ticket; for an entry, checked_in when the
-    participant is not in yet, else already_checked_in (whose time and gate the write phase
-    reads).
+    here); wrong_event for another event's ticket. An exit: not_checked_in without an entry
+    that day (or before it), else checked_out. An entry: checked_in when the participant is
+    not in yet that day (or that session), else already_checked_in (whose time and gate the
+    write phase reads).
     """
     if not in_time(door, scan, at, now or at):
         return ScanOutcome(ScanResult.NOT_OPEN)
@@ -470,12 +604,31 @@ def decide(
         if scan.participant_id is not None:
             return ScanOutcome(ScanResult.INVALID)
         return ScanOutcome(ScanResult.WRONG_EVENT, found.person, ticket_event_id=found.event_id)
-    if found.checkin_id is None:
+    if scan.kind == ScanKind.EXIT:
+        if found.day_in_at is None or at < found.day_in_at:
+            return ScanOutcome(ScanResult.NOT_IN, found.person)
+        return ScanOutcome(ScanResult.CHECKED_OUT, found.person, at, scan.gate)
+    seen = found.session_at if scan.session_id is not None else found.day_in_at
+    if seen is None:
         return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
     return ScanOutcome(ScanResult.ALREADY)
 
 
 def _admit(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
+    """Write what the scan means: an exit on the day's row; an entry on the check-in, then on
+    the day's row, then (at a session's door) on the session's attendance. The answer is the
+    day's (or the session's)."""
+    if facts.scan.kind == ScanKind.EXIT:
+        return _exit(connection, facts, found)
+    _admit_event(connection, facts, found)
+    outcome = _admit_day(connection, facts, found)
+    if facts.scan.session_id is not None:
+        outcome = _admit_session(connection, facts, found)
+    outcome.day = facts.day
+    return outcome
+
+
+def _admit_event(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
     """Insert the check-in; a ticket already in (or in since the read) is a second scan."""
     scan = facts.scan
     if found.checkin_id is None:
@@ -496,8 +649,81 @@ def _admit(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
             return ScanOutcome(ScanResult.INVALID)
     elif not _reload(connection, found):  # undone since the read: check in anew
         found.checkin_id = None
-        return _admit(connection, facts, found)
+        found.day_id = found.day_in_at = None
+        return _admit_event(connection, facts, found)
     return _second_scan(connection, facts, found)
+
+
+def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
+    """The day's row: inserted by the day's first entry; an earlier offline scan takes it
+    over; else the day's time and gate for "already checked in"."""
+    person, at, gate = found.person, facts.at, facts.scan.gate
+    if found.day_id is None:
+        inserted = connection.execute(
+            _inserts(connection.dialect.name)[2],
+            {
+                "event_id": facts.event_id,
+                "participant_id": person.id,
+                "day": facts.day,
+                "first_in_at": at,
+                "gate": gate,
+            },
+        ).first()
+        if inserted is not None:
+            found.day_id, found.day_in_at, found.day_gate = inserted[0], at, gate
+            return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
+        # Another gate won the day's race; its row is committed (PostgreSQL waited for it).
+        row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
+        if row is None:  # pragma: no cover - undone in the same instant
+            return ScanOutcome(ScanResult.INVALID)
+        found.day_id, found.day_in_at, found.day_gate = row
+    assert found.day_in_at is not None
+    if at < found.day_in_at - SAME_MOMENT:
+        moved = connection.execute(
+            _TAKE_EARLIER_DAY, {"day_id": found.day_id, "b_at": at, "b_gate": gate}
+        )
+        if moved.rowcount:
+            found.day_in_at, found.day_gate = at, gate
+            return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
+        row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
+        if row is not None:
+            found.day_id, found.day_in_at, found.day_gate = row
+    return ScanOutcome(ScanResult.ALREADY, person, found.day_in_at, found.day_gate)
+
+
+def _admit_session(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
+    """The session's attendance: the first scan at its door, or an earlier one synced late."""
+    person, at, gate = found.person, facts.at, facts.scan.gate
+    if found.session_seen_id is None:
+        inserted = connection.execute(
+            _inserts(connection.dialect.name)[3],
+            {
+                "event_id": facts.event_id,
+                "session_id": facts.scan.session_id,
+                "participant_id": person.id,
+                "attended_at": at,
+                "gate": gate,
+            },
+        ).first()
+        if inserted is not None:
+            return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
+        _read_day(connection, facts, found)  # another door won the race: read what it wrote
+    assert found.session_at is not None
+    if at < found.session_at - SAME_MOMENT:
+        moved = connection.execute(
+            _TAKE_EARLIER_SESSION, {"seen_id": found.session_seen_id, "b_at": at, "b_gate": gate}
+        )
+        if moved.rowcount:
+            return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
+    return ScanOutcome(ScanResult.ALREADY, person, found.session_at, found.session_gate)
+
+
+def _exit(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
+    """The day's last exit: moved later by a later exit, never back by an earlier one."""
+    connection.execute(_EXIT, {"day_id": found.day_id, "b_at": facts.at, "b_gate": facts.scan.gate})
+    return ScanOutcome(
+        ScanResult.CHECKED_OUT, found.person, facts.at, facts.scan.gate, day=facts.day
+    )
 
 
 def _reload(connection: Connection, found: Found) -> bool:
@@ -563,6 +789,10 @@ def _log(
             "code_prefix": _code_prefix(scan),
             "scanned_at": facts.at,
             "recorded_at": facts.now,
+            "kind": scan.kind.value,
+            "day": facts.day,
+            # Only a session that was checked (a refused scan's may not exist at all).
+            "session_id": scan.session_id if found is not None and found.session_ok else None,
             **facts.how(),
         },
     ).scalar()
@@ -580,14 +810,15 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
     row = connection.execute(_REPLAY, {"event_id": event_id, "nonce": nonce}).first()
     if row is None:
         return None
-    result, scanned_at, gate, pid, name, agency, category, ticket_event, now_at, now_gate = row
+    result, scanned_at, gate, day, pid, name, agency, category, ticket_event, now_at, now_gate = row
     person = Person(pid, name, agency, category) if pid is not None else None
     outcome = ScanOutcome(ScanResult(result), person, replayed=True)
-    if outcome.result == ScanResult.CHECKED_IN:
-        outcome.checked_in_at, outcome.gate = scanned_at, gate
+    if outcome.result in (ScanResult.CHECKED_IN, ScanResult.CHECKED_OUT):
+        outcome.checked_in_at, outcome.gate, outcome.day = scanned_at, gate, day
     elif outcome.result == ScanResult.ALREADY:
-        # The first check-in as it stands now (an earlier offline scan may have replaced it);
-        # if it was undone since, what the log knows.
+        outcome.day = day
+        # The day's first entry as it stands now (an earlier offline scan may have replaced
+        # it); if it was undone since, what the log knows.
         outcome.checked_in_at, outcome.gate = (
             (now_at, now_gate) if now_at is not None else (scanned_at, gate)
         )
@@ -602,7 +833,8 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
 def undo_check_in(
     event: Event, participant_id: int, actor: Principal | None, now: datetime
 ) -> None:
-    """Remove a participant's check-in, keeping what it was in the audit log.
+    """Remove a participant's check-in (with their days and sessions: a check-in made by
+    mistake), keeping what it was in the audit log.
 
     Raises NotFound when the participant is not checked in to this event.
     """
@@ -629,5 +861,7 @@ def undo_check_in(
             "brought_tumbler": checkin.brought_tumbler,
         },
     )
+    for model in (CheckInDay, SessionAttendance):
+        db.session.execute(delete(model).where(model.participant_id == participant_id))
     db.session.delete(checkin)
     db.session.flush()

@@ -9,18 +9,18 @@ and the phone's serial), so what we keep and serve is an image we made ourselves
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from tracker import images
 
 #: The largest upload accepted, in bytes (a 48 MP phone JPEG is about 8-12 MB).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: The longest side kept, in pixels: enough to read a label on a photo in a report.
 MAX_SIDE = 1600
 THUMB_SIDE = 400
-#: Images with more pixels are refused before decoding (a small file can claim a huge size).
-MAX_PIXELS = 60_000_000
+MAX_PIXELS = images.MAX_PIXELS
 #: Pillow decoders we let read uploads; anything else is "not an image". (The JPEG decoder
 #: also reads the MPO files some phone cameras write.)
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
@@ -44,26 +44,10 @@ class PreparedPhoto:
 
 
 def _decode(raw: bytes) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(raw), formats=FORMATS)
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoRejected("not_image")
-            image.load()
-        except PhotoRejected:
-            raise
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-            OSError,
-            SyntaxError,
-            ValueError,
-            EOFError,
-        ):
-            raise PhotoRejected("not_image") from None
-    return image
+    try:
+        return images.decode(raw, FORMATS, MAX_PIXELS)
+    except images.NotAnImage:
+        raise PhotoRejected("not_image") from None
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -80,8 +64,11 @@ def _jpeg(image: Image.Image, side: int) -> bytes:
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    # No exif= and no icc_profile=: Pillow writes neither unless asked.
-    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    # No exif= and no icc_profile=; and Pillow writes the source's comment (COM) and XMP from
+    # ``info`` unless told otherwise: a phone's or an editor's comment can name a person or a
+    # place, so nothing of ``info`` goes out.
+    copy.info = {}
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, comment=b"")
     return out.getvalue()
 
 

@@ -83,6 +83,13 @@ class EventForm(AppForm):
         _l("Expected participants"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
     )
     allow_walk_ins = BooleanField(_l("Walk-ins may register at the door"))
+    ask_signature = BooleanField(
+        _l("Ask for a signature at check-in"),
+        description=_l(
+            "People sign on the phone at the door; the signature goes on the daftar hadir. "
+            "Without it the list is signed by hand."
+        ),
+    )
     status = SelectField(
         _l("Status"), choices=choices((k.value, v) for k, v in EVENT_STATUS_LABELS.items())
     )
@@ -142,6 +149,7 @@ class EventForm(AppForm):
             livestream_url=self.livestream_url.data or "",
             expected_participants=self.expected_participants.data,
             allow_walk_ins=self.allow_walk_ins.data,
+            ask_signature=self.ask_signature.data,
             status=self.status.data,
             retention_days=self.retention_days.data,
             privacy_contact=(self.privacy_contact.data or "").strip(),
@@ -164,6 +172,7 @@ class EventForm(AppForm):
             "livestream_url",
             "expected_participants",
             "allow_walk_ins",
+            "ask_signature",
             "retention_days",
             "privacy_contact",
             "status",
@@ -195,6 +204,11 @@ class ParticipantForm(AppForm):
         description=_l("e.g. Dinas Kesehatan Kabupaten Tabanan"),
     )
     position = StringField(_l("Position"), validators=[Length(max=200)])
+    nip = StringField(
+        _l("NIP"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Civil servants' employee number, 18 digits; never the NIK."),
+    )
     category = SelectField(
         _l("Category"),
         choices=choices((k.value, v) for k, v in PARTICIPANT_CATEGORY_LABELS.items()),

@@ -266,6 +266,18 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int | None:
+    """The 0-based index of a column's letters (A, B, ..., AA), None if they are not letters
+    or past Excel's last column (XFD)."""
+    letters = letters.strip().upper()
+    if not letters.isascii() or not letters.isalpha() or len(letters) > 3:
+        return None
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1 if index <= 16_384 else None
+
+
 #: What the organiser assigned, per column index: a field, or "" for "do not import".
 Assignment = Mapping[int, str]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -17,10 +18,12 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import false as sql_false
+from sqlalchemy import true as sql_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Office
 from tracker.db import UTCDateTime, utcnow
+from tracker.events.days import DayWindow, day_windows
 from tracker.extensions import db
 
 #: How long before the start the door opens when an event sets no check-in window.
@@ -101,6 +104,16 @@ class DoorWindow:
         opens = self.checkin_opens_at or self.starts_at - DEFAULT_DOORS_OPEN  # type: ignore[attr-defined]
         return opens, self.checkin_closes_at or self.ends_at  # type: ignore[attr-defined]
 
+    def day_windows(self) -> list[DayWindow]:
+        """The event's days, each with its door (tracker.events.days.day_windows)."""
+        return day_windows(
+            self.starts_at,  # type: ignore[attr-defined]
+            self.ends_at,  # type: ignore[attr-defined]
+            self.timezone,  # type: ignore[attr-defined]
+            *self.checkin_window(),
+            self.day_doors,  # type: ignore[attr-defined]
+        )
+
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None  # type: ignore[attr-defined]
@@ -117,6 +130,8 @@ class Event(DoorWindow, db.Model):
         Index("ix_events_starts_at", "starts_at"),
         Index("ix_events_office_id", "office_id"),
         Index("uq_events_submission", "submission", unique=True),
+        CheckConstraint("completion_rule IN ('every_day', 'jp_percent')", name="completion_rule"),
+        CheckConstraint("completion_percent BETWEEN 1 AND 100", name="completion_percent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,11 +153,24 @@ class Event(DoorWindow, db.Model):
     livestream_url: Mapped[str] = mapped_column(String(500), server_default="")
     expected_participants: Mapped[int | None]
     allow_walk_ins: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    #: Ask each person to sign on the door page or the scanner at check-in: the signature goes
+    #: on the daftar hadir; without it the list's box stays blank for a wet signature.
+    ask_signature: Mapped[bool] = mapped_column(server_default=sql_false(), default=False)
+    #: Whether the printed door poster's code opens the door page; off: only the door screen's
+    #: rotating code does (a photo of the poster would work all through the check-in window).
+    door_poster: Mapped[bool] = mapped_column(server_default=sql_true(), default=True)
     status: Mapped[str] = mapped_column(String(10), server_default=EventStatus.DRAFT.value)
     #: The door's window; when unset, from DEFAULT_DOORS_OPEN before the start to the end.
     checkin_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkin_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The door times the organiser set for single days, overriding the default (every day
+    #: like the first): ``[{"date": "2026-07-22", "opens": "07:30", "closes": "16:00"}]``.
+    day_doors: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    #: Who completed (certificates, JP): every_day, or jp_percent (at least
+    #: ``completion_percent`` % of the agenda's JP); see tracker.checkin.presence.
+    completion_rule: Mapped[str] = mapped_column(String(20), server_default="every_day")
+    completion_percent: Mapped[int] = mapped_column(server_default=text("80"))
     #: Days after the end until participants' personal data is anonymised; None: the default
     #: the admin set (UU PDP: keep personal data no longer than needed).
     retention_days: Mapped[int | None]
@@ -198,6 +226,9 @@ class Participant(db.Model):
     #: Instansi / OPD, e.g. "Dinas Kesehatan Kabupaten Tabanan".
     agency: Mapped[str] = mapped_column(String(300), server_default="")
     position: Mapped[str] = mapped_column(String(200), server_default="")
+    #: A civil servant's NIP (18 digits, stored without spaces); empty for others. Never the
+    #: NIK (16 digits, the national ID), which registration refuses (UU PDP: the minimum).
+    nip: Mapped[str] = mapped_column(String(18), server_default="")
     category: Mapped[str] = mapped_column(String(20), server_default=Category.PARTICIPANT.value)
     #: Lower-cased; NULL when not given (NULLs never collide in the unique constraint).
     email: Mapped[str | None] = mapped_column(String(254))
@@ -240,3 +271,68 @@ class ParticipantImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(db.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgendaSession(db.Model):
+    """One session of the event's agenda: a timed topic on one day, in a room, with speakers
+    from the event's narasumber and its training hours (JP, jam pelajaran)."""
+
+    __tablename__ = "agenda_sessions"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("jp >= 0 AND jp <= 40", name="jp"),
+        Index("ix_agenda_sessions_event_day", "event_id", "day", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: The event day (local date) the session is on: one of tracker.events.days.event_dates.
+    day: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(300))
+    room: Mapped[str] = mapped_column(String(200), server_default="")
+    #: Training hours (jam pelajaran) a person earns by attending it.
+    jp: Mapped[int] = mapped_column(server_default=text("0"))
+    #: The order within the event (the agenda's order; by time unless the organiser reorders).
+    position: Mapped[int] = mapped_column(server_default=text("0"))
+
+    speakers: Mapped[list[SessionSpeaker]] = relationship(
+        order_by="SessionSpeaker.position", cascade="all, delete-orphan"
+    )
+
+
+class SessionSpeaker(db.Model):
+    """A narasumber (a participant of category speaker) of a session."""
+
+    __tablename__ = "agenda_session_speakers"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(server_default=text("0"))
+
+    participant: Mapped[Participant] = relationship()
+
+
+class ColumnAssignment(db.Model):
+    """Which field an organiser chose for each column of a heading row, kept so that the next
+    file with the same headings is read the same way.
+
+    Kept per organiser: one office's lists have their own shapes, and what one person chose
+    never changes how another's files are read.
+    """
+
+    __tablename__ = "column_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "headings_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The digest of the heading row's normalised headings (events.headings.headings_key).
+    headings_key: Mapped[str] = mapped_column(String(64))
+    #: Column index (0-based, as a string) -> field name, or "" for "do not import".
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

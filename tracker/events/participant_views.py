@@ -14,7 +14,12 @@ from tracker.errors import DomainError, ValidationFailed
 from tracker.events import registration, roster_import, services
 from tracker.events.forms import ImportForm, ParticipantForm
 from tracker.events.headings import FIELD_LABELS, KIND_LABELS
-from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Participant
+from tracker.events.models import (
+    PARTICIPANT_CATEGORY_LABELS,
+    Event,
+    Participant,
+    ParticipantImport,
+)
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 
@@ -42,6 +47,7 @@ def _input(form: ParticipantForm) -> registration.ParticipantInput:
         name=form.name.data or "",
         agency=form.agency.data or "",
         position=form.position.data or "",
+        nip=form.nip.data or "",
         category=form.category.data,
         email=form.email.data,
         phone=form.phone.data,
@@ -116,16 +122,24 @@ def upload(event_id: int) -> str | Response:
 @requires(Role.ORGANISER)
 def preview(event_id: int, import_id: int) -> str | Response:
     event = services.get_event(event_id)
-    pending = roster_import.get_pending(event, import_id, current_user)
-    if pending is None:
-        abort(404)
+    pending = _pending(event, import_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        created = roster_import.confirm(event, pending, utcnow())
+        try:
+            created = roster_import.confirm(event, pending, current_user, utcnow())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d participants imported.", n=created), "success")
+            return redirect(url_for("participants.index", event_id=event.id))
+    try:
+        plan = roster_import.plan_pending(event, pending, current_user)
+    except DomainError as exc:  # rows the upload's check does not read (a damaged part)
+        roster_import.drop_pending(pending)
         db.session.commit()
-        flash(_("%(n)d participants imported.", n=created), "success")
-        return redirect(url_for("participants.index", event_id=event.id))
-    plan = roster_import.plan_pending(event, pending)
+        flash(exc.message, "error")
+        return redirect(url_for("participants.upload", event_id=event.id))
     return render_template(
         "participants/preview.html",
         event=event,
@@ -136,3 +150,43 @@ def preview(event_id: int, import_id: int) -> str | Response:
         field_labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
     )
+
+
+@bp.route("/import/<int:import_id>/columns", methods=["POST"])
+@requires(Role.ORGANISER)
+def columns(event_id: int, import_id: int) -> Response:
+    """The column-mapping step: keep the organiser's choices (or forget them), then preview."""
+    event = services.get_event(event_id)
+    pending = _pending(event, import_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if "by_headings" in request.form:
+                roster_import.read_by_headings(event, pending, current_user)
+            else:
+                roster_import.assign_columns(
+                    event, pending, current_user, _column_choices(), utcnow()
+                )
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The columns are read as you chose."), "success")
+    return redirect(url_for("participants.preview", event_id=event.id, import_id=pending.id))
+
+
+def _pending(event: Event, import_id: int) -> ParticipantImport:
+    """The organiser's own upload waiting for its preview; 404 otherwise."""
+    pending = roster_import.get_pending(event, import_id, current_user)
+    if pending is None:
+        abort(404)
+    return pending
+
+
+def _column_choices() -> dict[tuple[int, int], str]:
+    """The mapping form's selects, named ``column-<sheet>-<column>``: (sheet, column) -> field."""
+    choices = {}
+    for name, value in request.form.items():
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "column" and parts[1].isdigit() and parts[2].isdigit():
+            choices[int(parts[1]), int(parts[2])] = value
+    return choices

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
 from tracker.auth.models import Principal
-from tracker.contact import ContactError, normalise_email, normalise_phone
+from tracker.contact import ContactError, NipError, normalise_email, normalise_nip, normalise_phone
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
 from tracker.events.models import Category, Event, LegalBasis, Participant
 from tracker.events.roster_file import Roster, RosterProblem, SheetLayout
@@ -45,6 +47,7 @@ class ParticipantInput:
     email: str | None = None
     phone: str | None = None
     legal_basis: str = LegalBasis.PUBLIC_SERVICE.value
+    nip: str = ""
 
 
 @dataclass
@@ -56,6 +59,7 @@ class CleanParticipant:
     email: str | None
     phone: str | None
     legal_basis: str
+    nip: str = ""
 
 
 def _text_errors(data: ParticipantInput) -> dict[str, str]:
@@ -85,6 +89,15 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
         phone = normalise_phone(data.phone)
     except ContactError:
         errors["phone"] = _("Not a valid phone number; write it like 0812-3456-7890.")
+    nip = ""
+    try:
+        nip = normalise_nip(data.nip)
+    except NipError as exc:
+        errors["nip"] = (
+            _("This looks like a NIK (16 digits): give the NIP (18 digits), never the NIK.")
+            if exc.is_nik
+            else _("A NIP has 18 digits, e.g. 19800101 200501 1 001.")
+        )
     if errors:
         return None, errors
     return CleanParticipant(
@@ -95,6 +108,7 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
         email=email,
         phone=phone,
         legal_basis=data.legal_basis,
+        nip=nip,
     ), {}
 
 
@@ -199,7 +213,7 @@ def register_participants(
         raise DuplicateParticipant(_("The same person appears twice; nothing was saved."), repeats)
     # A long list: one query for the event's identities, then a look-up only for a possible hit
     # (one query per entry made registering 20,000 people take 20,000 queries).
-    known = _registered_identities(event) if len(cleaned) > BULK_CHECK_FROM else None
+    known = registered_identities(event) if len(cleaned) > BULK_CHECK_FROM else None
     for clean in cleaned:
         if known is not None and not any(key in known for key in identity_keys(clean)):
             continue
@@ -308,7 +322,7 @@ class ImportPlan:
         return any(not sheet.has_name for sheet in self.sheets)
 
 
-def _registered_identities(event: Event) -> dict[tuple[str, str], str]:
+def registered_identities(event: Event) -> dict[tuple[str, str], str]:
     """Every identity key of the event's participants, with the participant's name."""
     rows = db.session.execute(
         select(Participant.email, Participant.phone, Participant.name, Participant.agency).where(
@@ -324,7 +338,7 @@ def _registered_identities(event: Event) -> dict[tuple[str, str], str]:
 
 def plan_import(event: Event, roster: Roster) -> ImportPlan:
     """Sort the roster's rows into new, invalid and already registered (one query in all)."""
-    known = _registered_identities(event)
+    known = registered_identities(event)
     plan = ImportPlan(
         errors=list(roster.errors),
         duplicates=list(roster.duplicates),
@@ -363,30 +377,54 @@ def plan_import(event: Event, roster: Roster) -> ImportPlan:
 
 
 def apply_import(event: Event, plan: ImportPlan, now: datetime) -> int:
-    """Insert the plan's new rows in one statement batch; returns how many.
+    """Insert the plan's new rows in batches of INSERT_BATCH; returns how many.
 
     Raises DuplicateParticipant if someone registered one of them since the plan was made.
     """
-    values = [_import_values(event, clean, now) for _row, clean in plan.to_create]
-    if values:
-        try:
-            # render_nulls: rows with and without a phone keep one column list, so they go in as
-            # a few multi-row INSERTs (else the batch splits wherever the empty columns change).
-            db.session.execute(insert(Participant).execution_options(render_nulls=True), values)
-        except IntegrityError as exc:
-            db.session.rollback()
-            raise DuplicateParticipant(
-                _("Someone registered one of these people meanwhile; run the import again.")
-            ) from exc
-    return len(values)
+    try:
+        insert_participants(
+            participant_values(event, clean, now, "import") for _row, clean in plan.to_create
+        )
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise DuplicateParticipant(
+            _("Someone registered one of these people meanwhile; run the import again.")
+        ) from exc
+    return len(plan.to_create)
 
 
-def _import_values(event: Event, clean: CleanParticipant, now: datetime) -> dict[str, object]:
+#: Rows per INSERT batch: big enough that the statements cost little, small enough that a
+#: batch's parameters (about 1 kB a row) never weigh much (bench: 200,000 people, bench/README).
+INSERT_BATCH = 2_000
+
+
+def insert_participants(rows: Iterable[dict[str, object]]) -> int:
+    """Insert participant rows (see participant_values) with Core statements, INSERT_BATCH at
+    a time, so no ORM object and no more than one batch is held; returns how many.
+
+    Raises IntegrityError when a row breaks a unique constraint (the caller rolls back).
+    """
+    # render_nulls: rows with and without a phone keep one column list, so they go in as a few
+    # multi-row INSERTs (else the batch splits wherever the empty columns change).
+    statement = insert(Participant).execution_options(render_nulls=True)
+    count = 0
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, INSERT_BATCH)):  # itertools.batched from Python 3.12
+        db.session.execute(statement, chunk)
+        count += len(chunk)
+    return count
+
+
+def participant_values(
+    event: Event, clean: CleanParticipant, now: datetime, source: str
+) -> dict[str, object]:
+    """The row of a new participant, for insert_participants."""
     return {
         "event_id": event.id,
         "ticket_code": new_ticket_code(),
         "ticket_issued_at": now,
-        "source": "import",
+        "consent_at": now if clean.legal_basis == LegalBasis.CONSENT else None,
+        "source": source,
         "created_at": now,
         "updated_at": now,
         "person_key": person_key(clean),

@@ -185,6 +185,19 @@ class RosterReader:
         self._first_by_phone: dict[str, tuple[str, int]] = {}
 
     def __iter__(self) -> Iterator[RosterRow | RosterProblem]:
+        for name, header, rows in self._headers():
+            if header.has_name:
+                yield from self._sheet_items(name, header, rows)
+
+    def check_headings(self) -> None:
+        """Find every sheet's heading row without reading the rows below it: what the upload
+        needs to know before it is kept (a twentieth of reading it all). Raises
+        RosterFileError like iterating."""
+        for _found in self._headers():
+            pass
+
+    def _headers(self) -> Iterator[tuple[str, SheetLayout, Iterator[Row]]]:
+        """Each sheet's name, heading row and the rows below it; fills ``sheets``."""
         found_text = False
         for sheet in self.book.sheets:
             header, rows, had_text = find_header(sheet, self.assignments)
@@ -194,8 +207,7 @@ class RosterReader:
                     self.skipped_sheets.append((sheet.name, _no_header_reason()))
                 continue
             self.sheets.append(header)
-            if header.has_name:
-                yield from self._sheet_items(sheet.name, header, rows)
+            yield sheet.name, header, rows
         if not self.sheets:
             raise _no_header_error() if found_text else RosterFileError(_("The file is empty."))
 

@@ -7,6 +7,7 @@ between are not registered twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -14,38 +15,78 @@ from sqlalchemy import delete, select
 
 from tracker.auth.models import User
 from tracker.errors import ValidationFailed
+from tracker.events.column_assignments import forget_columns, remember_columns, saved_assignments
+from tracker.events.headings import Assignment
 from tracker.events.models import Event, ParticipantImport
 from tracker.events.registration import ImportPlan, apply_import, plan_import
-from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, read_roster
+from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, open_roster, read_roster
 from tracker.extensions import db
 
 #: The largest roster file taken, in bytes (20,000 rows of XLSX is about 1.5 MB).
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 
 
-def read_plan(event: Event, filename: str, data: bytes) -> ImportPlan:
-    """Parse and sort a roster. Raises ValidationFailed when the file cannot be read at all."""
-    if len(data) > MAX_ROSTER_BYTES:
-        raise ValidationFailed(_("The file is larger than 10 MB."), {"file": _("Too large.")})
+def read_plan(
+    event: Event,
+    filename: str,
+    data: bytes,
+    user: User | None = None,
+    require_name: bool = True,
+    columns: Mapping[str, Assignment] | None = None,
+) -> ImportPlan:
+    """Parse and sort a roster, with the columns ``user`` assigned for its heading rows, and
+    ``columns`` (heading row key -> column index -> field) over those.
+
+    Raises ValidationFailed when the file cannot be read at all, or, with ``require_name``,
+    when a sheet has no name column (the preview lets the organiser assign one instead).
+    """
+    _check_size(data)
+    assignments = {**(saved_assignments(user) if user is not None else {}), **(columns or {})}
     try:
-        roster = read_roster(filename, data)
+        roster = read_roster(filename, data, assignments)
     except RosterFileError as exc:
         raise ValidationFailed(str(exc), {"file": str(exc)}) from exc
     plan = plan_import(event, roster)
-    if plan.missing_name:
+    if plan.missing_name and require_name:
         message = _(
             "No column with the participants' names was recognised. Give the name column one "
             "of these headings: %(names)s.",
             names=", ".join(FIELD_ALIASES["name"]),
         )
-        raise ValidationFailed(message, {"file": message}, unknown_columns=plan.unknown_columns)
+        raise ValidationFailed(
+            message,
+            {"file": message},
+            unknown_columns=plan.unknown_columns,
+            heading_rows=heading_rows(plan),
+        )
     return plan
 
 
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_ROSTER_BYTES:
+        raise ValidationFailed(_("The file is larger than 10 MB."), {"file": _("Too large.")})
+
+
+def heading_rows(plan: ImportPlan) -> list[dict[str, object]]:
+    """Each sheet's heading row: its sheet, row numbers, and the key to assign columns by."""
+    return [
+        {"sheet": layout.sheet, "rows": list(layout.header_rows), "key": layout.key}
+        for layout in plan.sheets
+    ]
+
+
 def stage_upload(event: Event, user: User, filename: str | None, data: bytes) -> ParticipantImport:
-    """Keep the upload for the preview after checking it can be read. Raises ValidationFailed."""
+    """Keep the upload for the preview after checking it can be opened and has headings; its
+    rows are read by the preview (reading them here too doubled the wait). Raises
+    ValidationFailed. A file whose name column is not recognised is kept: its preview asks.
+    """
     name = (filename or "upload").rsplit("/", 1)[-1][:255]
-    read_plan(event, name, data)
+    _check_size(data)
+    try:
+        with open_roster(name, data) as reader:
+            reader.check_headings()
+    except RosterFileError as exc:
+        raise ValidationFailed(str(exc), {"file": str(exc)}) from exc
     pending = ParticipantImport(event_id=event.id, user_id=user.id, filename=name, content=data)
     db.session.add(pending)
     db.session.flush()
@@ -62,12 +103,41 @@ def get_pending(event: Event, import_id: int, user: User) -> ParticipantImport |
     )
 
 
-def plan_pending(event: Event, pending: ParticipantImport) -> ImportPlan:
-    return read_plan(event, pending.filename, pending.content)
+def plan_pending(event: Event, pending: ParticipantImport, user: User) -> ImportPlan:
+    """The preview's plan: a sheet without a name column waits for the organiser's choice."""
+    return read_plan(event, pending.filename, pending.content, user, require_name=False)
 
 
-def confirm(event: Event, pending: ParticipantImport, now: datetime) -> int:
-    """Save the good rows of a previewed upload in one transaction; the upload is dropped."""
-    created = apply_import(event, plan_pending(event, pending), now)
+def assign_columns(
+    event: Event,
+    pending: ParticipantImport,
+    user: User,
+    choices: Mapping[tuple[int, int], str],
+    now: datetime,
+) -> None:
+    """Keep the organiser's column choices, (sheet's place in the plan, column index) -> field
+    or "", for each heading row of the upload. Raises ValidationFailed (see check_choices)."""
+    plan = plan_pending(event, pending, user)
+    for place, layout in enumerate(plan.sheets):
+        columns = {index: field for (sheet, index), field in choices.items() if sheet == place}
+        remember_columns(user, layout, columns, now)
+
+
+def drop_pending(pending: ParticipantImport) -> None:
     db.session.execute(delete(ParticipantImport).where(ParticipantImport.id == pending.id))
+
+
+def read_by_headings(event: Event, pending: ParticipantImport, user: User) -> None:
+    """Forget the organiser's choices for this upload's heading rows."""
+    forget_columns(user, [layout.key for layout in plan_pending(event, pending, user).sheets])
+
+
+def confirm(event: Event, pending: ParticipantImport, user: User, now: datetime) -> int:
+    """Save the good rows of a previewed upload in one transaction; the upload is dropped.
+
+    Raises ValidationFailed when a sheet's name column is still not known.
+    """
+    plan = read_plan(event, pending.filename, pending.content, user)
+    created = apply_import(event, plan, now)
+    drop_pending(pending)
     return created

@@ -49,6 +49,7 @@ class EventInput:
     livestream_url: str = ""
     expected_participants: int | None = None
     allow_walk_ins: bool = False
+    ask_signature: bool = False
     status: str = EventStatus.DRAFT.value
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None

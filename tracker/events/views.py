@@ -17,6 +17,7 @@ from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events import services
+from tracker.events.agenda import agenda
 from tracker.events.forms import EVENT_FIELDS_RENAMED, EventForm, VenueForm
 from tracker.events.models import Event
 from tracker.extensions import db
@@ -48,6 +49,7 @@ def show(event_id: int) -> str:
         form=ConfirmForm(),
         devices=devices_of(event.id),
         now=utcnow(),
+        sessions=agenda(event),
     )
 
 

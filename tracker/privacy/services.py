@@ -1,8 +1,9 @@
 """Retention, anonymisation and data-subject requests (UU PDP).
 
-Anonymising erases what identifies a person (name, e-mail, phone, position) and keeps what the
-event's figures are made of (agency, category, check-in time and gate, tumbler answer, the
-pseudonymous person_key), so every aggregate of the summaries stays the same after the purge.
+Anonymising erases what identifies a person (name, e-mail, phone, position, NIP, the
+signatures drawn at check-in) and keeps what the event's figures are made of (agency,
+category, check-in time and gate, tumbler answer, the pseudonymous person_key), so every
+aggregate of the summaries stays the same after the purge.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tracker.certificates.personal_data import (
     discard_old_bundles,
     withdraw_for_erasure,
 )
-from tracker.checkin.models import CheckIn
+from tracker.checkin.models import CheckIn, Signature
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.events.models import Event, Participant, ParticipantImport
 from tracker.events.registration import new_ticket_code
@@ -86,6 +87,7 @@ def anonymise(participants: list[Participant], now: datetime) -> int:
             "email": None,
             "phone": None,
             "position": "",
+            "nip": "",
             "consent_at": None,
             "ticket_code": new_ticket_code(),
             "anonymised_at": now,
@@ -95,6 +97,8 @@ def anonymise(participants: list[Participant], now: datetime) -> int:
     ]
     if rows:
         db.session.execute(update(Participant), rows)
+        ids = [row["id"] for row in rows]
+        db.session.execute(delete(Signature).where(Signature.participant_id.in_(ids)))
         forget_delivery_details(row["id"] for row in rows)
     return len(rows)
 
@@ -272,6 +276,7 @@ def person_export(participant: Participant) -> dict[str, Any]:
             "name": participant.name,
             "agency": participant.agency,
             "position": participant.position,
+            "nip": participant.nip,
             "category": participant.category,
             "email": participant.email,
             "phone": participant.phone,
@@ -287,6 +292,14 @@ def person_export(participant: Participant) -> dict[str, Any]:
             "gate": checkin.gate,
             "brought_tumbler": checkin.brought_tumbler,
         },
+        "signatures": [
+            {"day": day.isoformat(), "signed_at": signed_at.isoformat()}
+            for day, signed_at in db.session.execute(
+                select(Signature.day, Signature.signed_at)
+                .where(Signature.participant_id == participant.id)
+                .order_by(Signature.day)
+            )
+        ],
         "certificates": certificates_of(participant),
         "messages": deliveries_of(participant.id),
         "retention": {"erased_after": purge_due(event).isoformat()},

@@ -284,3 +284,64 @@ class Report:
         """Change in percentage points from the first to the last event that has the figure."""
         values = [getattr(r, attribute) for r in self.rows if getattr(r, attribute) is not None]
         return values[-1] - values[0] if len(values) >= 2 else None
+
+
+# --- the daftar hadir (summaries/daftar_hadir.py gathers it) ------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One person on a daftar hadir; ``nip`` as stored (18 digits) or empty."""
+
+    name: str
+    nip: str
+    position: str
+    agency: str
+    arrived: datetime | None = None
+    left: datetime | None = None
+    #: The PNG the person drew at check-in; None: the box is left for a wet signature.
+    signature: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Official:
+    """Who closes the list under "Mengetahui"; empty fields leave lines to write on."""
+
+    position: str = ""
+    name: str = ""
+    nip: str = ""
+
+
+@dataclass(frozen=True)
+class SheetWords:
+    """A daftar hadir's words in the reader's language, ready to print."""
+
+    title: str  # DAFTAR HADIR PESERTA
+    event: str  # Kegiatan
+    day: str  # Hari/Tanggal
+    day_text: str  # Selasa, 21 Juli 2026 (hari ke-1 dari 3)
+    place: str  # Tempat
+    columns: tuple[
+        str, ...
+    ]  # No, Nama, NIP, Jabatan, Instansi, Jam datang, Jam pulang, Tanda tangan
+    dated: str  # Tabanan, 21 Juli 2026
+    acknowledged: str  # Mengetahui,
+    nip: str  # NIP
+    present: str  # Hadir 36 dari 40 orang
+    page: str  # Halaman %(page)d, with the page number put in by the renderer
+    sheet_name: str  # the XLSX sheet's tab
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One daftar hadir: one day, one role."""
+
+    office: str
+    office_address: str
+    logo: bytes | None
+    event_title: str
+    place: str
+    timezone: str
+    official: Official
+    words: SheetWords
+    rows: list[SheetRow] = field(default_factory=list)

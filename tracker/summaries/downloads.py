@@ -29,12 +29,14 @@ from tracker.i18n import localtime
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
+from tracker.summaries.daftar_hadir import build_sheet
 from tracker.summaries.data import Report
 from tracker.summaries.figures import attendance_rows, build_summary, event_facts
 from tracker.summaries.labels import summary_labels
+from tracker.summaries.pdf.daftar_hadir import daftar_hadir_pdf
 from tracker.summaries.pdf.report import report_pdf
 from tracker.summaries.pdf.summary import summary_pdf
-from tracker.summaries.xlsx import report_xlsx, summary_xlsx
+from tracker.summaries.xlsx import daftar_hadir_xlsx, report_xlsx, summary_xlsx
 
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -65,23 +67,25 @@ def _file(body: Any, fmt: str, filename: str) -> Response:
     return send_bytes(body, MIMETYPES[fmt], filename)
 
 
-def _load_photo(key: str) -> bytes | None:
+def _stored_file(key: str) -> bytes | None:
     try:
         return get_storage().open(key)
     except KeyError:
-        current_app.logger.warning("summary: photo file %s is missing", key)
+        current_app.logger.warning("summary: stored file %s is missing", key)
         return None
 
 
-def _log_export(event: Event, fmt: str, actor: Any, rows: int) -> None:
+def _log_export(
+    event: Event, fmt: str, actor: Any, rows: int, what: str = "summary", **more: Any
+) -> None:
     audit.log_export(
-        f"export.summary_{fmt}",
+        f"export.{what}_{fmt}",
         now=utcnow(),
         actor=actor,
         event_id=event.id,
         subject_type="event",
         subject_id=event.id,
-        details={"format": fmt, "rows": rows},
+        details={"format": fmt, **more, "rows": rows},
     )
 
 
@@ -96,7 +100,7 @@ def summary_file(event: Event, fmt: str, actor: Any) -> Response:
         rows = summary.attendance.registered
     else:
         present = attendance_rows(event, present_only=True)
-        body = summary_pdf(summary, present, labels, photo=_load_photo)
+        body = summary_pdf(summary, present, labels, photo=_stored_file)
         rows = summary.attendance.checked_in
     _log_export(event, fmt, actor, rows)
     return _file(body, fmt, name)
@@ -111,6 +115,16 @@ def _csv_file(event: Event, actor: Any, name: str) -> Response:
     rows = attendance_rows(event)
     chunks = csv_render.attendance_csv(facts, rows, summary_labels(), delimiter)
     return _file(stream_with_context(chunks), "csv", name)
+
+
+def daftar_hadir_file(event: Event, day: int, category: str, fmt: str, actor: Any) -> Response:
+    """The daftar hadir of day ``day`` and the role, as pdf or xlsx, logged as an export of
+    personal data. Raises NotFound for a day or role the event does not have."""
+    sheet = build_sheet(event, day, category, _stored_file)
+    body = daftar_hadir_pdf(sheet) if fmt == "pdf" else daftar_hadir_xlsx(sheet)
+    _log_export(event, fmt, actor, len(sheet.rows), "daftar_hadir", day=day, role=category)
+    name = f"daftar-hadir-{event.id}-day{day}-{category}-{slug(event.title)}.{fmt}"
+    return _file(body, fmt, name)
 
 
 def report_file(report: Report, fmt: str) -> Response:

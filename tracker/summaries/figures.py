@@ -24,6 +24,7 @@ from tracker.compliance.measurements import list_waste
 from tracker.compliance.models import ChecklistItem, EventChecklist
 from tracker.compliance.services import checklist_score
 from tracker.db import utcnow
+from tracker.events.agenda import agenda
 from tracker.events.models import Event, Participant
 from tracker.extensions import db
 from tracker.summaries.data import (
@@ -58,7 +59,13 @@ def build_summary(event: Event, now: datetime | None = None) -> Summary:
 
 
 def event_facts(event: Event) -> EventFacts:
+    """The event as the summary states it; topics and speakers from its agenda when it has
+    one (the sessions' titles, their speakers once each), else the event's own lines."""
     venue = event.venue
+    sessions = agenda(event)
+    topics = tuple(s.title for s in sessions) or tuple(event.topics or ())
+    names = dict.fromkeys(sp.participant.name for s in sessions for sp in s.speakers)
+    speakers = tuple(names) or tuple(event.speakers or ())
     return EventFacts(
         id=event.id,
         title=event.title,
@@ -71,8 +78,8 @@ def event_facts(event: Event) -> EventFacts:
         venue_name=venue.name if venue else "",
         venue_room=venue.room if venue else "",
         venue_address=venue.address if venue else "",
-        topics=tuple(event.topics or ()),
-        speakers=tuple(event.speakers or ()),
+        topics=topics,
+        speakers=speakers,
         livestream_url=event.livestream_url or "",
         expected_participants=event.expected_participants,
         status=event.status,

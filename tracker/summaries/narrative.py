@@ -377,10 +377,60 @@ def _refill_en(summary: Summary) -> str:
     return f"Refill stations served {number(litres, 'en')} litres of drinking water."
 
 
+# --- days and the agenda (both languages) ------------------------------------------------
+
+_ORDINALS = {
+    "id": ("pertama", "kedua", "ketiga", "keempat", "kelima", "keenam", "ketujuh"),
+    "en": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh"),
+}
+
+
+def _days_id(summary: Summary) -> str:
+    days = summary.attendance.by_day
+    if len(days) < 2 or not summary.attendance.checked_in:
+        return ""
+    parts = [
+        f"hari {_ORDINALS['id'][n] if n < 7 else f'ke-{n + 1}'} {number(d.present, 'id')} orang"
+        for n, d in enumerate(days)
+    ]
+    return f"Kehadiran per hari: {_join(parts, 'dan', True)}."
+
+
+def _days_en(summary: Summary) -> str:
+    days = summary.attendance.by_day
+    if len(days) < 2 or not summary.attendance.checked_in:
+        return ""
+    parts = [
+        f"{number(d.present, 'en')} on the {_ORDINALS['en'][n] if n < 7 else f'{n + 1}th'} day"
+        for n, d in enumerate(days)
+    ]
+    return f"Attendance per day: {_join(parts, 'and', True)}."
+
+
+def _agenda_id(summary: Summary) -> str:
+    sessions = summary.attendance.by_session
+    jp = sum(s.jp for s in sessions)
+    if not sessions:
+        return ""
+    text = f"Agenda kegiatan terdiri atas {number(len(sessions), 'id')} sesi"
+    return text + (f" dengan bobot {number(jp, 'id')} JP." if jp else ".")
+
+
+def _agenda_en(summary: Summary) -> str:
+    sessions = summary.attendance.by_session
+    jp = sum(s.jp for s in sessions)
+    if not sessions:
+        return ""
+    text = f"The agenda had {number(len(sessions), 'en')} session{'s' if len(sessions) > 1 else ''}"
+    return text + (f" worth {number(jp, 'en')} JP." if jp else ".")
+
+
 _Writer = Callable[[Summary], str]
 _INDONESIAN: tuple[_Writer, ...] = (
     _opening_id,
     _attendance_id,
+    _days_id,
+    _agenda_id,
     _topics_id,
     _speakers_id,
     _livestream_id,
@@ -392,6 +442,8 @@ _INDONESIAN: tuple[_Writer, ...] = (
 _ENGLISH: tuple[_Writer, ...] = (
     _opening_en,
     _attendance_en,
+    _days_en,
+    _agenda_en,
     _topics_en,
     _speakers_en,
     _livestream_en,

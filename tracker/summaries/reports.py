@@ -31,6 +31,10 @@ from tracker.summaries.sustainability import sustainability
 MAX_EVENTS = 500
 #: The longest range accepted, in days (ten years).
 MAX_DAYS = 3660
+#: The years a report may name: events are held in 2000-2099 (their form refuses others), and
+#: dates at the calendar's edges (year 1, year 9999) would overflow the day after or the UTC
+#: conversion.
+YEARS = range(2000, 2100)
 
 
 def parse_date(raw: str | None, field: str, default: date) -> date:
@@ -38,11 +42,14 @@ def parse_date(raw: str | None, field: str, default: date) -> date:
     if raw is None or not raw.strip():
         return default
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError:
         raise ValidationFailed(
             _("Give dates as YYYY-MM-DD."), {field: _("Not a date (YYYY-MM-DD).")}
         ) from None
+    if day.year not in YEARS:
+        raise ValidationFailed(_("Give a year from 2000 to 2099."), {field: _("Check the year.")})
+    return day
 
 
 def parse_range(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:

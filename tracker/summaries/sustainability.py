@@ -7,8 +7,10 @@ and answer (the checklists' score). Compliance itself never reads check-ins.
 
 - Tumbler rate: check-ins that answered "brought a tumbler: yes" / everyone checked in.
   "Unknown" is a check-in where nobody asked (or the answer was skipped).
-- Single-use bottles avoided: an estimate, tumbler-yes × bottles per participant per day ×
-  event days. The bottles figure is the event's assumption (default 2), shown beside it.
+- Single-use bottles avoided: an estimate, the days attended by people with a tumbler (each
+  day, those present who said yes) × bottles per participant per day: a person who came on
+  one day of three counts one day. The bottles figure is the event's assumption (default 2),
+  shown beside it.
 - Waste: kilograms by stream as weighed by staff; several weighings of a stream add up.
 - Refill water: litres, as entered by staff.
 - Compliance: the score of all the event's checklists together (see services.Score).
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker.checkin.attendance import methods_and_tumblers
+from tracker.checkin.attendance import methods_and_tumblers, tumbler_present_per_day
 from tracker.compliance.measurements import settings_for
 from tracker.compliance.models import WasteEntry, WasteStream
 from tracker.compliance.services import Score, event_score
@@ -48,11 +50,18 @@ class TumblerFigures:
 class BottlesAvoided:
     tumbler_yes: int
     bottles_per_participant: float
+    #: The event's days (calendar, tracker.events.days).
     days: int
+    #: Days attended by people with a tumbler, summed over the days; None: every one of
+    #: them counted on every day (figures made without the days, e.g. in tests).
+    tumbler_days: int | None = None
 
     @property
     def estimate(self) -> float:
-        return self.tumbler_yes * self.bottles_per_participant * self.days
+        person_days = self.tumbler_days
+        if person_days is None:
+            person_days = self.tumbler_yes * self.days
+        return person_days * self.bottles_per_participant
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,14 @@ def assumptions(figures: Sustainability) -> dict[str, str]:
             "door, out of everyone checked in. Unknown: checked in without an answer."
         ),
         "bottles_avoided": _(
-            "An estimate: %(yes)d participants with a tumbler × %(bottles)s single-use bottles "
-            "per participant per day × %(days)d day(s).",
+            "An estimate: %(person_days)d day(s) attended by the %(yes)d participants with a "
+            "tumbler (each of the %(days)d day(s), those present) × %(bottles)s single-use "
+            "bottles per participant per day.",
+            person_days=(
+                bottles.tumbler_days
+                if bottles.tumbler_days is not None
+                else bottles.tumbler_yes * bottles.days
+            ),
             yes=bottles.tumbler_yes,
             bottles=f"{bottles.bottles_per_participant:g}",
             days=bottles.days,
@@ -140,6 +155,7 @@ def sustainability(event: Event, tumblers: Mapping[str, int] | None = None) -> S
             tumbler_yes=tumbler.yes,
             bottles_per_participant=float(settings.bottles_per_participant),
             days=event_days(event),
+            tumbler_days=sum(tumbler_present_per_day(event).values()),
         ),
         waste=waste_figures(event),
         refill_litres=settings.refill_litres,

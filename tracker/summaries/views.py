@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,20 +15,27 @@ from tracker import charts
 from tracker.auth.access import requires
 from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
+from tracker.certificates.services import saved_design
 from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance import measurements
 from tracker.compliance.forms import SettingsForm, WasteForm
 from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
-from tracker.events.models import Event
-from tracker.events.services import get_event
+from tracker.events.days import event_dates
+from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Event
+from tracker.events.services import get_event, participant_counts
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 from tracker.i18n import current_language
 from tracker.summaries import reports
 from tracker.summaries.data import Report, Summary
-from tracker.summaries.downloads import report_file, report_from_args, summary_file
+from tracker.summaries.downloads import (
+    daftar_hadir_file,
+    report_file,
+    report_from_args,
+    summary_file,
+)
 from tracker.summaries.figures import build_summary
 from tracker.summaries.labels import summary_labels
 from tracker.summaries.narrative import narratives
@@ -87,6 +95,38 @@ def xlsx(event_id: int) -> Response:
 @requires(Role.ORGANISER)
 def csv(event_id: int) -> Response:
     return _download(event_id, "csv")
+
+
+# --- the daftar hadir ---------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/daftar-hadir")
+@requires(Role.ORGANISER)
+def daftar_hadir(event_id: int) -> str:
+    event = get_event(event_id)
+    return render_template(
+        "summaries/daftar_hadir.html",
+        event=event,
+        days=[
+            format_date(d, "full")
+            for d in event_dates(event.starts_at, event.ends_at, event.timezone)
+        ],
+        counts=participant_counts(event),
+        roles=PARTICIPANT_CATEGORY_LABELS,
+        design=saved_design(event),
+    )
+
+
+@bp.route("/events/<int:event_id>/daftar-hadir/<int:day>/<category>.pdf")
+@requires(Role.ORGANISER)
+def daftar_hadir_pdf(event_id: int, day: int, category: str) -> Response:
+    return daftar_hadir_file(get_event(event_id), day, category, "pdf", current_user)
+
+
+@bp.route("/events/<int:event_id>/daftar-hadir/<int:day>/<category>.xlsx")
+@requires(Role.ORGANISER)
+def daftar_hadir_xlsx(event_id: int, day: int, category: str) -> Response:
+    return daftar_hadir_file(get_event(event_id), day, category, "xlsx", current_user)
 
 
 # --- the report across events -------------------------------------------------------------

@@ -22,12 +22,14 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker import times
+from tracker.contact import format_nip
 from tracker.summaries.columns import participant_columns, report_columns
-from tracker.summaries.data import AttendanceRow, Labels, Report, Summary
+from tracker.summaries.data import AttendanceRow, Labels, Report, Sheet, SheetRow, Summary
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _INVALID_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -116,6 +118,7 @@ def summary_xlsx(summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
     _summary_sheet(book, summary, labels)
     _participants_sheet(book, summary, rows, labels)
     _agency_sheet(book, summary, labels)
+    _days_sheet(book, summary, labels)
     _checklists_sheet(book, summary, labels)
     _waste_sheet(book, summary, labels)
     return _save(book)
@@ -224,6 +227,32 @@ def _agency_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
             ratio = _ratio(split.checked_in, split.registered)
             _append(sheet, _safe([name(key), split.registered, split.checked_in, ratio]))
         _append(sheet, [])
+
+
+def _days_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
+    """Per day (present, scanned out) and per session (attended), as the API's attendance."""
+    sheet = _sheet(book, labels["By day and session"], (24, 44, 14, 14, 20, 8, 12))
+    a, tz = summary.attendance, summary.event.timezone
+    _append(sheet, _header(sheet, [labels["Day"], labels["Present"], labels["Checked out"]]))
+    for day in a.by_day:
+        _append(sheet, [day.day.isoformat(), day.present, day.checked_out])
+    if not a.by_session:
+        return
+    _append(sheet, [])
+    heading = [
+        labels["Day"],
+        labels["Session"],
+        labels["Starts"],
+        labels["Ends"],
+        labels["Room"],
+        "JP",
+        labels["Attended"],
+    ]
+    _append(sheet, _header(sheet, heading))
+    zone = ZoneInfo(tz)
+    for s in a.by_session:
+        starts, ends = (t.astimezone(zone).strftime("%H:%M") for t in (s.starts_at, s.ends_at))
+        _append(sheet, _safe([s.day.isoformat(), s.title, starts, ends, s.room, s.jp, s.attended]))
 
 
 def _checklists_sheet(book: Workbook, summary: Summary, labels: Labels) -> None:
@@ -374,3 +403,75 @@ def report_xlsx(report: Report, labels: Labels) -> bytes:
             ),
         )
     return _save(book)
+
+
+# --- the daftar hadir ----------------------------------------------------------------------
+
+#: Column widths of the daftar hadir: No, Nama, NIP, Jabatan, Instansi, datang, pulang, ttd.
+_SHEET_WIDTHS = (5, 32, 22, 24, 30, 11, 11, 22)
+#: A signature drawn at check-in, in pixels on the sheet, and the row height that holds it.
+_SIGNATURE_PX, _SIGNATURE_ROW = (150, 40), 33
+
+
+def daftar_hadir_xlsx(sheet: Sheet) -> bytes:
+    """The daftar hadir as one worksheet: the same heading, columns and closing block as the
+    PDF; times as spreadsheet times (hh:mm in the event's zone), NIP as text (18 digits would
+    lose their last three as a number), signatures as pictures in their cells."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet.words.sheet_name.translate(_INVALID_TITLE)[:31]
+    for index, width in enumerate(_SHEET_WIDTHS):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    w = sheet.words
+    for text, size in ((sheet.office.upper(), 13), (sheet.office_address, 9), (w.title, 12)):
+        if text:
+            _append_plain(ws, [_text(text)])
+            ws.cell(ws.max_row, 1).font = Font(bold=size > 9, size=size)
+    ws.append([])
+    for label, value in ((w.event, sheet.event_title), (w.day, w.day_text), (w.place, sheet.place)):
+        _append_plain(ws, [None, _text(label), _text(value)])
+    ws.append([])
+    _append_plain(ws, _safe(w.columns))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(sheet.rows, start=1):
+        _sheet_row(ws, number, row, sheet.timezone)
+    _closing_rows(ws, sheet)
+    return _save(book)
+
+
+def _append_plain(ws: Any, values: Sequence[Any]) -> None:
+    """``ws.append`` on a normal (not write-only) sheet, every text kept as text: a name that
+    starts with "=" would otherwise be written as a formula (as ``_append`` does for the
+    write-only sheets)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _sheet_row(ws: Any, number: int, row: SheetRow, tz: str) -> None:
+    times_ = [
+        times.local(t, tz).time().replace(second=0, microsecond=0) if t else None
+        for t in (row.arrived, row.left)
+    ]
+    _append_plain(ws, [number, *_safe([row.name, row.nip, row.position, row.agency]), *times_])
+    line = ws.max_row
+    for column in ("F", "G"):
+        ws[f"{column}{line}"].number_format = "hh:mm"
+    if row.signature:
+        picture = XLImage(io.BytesIO(row.signature))
+        scale = min(_SIGNATURE_PX[0] / picture.width, _SIGNATURE_PX[1] / picture.height)
+        picture.width, picture.height = picture.width * scale, picture.height * scale
+        ws.add_image(picture, f"H{line}")
+        ws.row_dimensions[line].height = _SIGNATURE_ROW
+
+
+def _closing_rows(ws: Any, sheet: Sheet) -> None:
+    w, official = sheet.words, sheet.official
+    ws.append([])
+    _append_plain(ws, [None, _text(w.present)])
+    lines = [w.dated, w.acknowledged, official.position, "", "", official.name]
+    lines.append(f"{w.nip}. {format_nip(official.nip)}" if official.nip else f"{w.nip}.")
+    for text in lines:
+        _append_plain(ws, [None, None, None, None, _text(text)])

@@ -4,7 +4,15 @@
 // fails (TypeError) or times out rejects: the caller treats that as offline. The page stays
 // open all day, longer than a CSRF token lives: a refused token is renewed once and the call
 // repeated, which is safe because every check-in carries its nonce.
-export const RESULTS = ["checked_in", "already_checked_in", "invalid", "wrong_event", "not_open"];
+export const RESULTS = [
+  "checked_in",
+  "already_checked_in",
+  "invalid",
+  "wrong_event",
+  "not_open",
+  "checked_out",
+  "not_checked_in",
+];
 
 export function create({ urls, timeoutMs, onReachable, onLogin }) {
   function csrfToken() {

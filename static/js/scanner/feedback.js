@@ -36,7 +36,7 @@ function vibrate(pattern) {
 
 export function signal(status) {
   try {
-    if (status === "checked_in") {
+    if (status === "checked_in" || status === "checked_out") {
       beep(1320, 120, 1);
       vibrate(80);
     } else if (status === "already_checked_in" || status === "unverified") {

@@ -8,7 +8,7 @@
 // navigator.onLine === false means offline: the scan is judged against the downloaded ticket
 // list and queued. Any HTTP answer, even 4xx, is an answer.
 import * as api from "./api.js";
-import { IN, effective, judgeOffline, nonce, searchOffline, ticketDigest } from "./judge.js";
+import { IN, KEPT, effective, judgeOffline, nonce, searchOffline, ticketDigest } from "./judge.js";
 import { openStore } from "./store.js";
 
 const POST_TIMEOUT_MS = 3500; // after this, answer from the local list instead
@@ -71,7 +71,7 @@ export function createFlow(config, view) {
   // ---------------------------------------------------------------- scanning
 
   function newScan(key, method) {
-    const { gate, device } = view.device();
+    const { gate, device, mode } = view.device();
     const body = {
       ...key,
       brought_tumbler: state.tumbler,
@@ -81,6 +81,9 @@ export function createFlow(config, view) {
       scanned_at: new Date().toISOString(),
       method,
     };
+    // The scanner's mode: entry (the default, not sent), exit, or a session's door.
+    if (mode === "exit") body.type = "exit";
+    else if (mode && mode.startsWith("session:")) body.session_id = Number(mode.slice(8));
     return {
       nonce: body.nonce,
       event_id: EVENT_ID,
@@ -111,20 +114,27 @@ export function createFlow(config, view) {
   function learn(answer) {
     if (!state.list || !answer.participant || !IN.includes(answer.status)) return;
     const ticket = state.list.tickets.find((t) => t.participant_id === answer.participant.id);
-    if (ticket && !ticket.checked_in_at) ticket.checked_in_at = answer.checked_in_at || null;
+    if (!ticket) return;
+    if (!ticket.checked_in_at) ticket.checked_in_at = answer.checked_in_at || null;
+    if (answer.day) {
+      ticket.days = ticket.days || {};
+      if (!ticket.days[answer.day]) ticket.days[answer.day] = answer.checked_in_at || null;
+    }
   }
 
   // The list holds digests, not codes: a scanned code is judged by its digest under the
   // list's key. A list from before digests (or no WebCrypto) cannot judge a code.
   async function offlineKey(body) {
-    if (body.participant_id != null) return { participant_id: body.participant_id };
+    // The scanner's mode goes with the key: an exit, or a session's door.
+    const mode = { type: body.type, session_id: body.session_id };
+    if (body.participant_id != null) return { participant_id: body.participant_id, ...mode };
     let digest = null;
     try {
       digest = await ticketDigest(state.list.digest, body.code);
     } catch (err) {
       digest = null;
     }
-    return digest ? { digest } : null;
+    return digest ? { digest, ...mode } : null;
   }
 
   async function judgeLocally(scan) {
@@ -141,7 +151,7 @@ export function createFlow(config, view) {
     if (answer.participant) scan.participant_id = answer.participant.id;
     // Only scans that would let someone in go to the server later; a ticket the list does not
     // know is refused at the door now, not admitted behind the person's back.
-    scan.state = IN.includes(answer.status) ? "queued" : "local";
+    scan.state = KEPT.includes(answer.status) ? "queued" : "local";
     return answer;
   }
 
@@ -191,6 +201,7 @@ export function createFlow(config, view) {
     if (item.nonce !== state.latest) return;
     view.showAnswer(answer, offline, item.nonce);
     view.signal(answer.status);
+    if (view.askSignature) view.askSignature(answer, offline);
     // A tap made while this scan was on its way belongs to the next person: keep it.
     if (state.tumblerTaps === item.tumblerTaps) consumeTumbler(answer.status);
   }

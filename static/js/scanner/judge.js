@@ -4,6 +4,8 @@
 // the device's clock is applied to them. Pure functions, no DOM.
 
 export const IN = ["checked_in", "already_checked_in"]; // answers that mean "this person is inside"
+// Answers the server is sent later when judged offline: entries, and exits of people inside.
+export const KEPT = [...IN, "checked_out"];
 
 // A ticket URL (https://host/t/<code>) or a bare code -> the code.
 export function ticketCode(raw) {
@@ -75,7 +77,20 @@ export function doorState(event, now) {
   const closes = event.checkin_closes_at ? Date.parse(event.checkin_closes_at) : NaN;
   if (!Number.isNaN(opens) && now < opens) return "not_yet";
   if (!Number.isNaN(closes) && now > closes) return "ended";
+  // An event of several days: the door is shut between its days (the next one not yet open).
+  if (event.days && event.days.length > 1 && dayOf(event, now) === null) return "not_yet";
   return "open";
+}
+
+// The event day (YYYY-MM-DD) whose door holds the moment `at` (ms), as the server's
+// tracker.events.days.day_of; null between days; "" for a list without days (an old copy).
+export function dayOf(event, at) {
+  const days = (event && event.days) || [];
+  if (!days.length) return "";
+  for (const day of days) {
+    if (Date.parse(day.opens_at) <= at && at <= Date.parse(day.closes_at)) return day.date;
+  }
+  return null;
 }
 
 function participantOf(ticket) {
@@ -87,13 +102,17 @@ function participantOf(ticket) {
   };
 }
 
-// The earliest scan on this device that let this person in, if any.
-function earlierEntry(scans, participantId) {
+// The earliest entry on this device that let this person in on `day` (at `sessionId`'s door,
+// when given), if any. An exit is no entry.
+function earlierEntry(scans, participantId, event, day, sessionId) {
   let best = null;
   for (const scan of scans) {
     const answer = effective(scan);
     if (!answer || !IN.includes(answer.status) || scan.participant_id !== participantId) continue;
+    if (scan.body.type === "exit") continue;
+    if (sessionId != null && scan.body.session_id !== sessionId) continue;
     const at = answer.checked_in_at || scan.body.scanned_at;
+    if (dayOf(event, Date.parse(scan.body.scanned_at || at)) !== day) continue;
     if (!best || Date.parse(at) < Date.parse(best.at)) {
       best = { at, gate: answer.gate != null ? answer.gate : scan.body.gate };
     }
@@ -102,8 +121,11 @@ function earlierEntry(scans, participantId) {
 }
 
 // Judge a scan without the server: against the downloaded list and this device's own scans.
-// `key` is {digest} (of the scanned code: ticketDigest) or {participant_id}; `now` in ms.
-// Returns an answer like the API's.
+// `key` is {digest} (of the scanned code: ticketDigest) or {participant_id}, with the scan's
+// `type` and `session_id` if any; `now` in ms. Returns an answer like the API's.
+// Per day: the list says who was in on which day (`days`), this device's scans add its own;
+// an exit needs an entry that day; at a session's door only that session's scans count (the
+// list does not carry session attendance: the server settles it when the scan is sent).
 export function judgeOffline(list, scans, key, now) {
   if (doorState(list.event, now) !== "open") return { status: "not_open" };
   const ticket =
@@ -112,14 +134,29 @@ export function judgeOffline(list, scans, key, now) {
       : list.tickets.find((t) => key.digest && t.digest === key.digest);
   if (!ticket) return { status: "invalid" };
   const participant = participantOf(ticket);
-  const mine = earlierEntry(scans, ticket.participant_id);
-  if (ticket.checked_in_at && (!mine || Date.parse(ticket.checked_in_at) <= Date.parse(mine.at))) {
-    return { status: "already_checked_in", participant, checked_in_at: ticket.checked_in_at, gate: null };
+  const day = dayOf(list.event, now);
+  const session = key.session_id != null ? key.session_id : null;
+  const listed = session != null ? null : listedEntry(ticket, day);
+  const mine = earlierEntry(scans, ticket.participant_id, list.event, day, session);
+  const nowIso = new Date(now).toISOString();
+  if (key.type === "exit") {
+    if (!listed && !mine) return { status: "not_checked_in", participant };
+    return { status: "checked_out", participant, checked_out_at: nowIso, gate: null, day };
+  }
+  if (listed && (!mine || Date.parse(listed) <= Date.parse(mine.at))) {
+    return { status: "already_checked_in", participant, checked_in_at: listed, gate: null, day };
   }
   if (mine) {
-    return { status: "already_checked_in", participant, checked_in_at: mine.at, gate: mine.gate };
+    return { status: "already_checked_in", participant, checked_in_at: mine.at, gate: mine.gate, day };
   }
-  return { status: "checked_in", participant, checked_in_at: new Date(now).toISOString(), gate: null };
+  return { status: "checked_in", participant, checked_in_at: nowIso, gate: null, day };
+}
+
+// The ticket's first entry on `day` by the downloaded list (an old list without days: its
+// one check-in).
+function listedEntry(ticket, day) {
+  if (ticket.days) return ticket.days[day] || null;
+  return ticket.checked_in_at || null;
 }
 
 function fold(text) {

@@ -9,6 +9,7 @@ import { colour } from "./words.js";
 const HISTORY_SHOWN = 30;
 const KEYS = {
   gate: "tracker.scanner.gate",
+  mode: "tracker.scanner.mode.", // + the event's id: entry, exit or session:<id>
   device: "tracker.scanner.device",
   sound: "tracker.scanner.sound",
   camera: "tracker.scanner.camera",
@@ -29,6 +30,7 @@ function elements() {
     gateChip: $("gate-chip"),
     gateLabel: $("gate-label"),
     gate: $("gate-name"),
+    mode: $("scan-mode"),
     device: $("device-name"),
     sound: $("sound-on"),
     settings: $("scan-settings"),
@@ -122,6 +124,13 @@ export function createView(words, newDeviceName, decoderUrl) {
     if (show) el.loginText.textContent = T.login_again;
   }
 
+  // When the door opens next: the first day's opening, or between days the next day's.
+  function nextOpening(event) {
+    const now = Date.now();
+    const next = (event.days || []).find((d) => Date.parse(d.opens_at) > now);
+    return next ? next.opens_at : event.checkin_opens_at;
+  }
+
   function showDoor(event) {
     const door = doorState(event, Date.now());
     el.root.dataset.door = door;
@@ -129,7 +138,7 @@ export function createView(words, newDeviceName, decoderUrl) {
       draft: T.window_draft,
       closed: T.window_closed,
       archived: T.window_archived,
-      not_yet: fill(T.window_not_yet, { time: when(event.checkin_opens_at) }),
+      not_yet: fill(T.window_not_yet, { time: when(nextOpening(event)) }),
       ended: fill(T.window_ended, { time: when(event.checkin_closes_at) }),
     }[door];
     el.doorBanner.hidden = !text;
@@ -234,6 +243,15 @@ export function createView(words, newDeviceName, decoderUrl) {
       showGate();
     });
     el.device.addEventListener("input", () => storage(KEYS.device, el.device.value.trim()));
+    const modeKey = KEYS.mode + el.root.dataset.eventId;
+    const kept = storage(modeKey);
+    if (kept && [...el.mode.options].some((o) => o.value === kept)) el.mode.value = kept;
+    showMode();
+    el.mode.addEventListener("change", () => {
+      storage(modeKey, el.mode.value);
+      showMode();
+      el.code.focus();
+    });
     el.sound.addEventListener("change", () => storage(KEYS.sound, el.sound.checked ? "1" : "0"));
     el.gateChip.addEventListener("click", () => {
       el.settings.open = true;
@@ -241,8 +259,13 @@ export function createView(words, newDeviceName, decoderUrl) {
     });
   }
 
+  // The mode shows on the page itself: an exit scanner must not be taken for an entry one.
+  function showMode() {
+    el.root.dataset.mode = el.mode.value.startsWith("session:") ? "session" : el.mode.value;
+  }
+
   function device() {
-    return { gate: el.gate.value.trim(), device: el.device.value.trim() };
+    return { gate: el.gate.value.trim(), device: el.device.value.trim(), mode: el.mode.value };
   }
 
   function showTumbler(value) {

@@ -55,7 +55,7 @@ export function whenIn(timezone, lang) {
 
 // The panel's colour for an answer's status.
 export function colour(status) {
-  if (status === "checked_in") return "ok";
+  if (status === "checked_in" || status === "checked_out") return "ok";
   if (status === "already_checked_in") return "warn";
   if (status === "checking" || status === "idle" || status === "unverified") return status;
   return "bad";
@@ -90,6 +90,9 @@ export function wordsFor(strings, categories, hhmm, when = hhmm) {
       invalid: () => T.invalid,
       wrong_event: () => T.wrong_event,
       not_open: () => T.not_open,
+      checked_out: () =>
+        answer.checked_out_at ? fill(T.checked_out_at, { time: hhmm(answer.checked_out_at) }) : T.checked_out,
+      not_checked_in: () => T.not_checked_in,
       checking: () => T.checking,
     };
     if (answer.status === "unverified") return T.unverified;

@@ -24,6 +24,7 @@ from tracker.auth.access import for_devices, public, requires
 from tracker.auth.roles import Role
 from tracker.checkin.door_rule import door_json, door_state
 from tracker.db import utcnow
+from tracker.events.agenda import agenda
 from tracker.events.models import EVENT_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS, Event
 from tracker.events.services import get_event
 from tracker.i18n import current_language
@@ -33,8 +34,8 @@ bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
 #: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
-#: ticket list of digests).
-OFFLINE_CACHE = "tracker-scanner-v4"
+#: ticket list of digests; v5: the signature pad).
+OFFLINE_CACHE = "tracker-scanner-v5"
 
 #: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
 DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
@@ -44,9 +45,20 @@ OFFLINE_ASSETS = (
     "css/app.css",
     "css/scanner.css",
     "js/scanner.js",
+    "js/signature-pad.js",
     *(
         f"js/scanner/{part}.js"
-        for part in ("api", "camera", "feedback", "flow", "judge", "store", "view", "words")
+        for part in (
+            "api",
+            "camera",
+            "feedback",
+            "flow",
+            "judge",
+            "signature",
+            "store",
+            "view",
+            "words",
+        )
     ),
 )
 
@@ -94,6 +106,11 @@ def _strings() -> dict[str, str]:
         "forget_blocked": _("Some scans are still waiting to be sent; they are kept."),
         "forgotten": _("Removed from this device."),
         "gate_needed": _("Name this gate first (e.g. A, B, Lobby)."),
+        "checked_out": _("Checked out"),
+        "checked_out_at": _("Checked out at %(time)s"),
+        "not_checked_in": _("No entry today: scan the entry first"),
+        "signature_empty": _("Sign in the box first, or tap Skip."),
+        "signature_failed": _("The signature was not saved: try again, or tap Skip."),
     }
 
 
@@ -111,6 +128,7 @@ def scanner_config(event: Event) -> dict[str, Any]:
             "service_worker": url_for("scanner.service_worker"),
             "decoder": url_for("static", filename=DECODER),
         },
+        "signature": {"ask": event.ask_signature, "url": f"{api}/signatures"},
         "offline_cache": OFFLINE_CACHE,
         "categories": {str(key): str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
         "strings": _strings(),
@@ -125,6 +143,8 @@ def page(event_id: int) -> Response:
     event = get_event(event_id)
     now = utcnow()
     opens, closes = event.checkin_window()
+    # Between two days of the event, the door opens next on the next day's.
+    opens = next((w.opens_at for w in event.day_windows() if w.opens_at > now), opens)
     html = render_template(
         "checkin/scanner.html",
         event=event,
@@ -133,6 +153,7 @@ def page(event_id: int) -> Response:
         closes_text=moment_from(closes, now, event.timezone, current_language()),
         status_label=EVENT_STATUS_LABELS.get(event.status, event.status),
         config=scanner_config(event),
+        sessions=agenda(event),
     )
     response = make_response(html)
     # The page carries a CSRF token and names: keep it out of shared caches.

@@ -17,18 +17,19 @@ from sqlalchemy import or_, select
 from tracker import audit, charts
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.checkin import door_codes, tickets
+from tracker.checkin import door_codes, door_passes, tickets
 from tracker.checkin.attendance import list_check_ins
 from tracker.checkin.live_figures import Stream, StreamsFull, live_attendance
 from tracker.checkin.services import undo_check_in
 from tracker.checkin.views.ticket import ticket_url
 from tracker.db import utcnow
+from tracker.events.days import day_of
 from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Event, Participant, category_label
 from tracker.events.registration import get_participant, reissue_ticket
 from tracker.events.services import get_event
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
-from tracker.http import send_bytes, site_url
+from tracker.http import links_stay_on_this_computer, send_bytes, site_url
 from tracker.i18n import current_language, iso, localised_event_when
 from tracker.times import long_time
 
@@ -53,16 +54,21 @@ def _arrivals_chart(arrivals: list[tuple[datetime, int]], tz: str) -> str:
 def board(event_id: int) -> str:
     event = get_event(event_id)
     (_version, figures), tz = live_attendance(event), event.timezone
+    today_day = day_of(event.day_windows(), utcnow(), tz)
+    numbered = [(n, d) for n, d in enumerate(figures.by_day, start=1) if d.day == today_day]
     return render(
         "checkin/board.html",
         event=event,
         figures=figures,
+        today=numbered[0][1] if numbered else None,
+        today_number=numbered[0][0] if numbered else 0,
         arrivals_chart=_arrivals_chart(figures.arrivals, tz),
         latest=[
             {"name": name, "agency": agency, "iso": iso(at, tz), "time": iso(at, tz)[11:16]}
             for name, agency, at in figures.latest
         ],
         categories={key.value: str(label) for key, label in PARTICIPANT_CATEGORY_LABELS.items()},
+        shared=door_passes.shared_phones(event.id),
         # Full screen for the room: big numbers and the labelled bars, no menus or lists.
         projector=request.args.get("view") == "projector",
     )
@@ -119,6 +125,7 @@ def check_ins(event_id: int) -> str:
         "checkin/checkins.html",
         event=event,
         rows=list_check_ins(event, search),
+        shared=door_passes.shared_phones(event.id),
         search=search,
         form=ConfirmForm(),
         methods={
@@ -187,10 +194,57 @@ def _pdf(data: bytes, filename: str) -> Response:
     return send_bytes(data, "application/pdf", filename, inline=True)
 
 
+def _loopback_first() -> bool:
+    """Links would point at this computer only, and the organiser has not chosen to go on."""
+    return links_stay_on_this_computer() and request.args.get("anyway") != "1"
+
+
+def _loopback_warning(event: Event) -> Response:
+    args = {**request.args.to_dict(), "anyway": "1"}
+    page = render(
+        "checkin/loopback_warning.html",
+        event=event,
+        address=site_url("/").rstrip("/"),
+        anyway=url_for(request.endpoint or "events.index", event_id=event.id, **args),
+    )
+    return Response(page, status=409, mimetype="text/html")
+
+
+@bp.route("/door/poster-switch", methods=["POST"])
+@requires(Role.ORGANISER)
+def door_poster_switch(event_id: int) -> Response:
+    """The poster's code on or off (off: only the door screen's rotating code opens the door)."""
+    event = get_event(event_id)
+    if ConfirmForm().validate_on_submit():
+        event.door_poster = not event.door_poster
+        audit.record(
+            "event.door_poster",
+            now=utcnow(),
+            actor=current_user,
+            event_id=event.id,
+            subject_type="event",
+            subject_id=event.id,
+            details={"on": event.door_poster},
+        )
+        db.session.commit()
+        flash(
+            _("The door poster's code works again.")
+            if event.door_poster
+            else _("The door poster's code is off: only the door screen's code opens the door."),
+            "success",
+        )
+    return redirect(url_for("events.show", event_id=event.id))
+
+
 @bp.route("/door/poster.pdf")
 @requires(Role.ORGANISER)
 def door_poster(event_id: int) -> Response:
     event = get_event(event_id)
+    if not event.door_poster:
+        flash(_("The door poster's code is off for this event: switch it on first."), "warning")
+        return redirect(url_for("events.show", event_id=event.id))
+    if _loopback_first():
+        return _loopback_warning(event)
     opens, closes = event.checkin_window()
     url = site_url(url_for("door.open_door", token=door_codes.poster_code(_secret(), event.id)))
     text = tickets.PosterText(
@@ -250,6 +304,8 @@ def _log_export(event_id: int, action: str, count: int) -> None:
 @requires(Role.ORGANISER)
 def ticket_sheet(event_id: int) -> Response:
     event = get_event(event_id)
+    if _loopback_first():
+        return _loopback_warning(event)
     people = _selected(event)
     cards = [
         tickets.TicketCard(p.name, p.agency, category_label(p.category), ticket_url(p.ticket_code))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker.auth.access import public
 from tracker.checkin import tickets
 from tracker.checkin.services import ticket_code_from
+from tracker.events.agenda import agenda
 from tracker.events.models import Participant, category_label
 from tracker.extensions import db
 from tracker.http import send_bytes, site_url
@@ -67,6 +68,7 @@ def show(code: str) -> Response:
         where=event.where(),
         qr=tickets.qr_data_uri(url),
         url=url,
+        sessions=agenda(event),
     )
     return _private(html, "text/html")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table
@@ -156,6 +157,7 @@ def _attendance(summary: Summary, labels: Labels) -> list[Flowable]:
         table(tumbler, [width] * 5),
     ]
     out += _by_category(summary, labels)
+    out += _by_day_and_session(summary, labels)
     out += _arrivals_chart(summary, labels)
     out += _by_agency(summary, labels)
     return out
@@ -182,6 +184,44 @@ def _by_category(summary: Summary, labels: Labels) -> list[Flowable]:
         para(labels["By category"], styles().h3),
         table([header, *rows], [FRAME_WIDTH - 75 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=1),
     ]
+
+
+def _by_day_and_session(summary: Summary, labels: Labels) -> list[Flowable]:
+    """Per day (present, scanned out) and per session (attended), for an event of several
+    days or with an agenda."""
+    a, lang, zone = summary.attendance, labels.lang, ZoneInfo(summary.event.timezone)
+    if len(a.by_day) < 2 and not a.by_session:
+        return []
+    days = [
+        [d.day.isoformat(), numbers.number(d.present, lang), numbers.number(d.checked_out, lang)]
+        for d in a.by_day
+    ]
+    out: list[Flowable] = [
+        para(labels["Per day"], styles().h3),
+        table(
+            [[labels["Day"], labels["Present"], labels["Checked out"]], *days],
+            [FRAME_WIDTH - 50 * mm, 25 * mm, 25 * mm],
+            numeric_from=1,
+        ),
+    ]
+    if a.by_session:
+        rows = [
+            [
+                fit(x.title, FRAME_WIDTH - 95 * mm),
+                x.day.isoformat(),
+                x.starts_at.astimezone(zone).strftime("%H:%M"),
+                numbers.number(x.jp, lang),
+                numbers.number(x.attended, lang),
+            ]
+            for x in a.by_session
+        ]
+        header = [labels["Session"], labels["Day"], labels["Starts"], "JP", labels["Attended"]]
+        widths = [FRAME_WIDTH - 95 * mm, 25 * mm, 20 * mm, 25 * mm, 25 * mm]
+        out += [
+            para(labels["Per session"], styles().h3),
+            table([header, *rows], widths, numeric_from=3),
+        ]
+    return out
 
 
 def _by_agency(summary: Summary, labels: Labels) -> list[Flowable]:

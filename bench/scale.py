@@ -1,0 +1,195 @@
+"""The scale lines: the first scan and the board at 2,000, 20,000 and 200,000 participants, and
+the board with one screen and with fifty.
+
+The events come from ``bench.scale_tasks seed`` (bulk inserts: this measures the scan and the
+board at that size, not registering). Through the bench's gunicorn, for each size:
+
+- first scans: new tickets at concurrency 8: throughput, median, the workers' CPU per scan;
+- the board's figures as a screen that polls gets them (``GET .../attendance``): median time and
+  the workers' CPU per request, from the cache (nothing changed in between); and, one at a
+  time after a scan, what a recomputation costs (once per change and worker, not per screen).
+
+Then the screens: a gunicorn of the same workers with threads for the streams
+(``--threads`` 4 + 50, ``BOARD_STREAMS_PER_WORKER=50``), the largest event, and a scan every
+half second for a fixed window; the workers' CPU per second of the window with one screen
+streaming and then with fifty, each screen counting the updates it got.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import load
+from bench.server import Server, cpu_seconds
+from bench.weight import Browser
+
+STAFF = ("staff@bench.example", "bench-pass-2")  # made by bench.tasks seed
+#: Per worker: room for all 50 screens, since the kernel may hand any worker most of the
+#: connections (README, BOARD_STREAMS_PER_WORKER).
+STREAMS_PER_WORKER = 50
+SCAN_EVERY = 0.5
+
+
+def size_lines(
+    port: int, events: dict[str, Any], headers: dict[str, str], meter: Any, scans: int
+) -> dict[str, Any]:
+    """First scans and the board's figures at each size."""
+    out: dict[str, Any] = {}
+    rng = random.Random(16)
+    for size, seeded in events.items():
+        event_id = seeded["event_id"]
+        codes = Path(seeded["codes_file"]).read_text().split()
+        from bench.run import scan  # late: bench.run imports this module
+
+        scans = min(scans, len(codes) - 5)  # five left for the polls after a change
+        requests = [scan(event_id, code, rng, f"scale-{size}") for code in codes[:scans]]
+        result, cpu = meter.measure(lambda r=requests: load.run(port, r, 8, 30.0, headers))
+        line: dict[str, Any] = {"first_scan": result.summary((201,)) | cpu}
+        path = f"/api/v1/events/{event_id}/attendance"
+        # Every worker's cache filled first (connections land on either worker): a
+        # recomputation is measured below, on its own.
+        load.run(port, [load.Request("GET", path)] * 16, 8, 60.0, headers)
+        polled, cpu = meter.measure(
+            lambda p=path: load.run(port, [load.Request("GET", p)] * 60, 1, 30.0, headers)
+        )
+        ok = sorted(s.seconds for s in polled.samples if s.status == 200)
+        line["board_cached"] = {
+            "requests": polled.completed,
+            "statuses": polled.statuses(),
+            "p50_ms": load.median_ms(ok),
+            "p95_ms": load.ms(load.percentile(ok, 95)),
+        } | cpu
+        line["board_after_change_ms"] = _after_change(port, event_id, codes[scans:], headers, rng)
+        out[size] = line
+    return out
+
+
+def _after_change(
+    port: int, event_id: int, codes: list[str], headers: dict[str, str], rng: random.Random
+) -> float | None:
+    """The median of five polls each right after a scan: the recomputation's cost."""
+    from bench.run import scan
+
+    times = []
+    for code in codes[:5]:
+        load.run(port, [scan(event_id, code, rng, "scale-change")], 1, 10.0, headers)
+        sample = load.sequential(port, f"/api/v1/events/{event_id}/attendance", 1, 30.0, headers)
+        if sample and sample[0].status == 200:
+            times.append(sample[0].seconds)
+    return load.median_ms(times)
+
+
+def _screen(port: int, path: str, cookie: str, got: list[int], stop: threading.Event) -> None:
+    """One board: a stream of server-sent events, counting the figures it is sent."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie, "Accept": "text/event-stream"})
+        response = conn.getresponse()
+        if response.status != 200:
+            got.append(-response.status)
+            return
+        while not stop.is_set() and (line := response.fp.readline()):
+            if line.startswith(b"event: figures"):
+                got.append(1)
+    except OSError:
+        got.append(-1)
+    finally:
+        conn.close()
+
+
+def _scanner(port: int, event_id: int, codes: list[str], token: str, window: float) -> int:
+    """A scan every SCAN_EVERY seconds for ``window`` seconds; returns how many were answered
+    201 (each window its own nonces: a nonce seen before is answered as a retry, unwritten)."""
+    from bench.run import scan
+
+    rng = random.Random(codes[0])
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    sent, ends = 0, time.monotonic() + window
+    try:
+        for code in codes:
+            if time.monotonic() >= ends:
+                break
+            request = scan(event_id, code, rng, "scale-screens")
+            sent += load.send(conn, request, headers).status == 201
+            time.sleep(SCAN_EVERY)
+    finally:
+        conn.close()
+    return sent
+
+
+def screens_lines(
+    env: dict[str, str], args: Any, log: Path, event: dict[str, Any], token: str, window: float
+) -> dict[str, Any]:
+    """The workers' CPU per second of a window of scans with 1, then 50, screens streaming."""
+    threads = 4 + STREAMS_PER_WORKER
+    server = Server(
+        workers=args.workers,
+        worker_class="gthread",
+        threads=threads,
+        env={**env, "BOARD_STREAMS_PER_WORKER": str(STREAMS_PER_WORKER)},
+        log=log,
+    )
+    server.start()
+    out: dict[str, Any] = {"threads": threads, "streams_per_worker": STREAMS_PER_WORKER}
+    codes = Path(event["codes_file"]).read_text().split()[::-1]  # not the ones scanned before
+    try:
+        browser = Browser(server.port)
+        browser.log_in(*STAFF)
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        browser.close()
+        path = f"/events/{event['event_id']}/board/stream"
+        for count, chunk in ((1, codes[:200]), (50, codes[200:400])):
+            out[str(count)] = _window(server, path, cookie, count, chunk, event, token, window)
+    finally:
+        server.stop()
+    return out
+
+
+def _window(
+    server: Server,
+    path: str,
+    cookie: str,
+    count: int,
+    codes: list[str],
+    event: dict[str, Any],
+    token: str,
+    window: float,
+) -> dict[str, Any]:
+    stop = threading.Event()
+    got: list[list[int]] = [[] for _ in range(count)]
+    screens = [
+        threading.Thread(
+            target=_screen, args=(server.port, path, cookie, got[i], stop), daemon=True
+        )
+        for i in range(count)
+    ]
+    for screen in screens:
+        screen.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(g for g in got):
+        time.sleep(0.1)  # every screen has its first figures
+    pids = server.worker_pids()
+    before, started = cpu_seconds(pids), time.monotonic()
+    scans = _scanner(server.port, event["event_id"], codes, token, window)
+    seconds = time.monotonic() - started
+    cpu = cpu_seconds(pids) - before
+    stop.set()
+    updates = [sum(1 for x in g if x > 0) - 1 for g in got]  # the first one is the page's
+    refused = sum(1 for g in got if any(x < 0 for x in g))
+    for screen in screens:
+        screen.join(timeout=1)  # a stream ends at its heartbeat or BOARD_STREAM_SECONDS
+    return {
+        "screens": count,
+        "window_seconds": round(seconds, 1),
+        "scans": scans,
+        "app_cpu_ms_per_second": round(cpu * 1000 / seconds, 1),
+        "updates_min": min(updates) if updates else 0,
+        "updates_max": max(updates) if updates else 0,
+        "refused": refused,
+    }

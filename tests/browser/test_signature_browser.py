@@ -1,0 +1,116 @@
+"""The signature pad in a real, phone-sized Chromium: on the door page (the person's phone) and
+on the scanner after a green scan (the staff's phone), then on the daftar hadir."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.browser.conftest import PHONE, log_in_page
+from tests.browser.scanner_support import answer, open_scanner, type_code, watch_errors
+from tests.factories import open_event
+from tracker.checkin import door_codes as door
+from tracker.checkin.models import CheckIn, Signature
+from tracker.extensions import db
+
+
+def _signing_event():
+    event, people = open_event()
+    event.ask_signature = True
+    db.session.commit()
+    return event, people
+
+
+def _sign(page, canvas: str) -> None:
+    """A finger's zigzag across the pad (pointer events, as a touch screen sends them)."""
+    box = page.locator(canvas).bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + 0.1 * w, y + 0.7 * h)
+    page.mouse.down()
+    for step in range(1, 9):
+        page.mouse.move(x + (0.1 + 0.1 * step) * w, y + (0.3 if step % 2 else 0.7) * h, steps=4)
+    page.mouse.up()
+
+
+def _signatures() -> list[Signature]:
+    db.session.rollback()  # the server wrote in another thread
+    rows = list(db.session.scalars(select(Signature)))
+    db.session.rollback()
+    return rows
+
+
+def _door(page, base, event) -> None:
+    page.goto(f"{base}/door/{door.poster_code('test-secret', event.id)}")
+    form = page.locator("form[data-form=checkin]")
+    form.locator("input[name=who]").fill("0812-3000-4000")
+    form.locator("input[name=tumbler][value=yes]").check()
+
+
+def test_a_participant_signs_on_their_phone_at_the_door(new_page, live_server, app, users):
+    event, (wayan, _luh, _made) = _signing_event()
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
+    errors = watch_errors(page)
+    _door(page, live_server, event)
+    pad = page.locator("#signature-pad")
+    assert pad.is_visible()
+    box = pad.bounding_box()
+    assert box["width"] >= PHONE["width"] * 0.7  # wide enough to sign with a finger
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.locator("form[data-form=checkin] button[type=submit]").click()  # forgot to sign
+    page.locator("#signature-error").wait_for()
+    assert "Tanda tangani" in page.locator("#signature-error").inner_text()
+    db.session.rollback()
+    assert db.session.query(CheckIn).count() == 0
+
+    _sign(page, "#signature-pad")
+    page.locator("form[data-form=checkin] button[type=submit]").click()
+    page.locator("[data-status=checked_in]").wait_for()
+    page.wait_for_load_state("networkidle")
+    (signature,) = _signatures()
+    assert (signature.participant_id, signature.method) == (wayan.id, "door")
+    assert len(signature.png) > 200
+    assert [e for e in errors if "status of 422" not in e] == []  # the refused empty pad
+
+    organiser = new_page()
+    log_in_page(organiser, live_server, users.organiser.email)
+    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
+    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
+    assert len(images) == 1  # Wayan's signature in his box
+
+
+def test_the_door_staff_hand_the_phone_over_after_a_green_scan(new_page, live_server, users):
+    event, (wayan, luh, _made) = _signing_event()
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    errors = watch_errors(page)
+    log_in_page(page, live_server, users.staff.email)
+    open_scanner(page, live_server, event.id, gate="A")
+
+    type_code(page, wayan.ticket_code)
+    assert answer(page)["status"] == "checked_in"
+    dialog = page.locator("#signature-dialog")
+    dialog.wait_for(state="visible")
+    assert page.locator("#signature-name").inner_text() == "I Wayan Sudarsana"
+    page.click("#signature-save")  # nothing drawn yet
+    assert "Lewati" in page.locator("#signature-message").inner_text()
+    _sign(page, "#scanner-signature-pad")
+    page.click("#signature-save")
+    dialog.wait_for(state="hidden")
+    (signature,) = _signatures()
+    assert (signature.participant_id, signature.method) == (wayan.id, "scanner")
+
+    # The next person skips: their box stays blank for a wet signature.
+    first = page.locator("#scan-answer").get_attribute("data-nonce")
+    assert page.evaluate("() => document.activeElement.id") == "scan-code"  # back for the next
+    page.locator("#scan-code").fill(luh.ticket_code)  # (typing into it after the dialog is
+    page.keyboard.press("Enter")  # lost in Playwright's mobile emulation; fill is not)
+    assert answer(page, first)["status"] == "checked_in"
+    dialog.wait_for(state="visible")
+    page.click("#signature-skip")
+    dialog.wait_for(state="hidden")
+    assert len(_signatures()) == 1
+    # The handheld scanner's field has the focus again for the next ticket.
+    page.wait_for_function("() => document.activeElement.id === 'scan-code'")
+    assert errors == []

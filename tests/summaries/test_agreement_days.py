@@ -1,0 +1,107 @@
+"""A three-day Bimtek with sessions, every format: the board, the summary page, PDF, XLSX,
+the summary's JSON and the attendance API give the same figures per day and per session, and
+the news paragraph states them (issue 14). Runs on both databases like the whole suite."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, time
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.clock import wita
+from tests.conftest import log_in
+from tests.factories import add_people, make_event
+from tracker.checkin import services
+from tracker.checkin.services import ScanInput, ScanKind
+from tracker.events.agenda import SessionInput, add_session
+from tracker.extensions import db
+
+DAYS = [date(2026, 7, 21), date(2026, 7, 22), date(2026, 7, 23)]
+#: Present per day (of 10 registered), scanned out per day, attended per session.
+PRESENT, OUT = [9, 7, 6], [3, 0, 6]
+SESSIONS = [("Strategi komunikasi", 0, 4), ("Desain Canva", 1, 3), ("Keamanan digital", 2, 2)]
+
+
+@pytest.fixture
+def bimtek(app):
+    event = make_event(starts_at=wita(2026, 7, 21, 8), hours=24 * 2 + 8)
+    people = add_people(event, 10)
+    sessions = [
+        add_session(
+            event, SessionInput(title, DAYS[d], time(9), time(12), jp=jp), None, wita(2026, 7, 20)
+        )
+        for title, d, jp in SESSIONS
+    ]
+    db.session.commit()
+    for n, day in enumerate(DAYS):
+        at = wita(day.year, day.month, day.day, 8, 30)
+        for person in people[: PRESENT[n]]:
+            services.check_in(event, ScanInput(participant_id=person.id, gate="A"), None, at)
+        leave = wita(day.year, day.month, day.day, 15)
+        for person in people[: OUT[n]]:
+            scan = ScanInput(participant_id=person.id, kind=ScanKind.EXIT)
+            services.check_in(event, scan, None, leave)
+    # Day 1's session counted at its door: 5 scanned there.
+    door = wita(2026, 7, 21, 9, 5)
+    for person in people[:5]:
+        scan = ScanInput(participant_id=person.id, session_id=sessions[0].id)
+        services.check_in(event, scan, None, door)
+    db.session.commit()
+    return event
+
+
+ATTENDED = [5, 7, 6]  # scanned at day 1's door; days 2 and 3 by presence
+
+
+def test_every_format_gives_the_same_figures_per_day_and_session(bimtek, client, users, api):
+    event_id = bimtek.id
+    log_in(client, users.organiser)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    organiser = api("organiser")
+
+    attendance = organiser.get(f"/api/v1/events/{event_id}/attendance").get_json()
+    summary = organiser.get(f"/api/v1/events/{event_id}/summary").get_json()
+    for answer in (attendance, summary["attendance"]):
+        assert [d["present"] for d in answer["by_day"]] == PRESENT
+        assert [d["checked_out"] for d in answer["by_day"]] == OUT
+        assert [s["attended"] for s in answer["by_session"]] == ATTENDED
+        assert [s["scanned"] for s in answer["by_session"]] == [True, False, False]
+    # Bottles: nobody was asked about a tumbler, so none are counted for any day.
+    assert summary["sustainability"]["bottles_avoided"]["tumbler_days"] == 0
+
+    for page in (f"/events/{event_id}/summary", f"/events/{event_id}/board"):
+        html = client.get(page).get_data(as_text=True)
+        assert [
+            int(n) for n in re.findall(r'data-day="[\d-]+" data-present="(\d+)"', html)
+        ] == PRESENT
+        assert [
+            int(n) for n in re.findall(r'data-session="\d+" data-attended="(\d+)"', html)
+        ] == ATTENDED
+    html = client.get(f"/events/{event_id}/summary").get_data(as_text=True)
+    assert (
+        "Attendance per day: 9 on the first day, 7 on the second day, and 6 on the third day."
+        in html
+    )
+    assert (
+        "The agenda had three sessions worth 9 JP." in html or "The agenda had 3 sessions" in html
+    )
+
+    book = load_workbook(
+        io.BytesIO(client.get(f"/events/{event_id}/summary.xlsx", buffered=True).data)
+    )
+    rows = list(book["By day and session"].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:4]] == PRESENT and [r[2] for r in rows[1:4]] == OUT
+    assert [r[6] for r in rows[6:9]] == ATTENDED
+
+    pdf = client.get(f"/events/{event_id}/summary.pdf", buffered=True).data
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for day, present, out in zip(DAYS, PRESENT, OUT, strict=True):
+        assert (
+            f"{day.isoformat()}\n{present}\n{out}" in text
+            or f"{day.isoformat()} {present} {out}" in text
+        )
