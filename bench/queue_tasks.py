@@ -30,12 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def _training(count: int, title: str) -> int:
     """A three-day training that ended yesterday, everyone checked in, with a design."""
     import random
+    from datetime import time as time_of_day
+    from zoneinfo import ZoneInfo
 
     from sqlalchemy import insert, select
 
     from tracker.certificates.services import DesignInput, save_design
-    from tracker.checkin.models import CheckIn
+    from tracker.checkin.models import CheckIn, CheckInDay
     from tracker.db import utcnow
+    from tracker.events.days import event_dates, local_moment
     from tracker.events.models import Participant
     from tracker.events.registration import ParticipantInput, register_participants
     from tracker.events.services import EventInput, create_event
@@ -67,6 +70,22 @@ def _training(count: int, title: str) -> int:
         for pid in ids
     ]
     db.session.execute(insert(CheckIn), rows)
+    # Present on every day of the training (the completion rule's default), each at 09:00.
+    days = event_dates(event.starts_at, event.ends_at, event.timezone)
+    zone = ZoneInfo(event.timezone)
+    db.session.execute(
+        insert(CheckInDay),
+        [
+            {
+                "event_id": event.id,
+                "participant_id": row["participant_id"],
+                "day": day,
+                "first_in_at": local_moment(day, time_of_day(9), zone),
+            }
+            for row in rows
+            for day in days
+        ],
+    )
     design = DesignInput(
         title="SERTIFIKAT",
         body="Atas partisipasinya sebagai {role} dalam {event} yang diselenggarakan oleh "
