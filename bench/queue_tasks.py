@@ -37,7 +37,7 @@ def _training(count: int, title: str) -> int:
 
     from tracker.certificates.services import DesignInput, save_design
     from tracker.checkin.models import CheckIn, CheckInDay
-    from tracker.db import utcnow
+    from tracker.db import insert_many, utcnow
     from tracker.events.days import event_dates, local_moment
     from tracker.events.models import Participant
     from tracker.events.registration import ParticipantInput, register_participants
@@ -69,7 +69,7 @@ def _training(count: int, title: str) -> int:
         }
         for pid in ids
     ]
-    db.session.execute(insert(CheckIn), rows)
+    insert_many(insert(CheckIn), rows)
     # Present on every day of the training (the completion rule's default), each at 09:00.
     days = event_dates(event.starts_at, event.ends_at, event.timezone)
     zone = ZoneInfo(event.timezone)

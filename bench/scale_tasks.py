@@ -82,7 +82,7 @@ def seed(sizes: list[int], codes_dir: Path) -> dict[str, Any]:
     from sqlalchemy import insert, select
 
     from tracker.checkin.models import CheckIn
-    from tracker.db import utcnow
+    from tracker.db import insert_many, utcnow
     from tracker.events.models import Participant
     from tracker.extensions import db
 
@@ -95,7 +95,7 @@ def seed(sizes: list[int], codes_dir: Path) -> dict[str, Any]:
             event_id = _event(f"Skala ({size:,} peserta)", size, now)
             people = _people(event_id, size, now)
             for start in range(0, size, BATCH):
-                db.session.execute(insert(Participant), people[start : start + BATCH])
+                insert_many(insert(Participant), people[start : start + BATCH])
             rows = db.session.execute(
                 select(Participant.id, Participant.ticket_code)
                 .where(Participant.event_id == event_id)
@@ -118,7 +118,7 @@ def seed(sizes: list[int], codes_dir: Path) -> dict[str, Any]:
                 for pid, _code in rows[:cut]
             ]
             for start in range(0, len(checkins), BATCH):
-                db.session.execute(insert(CheckIn), checkins[start : start + BATCH])
+                insert_many(insert(CheckIn), checkins[start : start + BATCH])
             db.session.commit()
             codes = codes_dir / f"codes-{size}.txt"
             codes.write_text("\n".join(code for _pid, code in rows[cut:]) + "\n")

@@ -187,6 +187,31 @@ def test_register_many_inserts_while_reading_one_batch_at_a_time(app, monkeypatc
     assert sources == ["bench"]
 
 
+def test_register_many_sends_multi_row_inserts_not_one_statement_per_row(app):
+    # On PostgreSQL one statement per row fires the attendance-version triggers once per row, in
+    # one transaction: the cost grew with the square of the rows (tracker.db.insert_many).
+    event = make_event()
+    rows_per_insert: list[int] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTS"):
+            rows_per_insert.append(statement.count("), (") + 1)
+
+    sa_event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert register_many(event, iter(_newcomers(2_500)), utcnow(), source="bench") == 2_500
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", note)
+    db.session.commit()
+
+    if db.engine.dialect.name == "sqlite":  # row-level triggers: one executemany a batch
+        assert rows_per_insert == [1, 1]
+    else:
+        assert sum(rows_per_insert) == 2_500
+        assert len(rows_per_insert) <= 3  # 2,000 + 500 rows, at most 1,000 a statement
+    assert _count(event) == 2_500
+
+
 def test_register_many_keeps_nothing_when_a_late_entry_is_invalid(app, monkeypatch):
     monkeypatch.setattr(registration, "INSERT_BATCH", 10)
     event = make_event()

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import audit
 from tracker.auth.models import Principal
 from tracker.contact import ContactError, NipError, normalise_email, normalise_nip, normalise_phone
+from tracker.db import insert_many
 from tracker.errors import DuplicateParticipant, NotFound, ValidationFailed
 from tracker.events.models import Category, Event, LegalBasis, Participant
 from tracker.events.roster_file import Roster, RosterProblem, SheetLayout
@@ -410,7 +411,7 @@ def insert_participants(rows: Iterable[dict[str, object]]) -> int:
     count = 0
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, INSERT_BATCH)):  # itertools.batched from Python 3.12
-        db.session.execute(statement, chunk)
+        insert_many(statement, chunk)
         count += len(chunk)
     return count
 
