@@ -52,7 +52,16 @@ def person_json(event: Event, row: PersonRow) -> dict[str, Any]:
         "category": row.category,
         "days_present": person.days_present,
         "days": {
-            day.isoformat(): {"first_in_at": iso(first, tz), "last_out_at": iso(out, tz)}
+            day.isoformat(): {
+                "first_in_at": iso(first, tz),
+                "last_out_at": iso(out, tz),
+                "inside": [
+                    {"from": iso(span.start, tz), "until": iso(span.end, tz)}
+                    for span in person.inside.get(day, [])
+                ],
+                # Nobody scanned them out after their last entry: counted to the door's closing.
+                "no_exit": day in person.no_exit_days,
+            }
             for day, (first, out) in sorted(person.days.items())
         },
         "sessions": sorted(person.sessions),

@@ -60,7 +60,7 @@ export function createSignature(config) {
 
   return {
     ask(answer, offline) {
-      if (offline || answer.status !== "checked_in" || !answer.participant) return;
+      if (offline || answer.status !== "checked_in" || answer.reentry || !answer.participant) return;
       person = answer.participant;
       $("signature-name").textContent = person.name;
       say("");
