@@ -116,7 +116,7 @@ def test_a_check_in_undone_and_made_again_starts_afresh(training):
     assert presence(event).of(wayan.id).hours_inside == 1.0
 
 
-def test_a_day_without_an_exit_counts_until_its_door_closes_and_says_so(training, api):
+def test_a_day_without_an_exit_counts_until_its_door_closes_and_says_so(training, api, clock):
     event, (wayan, *_rest) = training
     scan(event, wayan, TUESDAY_NINE)  # never scanned out on Tuesday (its door closes at 16:00)
     scan(event, wayan, WEDNESDAY_NINE)
@@ -126,6 +126,7 @@ def test_a_day_without_an_exit_counts_until_its_door_closes_and_says_so(training
     person = presence(event).of(wayan.id)
     assert person.no_exit_days == [TUESDAY, WEDNESDAY]
     assert person.hours_inside == 7 + 2 + 4  # Tuesday 09-16, Wednesday 09-11 and 12-16
+    clock.move_to(wita(2026, 7, 23, 20))  # the API and the page count as of now: after it all
     body = api("staff").get(f"/api/v1/events/{event.id}/attendance/people").json
     [row] = [p for p in body["people"] if p["participant_id"] == wayan.id]
     tuesday, wednesday = row["days"]["2026-07-21"], row["days"]["2026-07-22"]
@@ -138,17 +139,28 @@ def test_a_day_without_an_exit_counts_until_its_door_closes_and_says_so(training
     assert wednesday["last_out_at"].startswith("2026-07-22T11:00")  # the daftar hadir's
 
 
-def test_the_attendance_page_marks_a_day_without_an_exit(training, as_role):
+def test_the_attendance_page_marks_a_day_without_an_exit(training, as_role, clock):
     event, (wayan, luh, _made) = training
     scan(event, wayan, TUESDAY_NINE)
     scan(event, luh, TUESDAY_NINE)
     scan(event, luh, LUNCH, kind=EXIT)
+    clock.move_to(wita(2026, 7, 21, 18))  # Tuesday evening: the door closed at 16:00
     page = as_role("staff").get(f"/events/{event.id}/attendance").get_data(as_text=True)
     rows = {line for line in page.split("<tr") if "data-participant" in line}
     [wayan_row] = [r for r in rows if f'data-participant="{wayan.id}"' in r]
     [luh_row] = [r for r in rows if f'data-participant="{luh.id}"' in r]
     assert "tanpa scan keluar" in wayan_row and "16.00" in wayan_row  # its door closed
     assert "tanpa scan keluar" not in luh_row
+
+
+def test_while_the_door_is_open_an_open_day_counts_until_now(training):
+    event, (wayan, *_rest) = training
+    scan(event, wayan, TUESDAY_NINE)
+    eleven = TUESDAY_NINE + timedelta(hours=2)
+    live = presence(event, now=eleven).of(wayan.id)
+    assert (live.hours_inside, live.no_exit_days) == (2.0, [TUESDAY])
+    assert presence(event, now=wita(2026, 7, 21, 18)).of(wayan.id).hours_inside == 7.0
+    assert presence(event, now=TUESDAY_NINE - timedelta(hours=1)).of(wayan.id).hours_inside == 0
 
 
 # --- two gates, and the scan path's cost ------------------------------------------------------

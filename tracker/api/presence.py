@@ -100,7 +100,7 @@ def _wanted() -> tuple[Filter | None, date | None]:
 def people(event_id: int) -> Response:
     event = get_event(event_id)
     wanted, day = _wanted()
-    measured, rows = attendance_list(event, wanted, day)
+    measured, rows = attendance_list(event, wanted, day, utcnow())
     return jsonify(
         event_id=event.id,
         **rule_json(measured),

@@ -34,11 +34,13 @@ The rules:
   from before the log had exits) is its first entry to its last exit.
 - A day's last interval with no exit after it (nobody scanned them out, or the event scans
   no exits) is counted until that day's door closes (``Event.day_windows``, the times the
-  organiser set per day), and the day is marked ``no_exit`` ("tanpa scan keluar") on the
-  attendance page and in the API. Why not zero, or unknown: an office reports hours for every
-  person it paid or credited, and zero says the person was not there, which the entry
-  disproves; a door that closes is the end pretix's "exit all at" gives too. The mark says
-  the figure is the door's, not the person's, so whoever signs the report can check it.
+  organiser set per day), or until ``now`` while that door is still open (the live page does
+  not count hours nobody has spent yet), and the day is marked ``no_exit`` ("tanpa scan
+  keluar") on the attendance page and in the API. Why not zero, or unknown: an office
+  reports hours for every person it paid or credited, and zero says the person was not
+  there, which the entry disproves; a door that closes is the end pretix's "exit all at"
+  gives too. The mark says the figure is the door's, not the person's, so whoever signs the
+  report can check it.
 - A session counts when the person was scanned at its door. A session at whose door nobody
   was scanned (the event does not scan rooms) counts for everyone present that day who was
   inside (in one of the day's intervals) at some time while it ran.
@@ -148,8 +150,9 @@ class EventPresence:
         return -(-self.total_jp * self.percent // 100)  # rounded up: 80 % of 13 JP is 11
 
 
-def presence(event: Event) -> EventPresence:
-    """Every person's attendance of the event (three queries)."""
+def presence(event: Event, now: datetime | None = None) -> EventPresence:
+    """Every person's attendance of the event (three queries, four with exits). ``now``: an
+    interval with no exit ends there if the door is still open then (None: at its closing)."""
     days = event_dates(event.starts_at, event.ends_at, event.timezone)
     sessions = _sessions(event)
     people: dict[int, Presence] = {}
@@ -163,7 +166,7 @@ def presence(event: Event) -> EventPresence:
     )
     for pid, day, first, out in rows:
         people.setdefault(pid, Presence(pid)).days[day] = (first, out)
-    _measure_inside(event, people)
+    _measure_inside(event, people, now)
     scanned = db.session.execute(
         select(SessionAttendance.participant_id, SessionAttendance.session_id).where(
             SessionAttendance.event_id == event.id
@@ -211,10 +214,14 @@ def _there_during(person: Presence, session: _Session) -> bool:
 _COUNTED = (ScanResult.CHECKED_IN.value, ScanResult.ALREADY.value, ScanResult.CHECKED_OUT.value)
 
 
-def _measure_inside(event: Event, people: dict[int, Presence]) -> None:
+def _measure_inside(event: Event, people: dict[int, Presence], now: datetime | None) -> None:
     """Fill each person's intervals inside: from the scan log for the days with an exit (the
-    fourth query, only when there is one), else from the first entry to the door's closing."""
-    closes = {window.day: window.closes_at for window in event.day_windows()}
+    fourth query, only when there is one), else from the first entry to the door's closing
+    (or ``now``, if earlier)."""
+    closes = {
+        window.day: min(window.closes_at, now) if now else window.closes_at
+        for window in event.day_windows()
+    }
     scanned_out = any(out is not None for p in people.values() for _in, out in p.days.values())
     log: dict[tuple[int, date], list[tuple[str, datetime]]] = {}
     if scanned_out:
@@ -308,11 +315,14 @@ class PersonRow:
 
 
 def attendance_list(
-    event: Event, wanted: Filter | None = None, day: date | None = None
+    event: Event,
+    wanted: Filter | None = None,
+    day: date | None = None,
+    now: datetime | None = None,
 ) -> tuple[EventPresence, list[PersonRow]]:
-    """Everyone registered (by name) with their attendance, optionally only those ``wanted``
-    on ``day`` (four queries)."""
-    measured = presence(event)
+    """Everyone registered (by name) with their attendance as of ``now``, optionally only
+    those ``wanted`` on ``day`` (four queries, five with exits)."""
+    measured = presence(event, now)
     rows = db.session.execute(
         select(Participant.id, Participant.name, Participant.agency, Participant.category)
         .where(Participant.event_id == event.id)
