@@ -17,7 +17,7 @@ from tests.checkin.test_services import DOOR, NINE, found
 from tests.clock import TUESDAY_NINE, WEDNESDAY_NINE, wita
 from tests.factories import open_event
 from tracker.checkin import services
-from tracker.checkin.attendance import day_attendance
+from tracker.checkin.day_figures import day_attendance
 from tracker.checkin.models import CheckInDay, ScanResult
 from tracker.checkin.presence import presence
 from tracker.checkin.services import ScanInput, ScanKind, decide

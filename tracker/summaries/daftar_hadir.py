@@ -29,7 +29,7 @@ from tracker import audit
 from tracker.auth.models import Principal
 from tracker.certificates.models import CertificateDesign
 from tracker.certificates.services import saved_design
-from tracker.checkin.attendance import day_attendance
+from tracker.checkin.day_figures import day_attendance
 from tracker.checkin.signatures import signatures_on
 from tracker.contact import NipError, normalise_nip
 from tracker.errors import NotFound, ValidationFailed
