@@ -12,6 +12,7 @@ from tests.clock import wita
 from tests.factories import PEOPLE, make_event, register
 from tracker.certificates.eligibility import completed
 from tracker.checkin import services
+from tracker.checkin.day_figures import sessions_figures
 from tracker.checkin.presence import Filter, attendance_list, presence
 from tracker.checkin.services import ScanInput, ScanKind
 from tracker.events.agenda import SessionInput, add_session, set_completion_rule
@@ -66,7 +67,9 @@ def test_days_sessions_hours_and_jp_per_person(bimtek):
     assert sessions[DAYS[0]][0].id not in m.sessions
     assert sessions[DAYS[1]][0].id in m.sessions  # Wednesday's: in before it ended
     assert sessions[DAYS[1]][1].id not in m.sessions  # out at 11:00, before 13:00
-    assert (m.days_present, m.jp, m.completed, m.hours_inside) == (2, 5, False, 2.33)
+    # Tuesday never scanned out: counted to its door's closing (16:00), 7.33 h; Wednesday 2.33 h.
+    assert (m.days_present, m.jp, m.completed, m.hours_inside) == (2, 5, False, 9.67)
+    assert m.no_exit_days == [DAYS[0]]
     assert measured.of(luh.id).days_present == 0
     assert completed(event, _day(DAYS[2], 16)) == {wayan.id}
 
@@ -148,3 +151,25 @@ def test_the_attendance_page_filters_by_day(bimtek, as_role):
     assert luh.name in absent and wayan.name not in absent
     assert wayan.name in tuesday and made.name not in tuesday
     assert bad.status_code == 200  # an unknown filter or day shows everyone
+
+
+def test_a_session_missed_between_an_exit_and_a_reentry_counts_nowhere(bimtek):
+    # The board's and the summaries' per-session figures and each person's sessions come from
+    # one rule: out at 08:50, back at 12:10, Wayan missed Wednesday's morning session.
+    event, (wayan, luh, _made), sessions = bimtek
+    morning, afternoon = sessions[DAYS[1]]
+    _scan(event, wayan, _day(DAYS[1], 8, 30))
+    _scan(event, wayan, _day(DAYS[1], 8, 50), kind=ScanKind.EXIT)
+    _scan(event, wayan, _day(DAYS[1], 12, 10))
+    _scan(event, wayan, _day(DAYS[1], 15, 30), kind=ScanKind.EXIT)
+    _scan(event, luh, _day(DAYS[1], 8, 45))  # never scanned out: inside until the door closes
+
+    measured = presence(event)
+    attended = {s.id: s.attended for s in sessions_figures(event)}
+
+    assert morning.id not in measured.of(wayan.id).sessions
+    assert afternoon.id in measured.of(wayan.id).sessions
+    assert {morning.id, afternoon.id} <= measured.of(luh.id).sessions
+    assert (attended[morning.id], attended[afternoon.id]) == (1, 2)
+    for session_id, count in attended.items():
+        assert count == sum(session_id in p.sessions for p in measured.people.values())

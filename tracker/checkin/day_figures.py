@@ -4,17 +4,19 @@ board, the summaries, the API) and the tumbler-bringers per day (bottles avoided
 
 Every count here reads the day index (CheckInDay: one row per person and day) or the session
 scans with one GROUP BY or one flat select; the per-person rules on sessions and JP live in
-tracker.checkin.presence.
+tracker.checkin.presence, which also counts the sessions nobody was scanned at.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from tracker.checkin.models import CheckIn, CheckInDay, SessionAttendance
+from tracker.checkin.presence import presence
 from tracker.events.models import AgendaSession, Event
 from tracker.extensions import db
 
@@ -31,8 +33,8 @@ class DayFigures:
 @dataclass(frozen=True)
 class SessionFigures:
     """One session of the agenda and how many attended it: scanned at its door, or, for a
-    session nobody was scanned at, present that day while it ran (tracker.checkin.presence's
-    rule, counted in SQL)."""
+    session nobody was scanned at, inside that day while it ran (tracker.checkin.presence's
+    rule)."""
 
     id: int
     title: str
@@ -61,8 +63,10 @@ def days_figures(event: Event) -> list[DayFigures]:
 
 
 def sessions_figures(event: Event) -> list[SessionFigures]:
-    """Each session with its attendance: the agenda, then (when it has sessions) two GROUP
-    BYs: scans at each session's door, and presence that day while it ran."""
+    """Each session with its attendance: the agenda, the scans at each session's door (one
+    GROUP BY), and for the sessions nobody was scanned at, the people tracker.checkin.presence
+    finds inside while it ran (its rule, so the board, the summaries and each person's sessions
+    agree, re-entries after an exit included)."""
     rows = db.session.execute(
         select(
             AgendaSession.id,
@@ -85,23 +89,10 @@ def sessions_figures(event: Event) -> list[SessionFigures]:
             .group_by(SessionAttendance.session_id)
         ).all()
     )
-    overlapping = dict(
-        db.session.execute(
-            select(AgendaSession.id, func.count(CheckInDay.id))
-            .join(
-                CheckInDay,
-                (CheckInDay.event_id == AgendaSession.event_id)
-                & (CheckInDay.day == AgendaSession.day)
-                & (CheckInDay.first_in_at < AgendaSession.ends_at)
-                & (
-                    CheckInDay.last_out_at.is_(None)
-                    | (CheckInDay.last_out_at > AgendaSession.starts_at)
-                ),
-            )
-            .where(AgendaSession.event_id == event.id)
-            .group_by(AgendaSession.id)
-        ).all()
-    )
+    overlapping: Counter[int] = Counter()
+    if any(row[0] not in scanned for row in rows):
+        for person in presence(event).people.values():
+            overlapping.update(person.sessions)
     return [
         SessionFigures(
             *row,
