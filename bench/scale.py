@@ -144,7 +144,7 @@ def screens_lines(
         },
         log=log,
     )
-    server.start()
+    server.start(timeout=90.0)  # two workers of 54 threads boot slowly on a busy machine
     out: dict[str, Any] = {
         "threads": threads,
         "streams_per_worker": STREAMS_PER_WORKER,
