@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from datetime import UTC, date, datetime
 
@@ -130,9 +131,24 @@ def test_nobody_else_computes_while_one_worker_does(app, tmp_path):
         waiting.join(0.3)
         assert waiting.is_alive() and not got  # ...while the second waits for it
         figures = attendance(event)
-        store.write(worker.key(event), encode(event.id, version, figures), 2.0)
+        store.write(worker.key(event), encode(event.id, version, figures), 2.0, 4.0)
     waiting.join(5)
     assert got == [(version, figures)]
+
+
+def test_the_worker_that_computed_the_figures_computes_them_again_for_the_push(app, tmp_path):
+    """While an event changes all the time, the push computes it once per BOARD_PUSH_SECONDS
+    in one worker (the one that did last), not in every worker with screens."""
+    event, _people = open_event()
+    store = FileStore(tmp_path)
+    first, second = _other_worker(store), _other_worker(store)
+    version = figures_version(event.id)
+    computed = first.figures(Wanted(event, version, 1.0, lambda: attendance(event), True))
+    time.sleep(1.1)  # no longer fresh; still recent
+    newer = version + 1
+    assert second.figures(Wanted(event, newer, 1.0, _never, True)) == computed
+    again = first.figures(Wanted(event, newer, 1.0, lambda: Attendance(registered=4), True))
+    assert again[0] == newer and again[1].registered == 4
 
 
 def test_an_entry_of_another_event_or_a_broken_one_is_computed_again(app, tmp_path):
@@ -142,7 +158,7 @@ def test_an_entry_of_another_event_or_a_broken_one_is_computed_again(app, tmp_pa
     worker = _other_worker(store)
     version = figures_version(event.id)
     leaked = encode(other.id, version, Attendance(registered=999))
-    store.write(worker.key(event), leaked, 60.0)
+    store.write(worker.key(event), leaked, 60.0, 120.0)
     assert (
         worker.figures(Wanted(event, version, 2.0, lambda: attendance(event), True))[1].registered
         == 3

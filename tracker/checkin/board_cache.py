@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -131,15 +131,17 @@ def decode(raw: bytes, event_id: int) -> tuple[int, Attendance]:
 @dataclass(frozen=True)
 class Found:
     raw: bytes
-    #: Written less than BOARD_PUSH_SECONDS after its version was read: the push may show it
-    #: in place of a newer version (tracker/checkin/live_figures.py, ``pushed_attendance``).
+    #: Written less than BOARD_PUSH_SECONDS after its version was read (``fresh``), or less
+    #: than twice that (``recent``): the push may show it in place of a newer version
+    #: (tracker/checkin/live_figures.py, ``pushed_attendance``; ``Wanted.usable``).
     fresh: bool
+    recent: bool
 
 
 class Store(Protocol):
     def read(self, key: str) -> Found | None: ...
 
-    def write(self, key: str, raw: bytes, fresh_for: float) -> None: ...
+    def write(self, key: str, raw: bytes, fresh_for: float, recent_for: float) -> None: ...
 
     def computing(self, key: str) -> Any:
         """A context manager giving True when this process holds ``key``'s lock (it is then
@@ -152,8 +154,8 @@ class Store(Protocol):
 
 
 class FileStore:
-    """One file per event in ``folder``: a first line with the monotonic time (shared by the
-    processes of one machine) until which the entry is fresh, then the entry."""
+    """One file per event in ``folder``: a first line with the monotonic times (shared by the
+    processes of one machine) until which the entry is fresh and recent, then the entry."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -162,16 +164,18 @@ class FileStore:
     def read(self, key: str) -> Found | None:
         try:
             head, raw = (self.folder / f"{key}.json").read_bytes().split(b"\n", 1)
-            return Found(raw, time.monotonic() < float(head))
+            fresh, recent = (time.monotonic() < float(t) for t in head.split())
+            return Found(raw, fresh, recent)
         except FileNotFoundError:
             return None
         except ValueError:
-            return Found(b"", False)  # not ours: decoding refuses it and it is written over
+            return Found(b"", False, False)  # not ours: decoding refuses it; written over
 
-    def write(self, key: str, raw: bytes, fresh_for: float) -> None:
+    def write(self, key: str, raw: bytes, fresh_for: float, recent_for: float) -> None:
         final = self.folder / f"{key}.json"
         partial = self.folder / f".{key}.{os.getpid()}.{threading.get_ident()}"
-        partial.write_bytes(f"{time.monotonic() + fresh_for}\n".encode() + raw)
+        now = time.monotonic()
+        partial.write_bytes(f"{now + fresh_for} {now + recent_for}\n".encode() + raw)
         partial.replace(final)  # atomic: a reader sees the old entry or the new, never half
 
     @contextmanager
@@ -193,8 +197,8 @@ class FileStore:
 
 
 class RedisStore:
-    """The entry under ``tracker:board:<key>`` and a marker beside it that expires when the
-    entry stops being fresh (Redis's clock, so servers' clocks need not agree)."""
+    """The entry under ``tracker:board:<key>`` and markers beside it that expire when the
+    entry stops being fresh, and recent (Redis's clock, so servers' clocks need not agree)."""
 
     PREFIX = "tracker:board:"
 
@@ -204,18 +208,20 @@ class RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     def read(self, key: str) -> Found | None:
-        raw, fresh = (
+        raw, fresh, recent = (
             self.client.pipeline()
             .get(self.PREFIX + key)
             .exists(f"{self.PREFIX}{key}:fresh")
+            .exists(f"{self.PREFIX}{key}:recent")
             .execute()
         )
-        return None if raw is None else Found(raw, bool(fresh))
+        return None if raw is None else Found(raw, bool(fresh), bool(recent))
 
-    def write(self, key: str, raw: bytes, fresh_for: float) -> None:
+    def write(self, key: str, raw: bytes, fresh_for: float, recent_for: float) -> None:
         pipe = self.client.pipeline().set(self.PREFIX + key, raw, ex=ENTRY_SECONDS)
-        if (ms := int(fresh_for * 1000)) > 0:
-            pipe.set(f"{self.PREFIX}{key}:fresh", b"1", px=ms)
+        for marker, seconds in (("fresh", fresh_for), ("recent", recent_for)):
+            if (ms := int(seconds * 1000)) > 0:
+                pipe.set(f"{self.PREFIX}{key}:{marker}", b"1", px=ms)
         pipe.execute()
 
     @contextmanager
@@ -257,8 +263,11 @@ def open_store(url: str) -> Store | None:
 @dataclass(frozen=True)
 class Wanted:
     """What a worker asks the shared cache for: ``event``'s figures at ``version``, made by
-    ``compute`` if no worker has. ``settle``: figures written less than ``push_seconds`` ago
-    will do too, at their own (older) version (the push)."""
+    ``compute`` if no worker has. ``settle`` (the push): figures of an older version will do
+    too, at their own version, if they are fresh (written less than ``push_seconds`` ago)
+    or, when another worker wrote them, recent (twice that). So the worker that computed them
+    last computes them again, once per ``push_seconds`` while they change, and the other
+    workers read them; one of those takes over only when that one stops (its screens went)."""
 
     event: Event
     version: int
@@ -266,7 +275,9 @@ class Wanted:
     compute: Callable[[], Attendance]
     settle: bool = False
 
-    def usable(self, found: Found | None) -> tuple[int, Attendance] | None:
+    def usable(self, found: Found | None, mine: int | None) -> tuple[int, Attendance] | None:
+        """(version, figures) from ``found`` if they will do; ``mine``: the version this
+        process last wrote under the event's key."""
         if found is None:
             return None
         try:
@@ -276,7 +287,8 @@ class Wanted:
         # Versions are times in microseconds (migration 0010): a larger one is newer figures;
         # version 0 (no row yet) only matches itself.
         newer = at == self.version or (self.version > 0 and at > self.version)
-        return (at, figures) if newer or (self.settle and found.fresh) else None
+        settled = self.settle and (found.fresh if at == mine else found.recent)
+        return (at, figures) if newer or settled else None
 
 
 @dataclass
@@ -287,6 +299,9 @@ class SharedFigures:
     namespace: str
     logger: Any
     broken_until: float = 0.0
+    #: The version this process last wrote under each key (it is then the one that computes
+    #: the figures again when they are no longer fresh).
+    wrote: dict[str, int] = field(default_factory=dict)
 
     def clear(self) -> None:
         if self.store is not None:
@@ -312,19 +327,26 @@ class SharedFigures:
     def _through_store(self, store: Store, wanted: Wanted) -> tuple[int, Attendance]:
         key, started = self.key(wanted.event), time.monotonic()  # about when the version was read
         while True:
-            if found := wanted.usable(store.read(key)):
+            if found := wanted.usable(store.read(key), self.wrote.get(key)):
                 return found
             with store.computing(key) as mine:
                 if mine:
-                    if found := wanted.usable(store.read(key)):
+                    if found := wanted.usable(store.read(key), self.wrote.get(key)):
                         return found
-                    figures = wanted.compute()
-                    fresh_for = wanted.push_seconds - (time.monotonic() - started)
-                    store.write(key, encode(wanted.event.id, wanted.version, figures), fresh_for)
-                    return wanted.version, figures
+                    return wanted.version, self._compute(store, key, wanted, started)
             if time.monotonic() > started + WAIT_SECONDS:
                 return wanted.version, wanted.compute()
             time.sleep(0.02)  # another worker is computing them
+
+    def _compute(self, store: Store, key: str, wanted: Wanted, started: float) -> Attendance:
+        figures = wanted.compute()
+        fresh_for = wanted.push_seconds - (time.monotonic() - started)
+        raw = encode(wanted.event.id, wanted.version, figures)
+        store.write(key, raw, fresh_for, fresh_for + wanted.push_seconds)
+        if len(self.wrote) > 1000:
+            self.wrote.clear()  # events of days ago
+        self.wrote[key] = wanted.version
+        return figures
 
 
 def _redis_error() -> type[Exception]:

@@ -13,8 +13,8 @@ Pushed, not polled. A screen holds a server-sent-events stream; in each worker p
 watcher thread reads the versions of the events being watched (one query for all of them)
 every BOARD_PUSH_SECONDS and, when one moved, makes the event's message once and wakes every
 stream of that event, which writes those same bytes. The push settles for figures any worker
-computed in the last BOARD_PUSH_SECONDS (``pushed_attendance``): an event scanned every half
-second is computed once per BOARD_PUSH_SECONDS for all workers together, so fifty screens,
+computed a moment ago (``pushed_attendance``): an event scanned every half second is
+computed once per BOARD_PUSH_SECONDS by one worker for all of them, so fifty screens,
 whichever workers hold them, cost what one does. Each stream holds one of gunicorn's threads
 while it is open, so a worker holds at most BOARD_STREAMS_PER_WORKER of them (``StreamsFull``
 beyond); the other screens poll the figures, which answer 304 until the version moves.
@@ -90,11 +90,12 @@ def live_attendance(event: Event) -> tuple[int, Attendance]:
 
 
 def pushed_attendance(event: Event, version: int) -> tuple[int, Attendance]:
-    """For the push: like ``live_attendance`` at ``version``, except that figures any worker
-    computed less than BOARD_PUSH_SECONDS ago stand in for newer ones, at their own version
-    (returned, so the watcher asks again at its next look). An event scanned every half
-    second is then computed once per BOARD_PUSH_SECONDS for every worker, not once per worker
-    that holds screens; a screen is at most about two BOARD_PUSH_SECONDS behind."""
+    """For the push: like ``live_attendance`` at ``version``, except that figures computed a
+    moment ago stand in for newer ones, at their own version (returned, so the watcher asks
+    again at its next look): less than BOARD_PUSH_SECONDS ago by this worker, or twice that
+    by another (``board_cache.Wanted``). An event scanned every half second is then computed
+    once per BOARD_PUSH_SECONDS by one worker for all of them, not once by every worker that
+    holds screens; a screen is at most two or three BOARD_PUSH_SECONDS behind."""
     return _figures(event, version, settle=True)
 
 
