@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import uuid
+from dataclasses import fields
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from tests.checkin.test_attendance import count_queries
 from tests.factories import open_event
 from tracker.checkin import live_figures
-from tracker.checkin.attendance import Attendance, DayFigures, SessionFigures, Split, attendance
+from tracker.checkin.attendance import Attendance, Split, attendance
 from tracker.checkin.board_cache import (
     FileStore,
     RedisStore,
@@ -23,6 +24,7 @@ from tracker.checkin.board_cache import (
     decode,
     encode,
 )
+from tracker.checkin.day_figures import DayFigures, SessionFigures
 from tracker.checkin.live_figures import figures_version, live_attendance, pushed_attendance
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -75,6 +77,12 @@ def test_the_figures_survive_the_trip_through_json():
         by_session=[SessionFigures(7, "Pembukaan", date(2026, 11, 24), at, at, "Aula", 2, 3, True)],
     )
     assert decode(encode(42, 123, figures), 42) == (123, figures)
+    # A field added to Attendance must be added to encode and decode too, or workers that
+    # read the figures from the shared cache would show it empty.
+    assert {f.name for f in fields(Attendance)} == set(figures.__dict__) == {
+        "registered", "checked_in", "walk_ins", "by_agency", "by_category", "by_method",
+        "tumbler", "arrivals", "latest", "by_day", "by_session",
+    }  # fmt: skip
     with pytest.raises(ValueError):
         decode(encode(42, 123, figures), 43)  # another event's entry under this key
 

@@ -40,7 +40,8 @@ from typing import Any, Protocol
 
 from flask import Flask
 
-from tracker.checkin.attendance import Attendance, DayFigures, SessionFigures, Split
+from tracker.checkin.attendance import Attendance, Split
+from tracker.checkin.day_figures import DayFigures, SessionFigures
 from tracker.events.models import Event
 
 #: How long a worker waits for another one computing the same figures before it computes
