@@ -22,7 +22,8 @@ const lang = document.documentElement.lang;
 const words = wordsFor(config.strings, config.categories, clockIn(zone), whenIn(zone, lang));
 const view = createView(words, () => `device-${nonce().slice(0, 6)}`, config.urls.decoder);
 const flow = createFlow(config, view);
-view.askSignature = createSignature(config).ask; // after a green scan, when the event asks
+// After a green scan, when the event asks: the pad, its drawing kept with the scan.
+view.askSignature = createSignature(config, flow.keepSignature).ask;
 
 function scan(key, method) {
   unlock(); // a browser plays sound only after the person touched the page

@@ -9,7 +9,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, log_in_page
-from tests.browser.scanner_support import answer, open_scanner, type_code, watch_errors
+from tests.browser.scanner_support import (
+    answer,
+    checkins_of,
+    open_scanner,
+    type_code,
+    watch_errors,
+)
 from tests.factories import open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Signature
@@ -114,3 +120,62 @@ def test_the_door_staff_hand_the_phone_over_after_a_green_scan(new_page, live_se
     # The handheld scanner's field has the focus again for the next ticket.
     page.wait_for_function("() => document.activeElement.id === 'scan-code'")
     assert errors == []
+
+
+def test_an_offline_scanner_keeps_the_signature_with_the_scan_and_sends_it_after(
+    new_page, live_server, users
+):
+    """The venue's Wi-Fi is down: the person signs on the staff's phone all the same; the
+    signature waits in the phone's queue with the scan and reaches the daftar hadir once the
+    network is back, after the check-in it belongs to."""
+    event, (wayan, _luh, _made) = _signing_event()
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    errors = watch_errors(page)
+    log_in_page(page, live_server, users.staff.email)
+    open_scanner(page, live_server, event.id, gate="A")
+    page.context.set_offline(True)
+    page.wait_for_selector("#net-state[data-online='0']")
+
+    type_code(page, wayan.ticket_code)
+    scanned = answer(page)
+    assert (scanned["status"], scanned["offline"]) == ("checked_in", "1")
+    dialog = page.locator("#signature-dialog")
+    dialog.wait_for(state="visible")
+    assert page.locator("#signature-name").inner_text() == "I Wayan Sudarsana"
+    _sign(page, "#scanner-signature-pad")
+    page.click("#signature-save")
+    dialog.wait_for(state="hidden")
+    line = page.locator(f"#history-list li[data-nonce='{scanned['nonce']}']")
+    assert line.get_attribute("data-signature") == "pending"
+    assert "tanda tangan menunggu" in line.inner_text()
+    # Kept on the device (IndexedDB), with the scan: a PNG data URL like the online one.
+    kept = page.evaluate(
+        """(nonce) => new Promise((resolve) => {
+            const open = indexedDB.open("tracker-scanner");
+            open.onsuccess = () => {
+                const get = open.result.transaction("scans").objectStore("scans").get(nonce);
+                get.onsuccess = () => resolve(get.result.signature);
+            };
+        })""",
+        scanned["nonce"],
+    )
+    assert kept["state"] == "pending" and kept["image"].startswith("data:image/png;base64,")
+    assert checkins_of(wayan.id) == [] and _signatures() == []
+
+    page.context.set_offline(False)
+    page.wait_for_selector("#scan-queue[data-count='0']", timeout=20_000)
+    page.wait_for_selector(
+        f"#history-list li[data-nonce='{scanned['nonce']}'][data-signature='sent']",
+        timeout=20_000,
+    )
+    (checkin,) = checkins_of(wayan.id)
+    (signature,) = _signatures()
+    assert (signature.participant_id, signature.method) == (wayan.id, "scanner")
+    assert signature.signed_at == checkin.checked_in_at  # drawn at the scan, not at the sync
+    assert errors == []
+
+    organiser = new_page()
+    log_in_page(organiser, live_server, users.organiser.email)
+    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
+    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
+    assert len(images) == 1  # Wayan's signature in his box

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -46,8 +47,8 @@ def signing(app, users):
     return event, people
 
 
-def _scan(event, person):
-    scan = services.ScanInput(code=person.ticket_code, gate="A")
+def _scan(event, person, nonce=None, code=None, at=None):
+    scan = services.ScanInput(code=code or person.ticket_code, gate="A", nonce=nonce, scanned_at=at)
     services.check_in(event, scan, None, utcnow())
     db.session.commit()
 
@@ -182,6 +183,86 @@ def test_the_scanner_sends_the_signature_after_the_check_in(signing, api):
     assert staff.post(url, json={"participant_id": 999999, "image": "x"}).status_code == 404
     assert staff.post(url, json={"participant_id": wayan.id}).status_code == 422
     assert api(None).post(url, json={"participant_id": luh.id, "image": "x"}).status_code == 401
+
+
+def test_a_queued_signature_goes_with_its_scans_nonce_and_is_kept_once(signing, api):
+    """The offline scanner's queue: the scan first, then its signature naming the scan's
+    nonce; a retry of the upload (the answer lost) neither fails nor adds a second one."""
+    event, (wayan, _luh, _made) = signing
+    url = f"/api/v1/events/{event.id}/signatures"
+    staff = api("staff")
+    body = {"participant_id": wayan.id, "image": data_url(drawn()), "nonce": "scan-1"}
+    assert staff.post(url, json=body).status_code == 409  # the scan has not arrived yet
+    assert db.session.query(Signature).count() == 0
+    _scan(event, wayan, nonce="scan-1", at=utcnow() - timedelta(minutes=10))
+    first = staff.post(url, json=body)
+    again = staff.post(url, json=body)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.get_json() == again.get_json()
+    assert first.get_json()["day"] == "2026-07-21"
+    (signature,) = db.session.scalars(select(Signature))
+    assert (signature.participant_id, signature.method) == (wayan.id, "scanner")
+    # Signed when the person was scanned, not when the phone found the network again.
+    assert signature.signed_at == _checked_in_at(wayan)
+
+
+def _checked_in_at(person):
+    return db.session.scalar(
+        select(CheckIn.checked_in_at).where(CheckIn.participant_id == person.id)
+    )
+
+
+def test_a_refused_scans_signature_is_attached_to_nobody(signing, api):
+    event, (wayan, luh, _made) = signing
+    url = f"/api/v1/events/{event.id}/signatures"
+    staff = api("staff")
+    _scan(event, wayan, nonce="bad-1", code="not-a-ticket-code")  # answered "invalid"
+    _scan(event, luh, nonce="luh-1")
+    refused = staff.post(
+        url, json={"participant_id": wayan.id, "image": data_url(drawn()), "nonce": "bad-1"}
+    )
+    assert refused.status_code == 409
+    # Luh's scan, with Wayan's id: not Wayan's signature either.
+    other = staff.post(
+        url, json={"participant_id": wayan.id, "image": data_url(drawn()), "nonce": "luh-1"}
+    )
+    assert other.status_code == 409
+    not_image = staff.post(
+        url, json={"participant_id": luh.id, "image": "data:image/png;base64,AA", "nonce": "luh-1"}
+    )
+    assert not_image.status_code == 422
+    assert not_image.get_json()["error"]["fields"]["signature"]
+    assert db.session.query(Signature).count() == 0
+
+
+def test_a_queued_signature_of_an_undone_check_in_is_refused(signing, api, users):
+    event, (wayan, *_rest) = signing
+    _scan(event, wayan, nonce="scan-1")
+    services.undo_check_in(event, wayan.id, None, utcnow())
+    db.session.commit()
+    answer = api("staff").post(
+        f"/api/v1/events/{event.id}/signatures",
+        json={"participant_id": wayan.id, "image": data_url(drawn()), "nonce": "scan-1"},
+    )
+    assert answer.status_code == 409
+    assert db.session.query(Signature).count() == 0
+
+
+def test_an_earlier_signature_arriving_late_leaves_the_newer_one(signing, api):
+    """Signed offline on the scanner at 08:50, again on the door page at 09:00; the scanner's
+    queue syncs at 09:05: the door's signature, the newer, is the one on the list."""
+    event, (wayan, *_rest) = signing
+    _scan(event, wayan, nonce="scan-1", at=utcnow() - timedelta(minutes=10))
+    newer = read_signature(drawn("JPEG", mode="RGB"))
+    save_signature(event, wayan.id, newer, "door", utcnow())
+    db.session.commit()
+    answer = api("staff").post(
+        f"/api/v1/events/{event.id}/signatures",
+        json={"participant_id": wayan.id, "image": data_url(drawn()), "nonce": "scan-1"},
+    )
+    assert answer.status_code == 201
+    (signature,) = db.session.scalars(select(Signature))
+    assert (signature.png, signature.method) == (newer, "door")
 
 
 def test_the_scanner_page_knows_the_event_asks(signing, as_role):

@@ -3,6 +3,11 @@
 ``POST /api/v1/events/<id>/signatures`` with ``participant_id`` and ``image`` (a data URL,
 ``data:image/png;base64,...``): 201 with the day it counts for. Not an image, an empty pad, or
 a picture too large: 422 with ``fields.signature``; a person not checked in: 409.
+
+``nonce`` (optional; clients without it keep working) names the check-in scan the person
+signed after: the scanner's offline queue sends the scan first, then its signature with the
+scan's nonce. The signature then counts for that scan's day; sending it again is harmless
+(201 again, one signature kept); a scan the server refused, or one it has not received yet: 409.
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ from tracker.api.common import json_body, parse
 from tracker.api.schemas import Strict
 from tracker.auth.access import requires
 from tracker.auth.roles import Role
-from tracker.checkin.signatures import MAX_DATA_URL, read_signature, save_signature
+from tracker.checkin.signatures import (
+    MAX_DATA_URL,
+    read_signature,
+    save_scan_signature,
+    save_signature,
+)
 from tracker.db import MAX_ID, utcnow
 from tracker.events.registration import get_participant
 from tracker.events.services import get_event
@@ -29,6 +39,8 @@ class SignatureIn(Strict):
     participant_id: int = Field(gt=0, le=MAX_ID)
     #: The pad's picture as a data URL: PNG, JPEG or WebP.
     image: str = Field(min_length=1, max_length=MAX_DATA_URL)
+    #: The nonce of the check-in scan it goes with (the scanner's queue); None: today's check-in.
+    nonce: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 @bp.post("/events/<int:event_id>/signatures")
@@ -38,7 +50,10 @@ def sign(event_id: int) -> tuple[Response, int]:
     body = parse(SignatureIn, json_body())
     person = get_participant(event, body.participant_id)
     png = read_signature(body.image)
-    signature = save_signature(event, person.id, png, "scanner", utcnow())
+    if body.nonce is None:
+        signature = save_signature(event, person.id, png, "scanner", utcnow())
+    else:
+        signature = save_scan_signature(event, body.nonce, person.id, png, "scanner")
     db.session.commit()
     return jsonify(
         participant_id=person.id,

@@ -4,6 +4,12 @@ What a device sends is not trusted: a data URL or bytes, decoded by Pillow (trac
 as PNG, JPEG or WebP only, refused when it is not an image or holds no ink, then cropped to
 the ink, shrunk to at most BOX and written again as a small grey PNG on white. One signature
 per person and event day; signing again that day replaces it (the latest is what they meant).
+
+The scanner may send a signature long after it was drawn: offline, the person signs on the
+staff's phone, the scan and its signature wait in the phone's queue, and both go when the
+network is back, the scan first. Such a signature names its scan's nonce
+(save_scan_signature): it counts for the scan's day, only if the server's answer to that scan
+let the person in, and sending it again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from tracker import images
-from tracker.checkin.models import CheckInDay, Signature
+from tracker.checkin.models import CheckInDay, Scan, ScanResult, Signature
 from tracker.errors import Conflict, ValidationFailed
 from tracker.events.days import day_of
 from tracker.events.models import Event
@@ -36,6 +42,8 @@ BOX = (600, 200)
 #: Fewer dark pixels than this is an empty pad (or a stray tap).
 MIN_INK = 40
 _DATA_URL = "data:image/"
+#: The scan answers after which the person is in for the day, so their signature counts.
+SIGNED_AFTER = (ScanResult.CHECKED_IN, ScanResult.ALREADY)
 
 
 def _refused(message: str) -> ValidationFailed:
@@ -107,13 +115,49 @@ def save_signature(
     day = day_of(event.day_windows(), now, event.timezone)
     if not _present(event, participant_id, day):
         raise Conflict(_("Check the person in first; then they sign."))
+    return _keep(event, participant_id, day, png, method, now)
+
+
+def save_scan_signature(
+    event: Event, nonce: str, participant_id: int, png: bytes, method: str
+) -> Signature:
+    """Keep the signature drawn right after the scan with ``nonce`` (the scanner's queue sends
+    it after the scan), for that scan's day, as signed at the scan's time.
+
+    Idempotent: the same signature sent again is kept once. A newer signature of the same day
+    (signed at the door page later, say) is not replaced by an older one arriving late.
+    Raises Conflict when the server has no scan with this nonce yet (send the scan first),
+    when its answer did not let this person in (refused, an exit, someone else), or when the
+    check-in was undone since. Flushes; the caller commits.
+    """
+    scan = db.session.execute(
+        select(Scan.result, Scan.participant_id, Scan.day, Scan.scanned_at).where(
+            Scan.event_id == event.id, Scan.nonce == nonce
+        )
+    ).first()
+    if scan is None:
+        raise Conflict(_("This check-in has not reached the server yet: send it first."))
+    if scan.result not in SIGNED_AFTER or scan.participant_id != participant_id or not scan.day:
+        raise Conflict(_("This scan did not check the person in: the signature is not kept."))
+    if not _present(event, participant_id, scan.day):
+        raise Conflict(_("Check the person in first; then they sign."))
+    return _keep(event, participant_id, scan.day, png, method, scan.scanned_at)
+
+
+def _keep(
+    event: Event, participant_id: int, day: date, png: bytes, method: str, signed_at: datetime
+) -> Signature:
+    """One row per person and day; the latest signed is kept (a late upload of an earlier
+    signature leaves the newer one)."""
     signature = db.session.scalar(
         select(Signature).where(Signature.participant_id == participant_id, Signature.day == day)
     )
     if signature is None:
         signature = Signature(event_id=event.id, participant_id=participant_id, day=day)
         db.session.add(signature)
-    signature.png, signature.signed_at, signature.method = png, now, method
+    elif signature.signed_at > signed_at:
+        return signature
+    signature.png, signature.signed_at, signature.method = png, signed_at, method
     db.session.flush()
     return signature
 

@@ -63,11 +63,11 @@ export function create({ urls, timeoutMs, onReachable, onLogin }) {
     }
   }
 
-  // POST a check-in. Resolves {kind: "answer", answer} | {kind: "retry"} (keep it queued:
-  // login, server trouble) | {kind: "refused", message} (the request itself is wrong).
-  // Rejects on network failure or timeout: that is "offline".
-  async function postCheckin(body, csrfRetried) {
-    const response = await post(urls.checkins, body);
+  // POST JSON. Resolves {kind: "answer", answer} when `accepts(response, payload)` |
+  // {kind: "retry"} (keep it queued: login, server trouble) | {kind: "refused", message} (the
+  // request itself is wrong). Rejects on network failure or timeout: that is "offline".
+  async function postJson(url, body, accepts, csrfRetried) {
+    const response = await post(url, body);
     onReachable();
     let payload = null;
     try {
@@ -75,7 +75,7 @@ export function create({ urls, timeoutMs, onReachable, onLogin }) {
     } catch (err) {
       payload = null;
     }
-    if (payload && RESULTS.includes(payload.status)) {
+    if (accepts(response, payload)) {
       onLogin(false);
       return { kind: "answer", answer: payload };
     }
@@ -87,7 +87,7 @@ export function create({ urls, timeoutMs, onReachable, onLogin }) {
         onLogin(true);
         return { kind: "retry" };
       }
-      return postCheckin(body, true);
+      return postJson(url, body, accepts, true);
     }
     if (response.status === 401 || response.status === 403 || code === "csrf_failed") {
       onLogin(true);
@@ -98,5 +98,16 @@ export function create({ urls, timeoutMs, onReachable, onLogin }) {
     return { kind: "refused", message };
   }
 
-  return { getJson, postCheckin };
+  // A check-in: any answer with a known status (a red one too) is an answer.
+  function postCheckin(body) {
+    return postJson(urls.checkins, body, (_r, payload) => payload && RESULTS.includes(payload.status));
+  }
+
+  // A signature after a check-in ({participant_id, image, nonce}): kept when 201. The same
+  // nonce sent again is kept once, so a retry is always safe.
+  function postSignature(body) {
+    return postJson(urls.signatures, body, (response) => response.ok);
+  }
+
+  return { getJson, postCheckin, postSignature };
 }

@@ -7,6 +7,12 @@
 // came back) without ever counting twice. A fetch that fails (TypeError, timeout) or
 // navigator.onLine === false means offline: the scan is judged against the downloaded ticket
 // list and queued. Any HTTP answer, even 4xx, is an answer.
+//
+// A signature drawn after a green scan (signature.js) is kept with its scan, `item.signature`
+// = {state: "pending" | "sent" | "refused", image, message}, in the same store: online or not,
+// it goes to the server only once the server has answered its scan, naming the scan's nonce,
+// so it counts for the scan's person and day, once. When the server let nobody in with that
+// scan (a ticket the list did not know was used), the signature is dropped, never attached.
 import * as api from "./api.js";
 import { IN, KEPT, effective, judgeOffline, nonce, searchOffline, ticketDigest } from "./judge.js";
 import { openStore } from "./store.js";
@@ -35,7 +41,7 @@ export function createFlow(config, view) {
   };
 
   const server = api.create({
-    urls: config.urls,
+    urls: { ...config.urls, signatures: config.signature && config.signature.url },
     timeoutMs: POST_TIMEOUT_MS,
     onReachable: () => setOffline(false),
     onLogin: view.showLogin,
@@ -201,7 +207,7 @@ export function createFlow(config, view) {
     if (item.nonce !== state.latest) return;
     view.showAnswer(answer, offline, item.nonce);
     view.signal(answer.status);
-    if (view.askSignature) view.askSignature(answer, offline);
+    if (view.askSignature) view.askSignature(answer, offline, item.nonce);
     // A tap made while this scan was on its way belongs to the next person: keep it.
     if (state.tumblerTaps === item.tumblerTaps) consumeTumbler(answer.status);
   }
@@ -211,6 +217,7 @@ export function createFlow(config, view) {
     if (state.syncing || navigator.onLine === false) return;
     state.syncing = true;
     let sent = 0;
+    let reached = true;
     try {
       const queued = state.scans
         .filter((s) => s.state === "queued")
@@ -221,6 +228,7 @@ export function createFlow(config, view) {
           result = await server.postCheckin(item.body);
         } catch (err) {
           setOffline(true);
+          reached = false;
           break;
         }
         if (result.kind === "retry") break;
@@ -237,10 +245,71 @@ export function createFlow(config, view) {
         sent += 1;
         view.updateAnswer(effective(item), item.nonce);
       }
+      // Only after the scans: a signature goes once the server has its check-in.
+      if (reached) await syncSignatures();
     } finally {
       state.syncing = false;
     }
     if (sent) refreshAttendance();
+  }
+
+  // ---------------------------------------------------------------- signatures
+
+  function signaturePending(item) {
+    return Boolean(item.signature && item.signature.state === "pending");
+  }
+
+  // Send one scan's signature; false when it must wait (offline, login, server trouble).
+  async function sendSignature(item) {
+    const answer = item.server;
+    if (!answer || !IN.includes(answer.status) || !answer.participant) {
+      // The server refused the scan, or it never reached it: this signature is nobody's.
+      item.signature = { state: "refused", image: null, message: "" };
+      await saveScan(item);
+      return true;
+    }
+    let result;
+    try {
+      result = await server.postSignature({
+        participant_id: answer.participant.id,
+        image: item.signature.image,
+        nonce: item.nonce,
+      });
+    } catch (err) {
+      setOffline(true);
+      return false;
+    }
+    if (result.kind === "retry") return false;
+    item.signature =
+      result.kind === "answer"
+        ? { state: "sent", image: null, message: "" }
+        : { state: "refused", image: null, message: result.message };
+    await saveScan(item);
+    return true;
+  }
+
+  // Signatures whose scans the server has answered (or refused), oldest first.
+  async function syncSignatures() {
+    const waiting = state.scans
+      .filter((s) => signaturePending(s) && s.state !== "queued")
+      .sort((a, b) => a.created_at - b.created_at);
+    for (const item of waiting) {
+      if (!(await sendSignature(item))) break;
+    }
+  }
+
+  // The signature drawn after the scan with this nonce (a PNG data URL). Resolves {ok: true}
+  // when it is sent or kept on this device for later, {ok: false, message} when the server
+  // refused it (not an image, an empty pad: the person may sign again).
+  async function keepSignature(scanNonce, image) {
+    const item = state.scans.find((s) => s.nonce === scanNonce);
+    if (!item) return { ok: false, message: T.signature_failed };
+    item.signature = { state: "pending", image, message: "" };
+    await saveScan(item);
+    if (item.state === "queued" || !online() || state.syncing) return { ok: true };
+    await sendSignature(item);
+    const refused = item.signature.state === "refused";
+    return refused ? { ok: false, message: item.signature.message || T.signature_failed } : { ok: true };
   }
 
   // ---------------------------------------------------------------- what the page shows
@@ -324,10 +393,11 @@ export function createFlow(config, view) {
     }
     // Sent scans are history: keep a few days of it, never a queued one.
     const cutoff = Date.now() - KEEP_SENT_DAYS * 86400000;
-    for (const item of state.scans.filter((s) => s.state !== "queued" && s.created_at < cutoff)) {
+    const kept = (s) => s.state === "queued" || signaturePending(s) || s.created_at >= cutoff;
+    for (const item of state.scans.filter((s) => !kept(s))) {
       await state.store.backend.deleteScan(item.nonce);
     }
-    state.scans = state.scans.filter((s) => s.state === "queued" || s.created_at >= cutoff);
+    state.scans = state.scans.filter(kept);
     if (state.list) view.showDoor(state.list.event);
     view.showList(state.list);
     showScans();
@@ -337,7 +407,7 @@ export function createFlow(config, view) {
   async function forgetData() {
     const kept = [];
     for (const item of state.scans) {
-      if (item.state === "queued") {
+      if (item.state === "queued" || signaturePending(item)) {
         kept.push(item);
       } else {
         await state.store.backend.deleteScan(item.nonce);
@@ -386,7 +456,8 @@ export function createFlow(config, view) {
     forgetData,
     search,
     stopSearch,
-    queued: () => state.scans.some((s) => s.state === "queued"),
+    keepSignature,
+    queued: () => state.scans.some((s) => s.state === "queued" || signaturePending(s)),
     currentEvent: () => (state.list && state.list.event) || config.event,
   };
 }

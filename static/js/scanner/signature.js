@@ -1,10 +1,10 @@
 // The scanner's signature: after a green check-in, when the event asks for signatures, a
-// dialog with the pad for the person to sign on this device; Save sends it to the API
-// (POST .../signatures), Skip leaves their box blank for a wet signature on the printed list.
-// Only online: an offline check-in is judged on this device and the person signs the paper.
+// dialog with the pad for the person to sign on this device; Save hands the drawing to
+// `keep` (flow.keepSignature: kept with the scan, sent with the scan's nonce now or, offline,
+// when the queue syncs), Skip leaves their box blank for a wet signature on the printed list.
 import { attachPad } from "../signature-pad.js";
 
-export function createSignature(config) {
+export function createSignature(config, keep) {
   const T = config.strings;
   const dialog = document.getElementById("signature-dialog");
   if (!config.signature || !config.signature.ask || !dialog) return { ask: () => {} };
@@ -15,6 +15,7 @@ export function createSignature(config) {
     message.hidden = true;
   });
   let person = null;
+  let scanNonce = "";
 
   function say(text) {
     message.textContent = text;
@@ -23,6 +24,7 @@ export function createSignature(config) {
 
   function close() {
     person = null;
+    scanNonce = "";
     if (dialog.open) dialog.close();
     // The handheld scanner types into the code field: give it the focus back at once.
     const code = document.getElementById("scan-code");
@@ -33,20 +35,9 @@ export function createSignature(config) {
     if (pad.isEmpty()) return say(T.signature_empty);
     save.disabled = true;
     try {
-      const token = document.querySelector('meta[name="csrf-token"]');
-      const response = await fetch(config.signature.url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": token ? token.content : "",
-        },
-        body: JSON.stringify({ participant_id: person.id, image: pad.dataUrl() }),
-      });
-      if (response.ok) return close();
-      const body = await response.json().catch(() => ({}));
-      say((body.error && body.error.message) || T.signature_failed);
+      const result = await keep(scanNonce, pad.dataUrl());
+      if (result.ok) return close();
+      say(result.message || T.signature_failed);
     } catch (err) {
       say(T.signature_failed);
     } finally {
@@ -59,9 +50,11 @@ export function createSignature(config) {
   $("signature-clear").addEventListener("click", () => pad.clear());
 
   return {
-    ask(answer, offline) {
-      if (offline || answer.status !== "checked_in" || !answer.participant) return;
+    // A green answer, the server's or (offline) this device's own: the person signs now.
+    ask(answer, _offline, nonce) {
+      if (answer.status !== "checked_in" || !answer.participant || !nonce) return;
       person = answer.participant;
+      scanNonce = nonce;
       $("signature-name").textContent = person.name;
       say("");
       if (!dialog.open) dialog.showModal();

@@ -175,6 +175,13 @@ export function createView(words, newDeviceName, decoderUrl) {
     return `#${body.participant_id}`;
   }
 
+  // A signature kept with its scan: waiting on this device, sent, or not kept.
+  const SIGNATURE_WORDS = {
+    pending: "signature_waiting",
+    sent: "signature_sent",
+    refused: "signature_refused",
+  };
+
   function scanLine(item) {
     const answer = item.server || item.local || { status: "error" };
     const li = document.createElement("li");
@@ -192,7 +199,10 @@ export function createView(words, newDeviceName, decoderUrl) {
     what.className = "scan-what";
     const label = answer.status === "unverified" ? "" : answerTitle(answer, false);
     const stateWord = { queued: T.queued, sent: T.synced, failed: T.failed }[item.state];
-    what.textContent = [label, stateWord, item.message].filter(Boolean).join(" · ");
+    const signed = item.signature ? SIGNATURE_WORDS[item.signature.state] : "";
+    if (item.signature) li.dataset.signature = item.signature.state;
+    const parts = [label, stateWord, item.message, signed && T[signed], item.signature && item.signature.message];
+    what.textContent = parts.filter(Boolean).join(" · ");
     if (item.server && item.local && item.server.status !== item.local.status) {
       li.classList.add("changed"); // the server saw it differently from the offline guess
     }

@@ -34,8 +34,8 @@ bp = Blueprint("scanner", __name__)
 
 #: The service worker's cache; a new name makes every device drop its old copies (v2: the
 #: script in ES modules; v3: the decoder minified and fetched only where needed; v4: the
-#: ticket list of digests; v5: the signature pad).
-OFFLINE_CACHE = "tracker-scanner-v5"
+#: ticket list of digests; v5: the signature pad; v6: signatures kept with offline scans).
+OFFLINE_CACHE = "tracker-scanner-v6"
 
 #: The QR decoder for browsers without BarcodeDetector (static/vendor/README.md).
 DECODER = "vendor/jsqr-1.4.0/jsQR.min.js"
@@ -111,6 +111,9 @@ def _strings() -> dict[str, str]:
         "not_checked_in": _("No entry today: scan the entry first"),
         "signature_empty": _("Sign in the box first, or tap Skip."),
         "signature_failed": _("The signature was not saved: try again, or tap Skip."),
+        "signature_waiting": _("signature waiting to be sent"),
+        "signature_sent": _("signature sent"),
+        "signature_refused": _("signature not kept"),
     }
 
 
