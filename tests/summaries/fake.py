@@ -52,6 +52,7 @@ def fake_rows(n: int, *, present_only: bool = False) -> Iterator[AttendanceRow]:
             method="scanner" if present else "",
             gate="A" if present else "",
             tumbler=_answer(i) if present else None,
+            participant_id=i + 1,
         )
 
 

@@ -1,9 +1,12 @@
 """A three-day Bimtek with sessions, every format: the board, the summary page, PDF, XLSX,
-the summary's JSON and the attendance API give the same figures per day and per session, and
-the news paragraph states them (issue 14). Runs on both databases like the whole suite."""
+CSV, the summary's JSON and the attendance API give the same figures per day and per session,
+and the news paragraph states them (issue 14). The CSV and the XLSX's participant sheet give
+them per person (a column per day and per session), so their counts are the non-empty cells
+of each column. Runs on both databases like the whole suite."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date, time
@@ -105,3 +108,51 @@ def test_every_format_gives_the_same_figures_per_day_and_session(bimtek, client,
             f"{day.isoformat()}\n{present}\n{out}" in text
             or f"{day.isoformat()} {present} {out}" in text
         )
+
+
+def _columns(rows, wanted: str) -> list[int]:
+    """The indexes of the columns whose heading starts with ``wanted``, left to right."""
+    return [i for i, heading in enumerate(rows[0]) if str(heading).startswith(wanted)]
+
+
+def _filled(rows, columns: list[int]) -> list[int]:
+    """Non-empty cells per column, under the heading."""
+    return [sum(row[i] not in ("", None) for row in rows[1:]) for i in columns]
+
+
+def test_the_participant_lists_per_person_add_up_to_the_figures(bimtek, client, users, api):
+    """The CSV (and the XLSX's participant sheet, built by the same columns) count, per day
+    column and per session column, what the API, the JSON summary and the XLSX's table count;
+    the days present, sessions and JP per person add up to the same totals."""
+    event_id = bimtek.id
+    log_in(client, users.organiser)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    figures = api("organiser").get(f"/api/v1/events/{event_id}/attendance").get_json()
+    present = [d["present"] for d in figures["by_day"]]
+    attended = [s["attended"] for s in figures["by_session"]]
+    jp = sum(s["attended"] * s["jp"] for s in figures["by_session"])
+    assert (present, attended) == (PRESENT, ATTENDED)
+
+    data = client.get(f"/events/{event_id}/summary.csv", buffered=True).data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/events/{event_id}/summary.xlsx", buffered=True).data)
+    )
+    sheet = [list(r) for r in book["Participants"].iter_rows(values_only=True)]
+    table = list(book["By day and session"].iter_rows(values_only=True))
+    assert [r[1] for r in table[1:4]] == present and [r[6] for r in table[6:9]] == attended
+    for listed in (rows, sheet):
+        assert len(listed) == 1 + 10
+        days, sessions = _columns(listed, "Day "), _columns(listed, "Session ")
+        assert listed[0][days[0]] == "Day 1 (Tue, 21 Jul) (WITA)"
+        assert _filled(listed, days) == present
+        assert _filled(listed, sessions) == attended
+        totals = {h: i for i, h in enumerate(listed[0])}
+        column = [[int(row[totals[h]]) for row in listed[1:]] for h in ("Days present", "JP")]
+        assert (sum(column[0]), sum(column[1])) == (sum(present), jp)
+        sessions_attended = [int(row[totals["Sessions attended"]]) for row in listed[1:]]
+        assert sum(sessions_attended) == sum(attended)
+    # A day's cell is that day's first entry, in WITA.
+    assert rows[1][_columns(rows, "Day 2")[0]] == "08:30"
+    assert sheet[1][_columns(sheet, "Day 2")[0]].isoformat() == "2026-07-22T08:30:00"

@@ -7,7 +7,7 @@ import csv
 import dataclasses
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
-from tests.summaries.fake import fake_rows, fake_summary
+from tests.summaries.fake import START, fake_rows, fake_summary
 from tracker import charts, pdf_fonts
+from tracker.checkin.presence import Presence
 from tracker.summaries.csv import CHUNK_ROWS, attendance_csv
-from tracker.summaries.data import Labels
+from tracker.summaries.data import Labels, PresenceColumns, SessionHead
 from tracker.summaries.pdf import layout
 from tracker.summaries.pdf.summary import CHUNK, summary_pdf
 from tracker.summaries.xlsx import summary_xlsx
@@ -118,6 +119,49 @@ def test_csv_streams_in_chunks():
     chunks = list(attendance_csv(summary.event, fake_rows(CHUNK_ROWS * 2 + 5), ENGLISH))
     assert len(chunks) == 3
     assert b"".join(chunks).count(b"\r\n") == CHUNK_ROWS * 2 + 5 + 1
+
+
+def _three_days() -> PresenceColumns:
+    """Peserta 00000 on days 1 and 3 and in the first session (whose title reads as a
+    formula); Peserta 00001 on day 2 only; nobody else."""
+    days = (date(2025, 7, 22), date(2025, 7, 23), date(2025, 7, 24))
+    first = Presence(1, days={d: (START + (d - days[0]), None) for d in (days[0], days[2])})
+    first.sessions, first.jp = {7}, 4
+    second = Presence(2, days={days[1]: (START + timedelta(days=1, minutes=5), None)})
+    heads = (SessionHead(7, "=HYPERLINK(1)", days[0]), SessionHead(8, "Canva", days[1]))
+    return PresenceColumns(days=days, sessions=heads, people={1: first, 2: second})
+
+
+def test_csv_gives_a_column_per_day_and_session_of_a_multi_day_event():
+    summary = fake_summary(3)
+    words = Labels("id", {"Day %(n)d": "Hari ke-%(n)d", "Yes": "Ya", "No": "Tidak"})
+    data = b"".join(attendance_csv(summary.event, fake_rows(3), words, ";", _three_days()))
+    header, first, second, third = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    assert header[10:13] == [
+        "Hari ke-1 (Sel, 22 Jul) (WITA)",
+        "Hari ke-2 (Rab, 23 Jul) (WITA)",
+        "Hari ke-3 (Kam, 24 Jul) (WITA)",
+    ]
+    # A session's title is the organiser's text, never at the start of its heading: inert.
+    assert header[14] == "Session 1 (Sel, 22 Jul): =HYPERLINK(1)"
+    assert header[13] == "Days present" and header[16:] == ["Sessions attended", "JP", "Completed"]
+    # 01:00 UTC is 09:00 WITA; an absent day is an empty cell.
+    assert first[10:] == ["09:00", "", "09:00", "2", "Ya", "", "1", "4", "Tidak"]
+    assert second[10:14] == ["", "09:05", "", "1"]
+    assert third[10:] == ["", "", "", "0", "", "", "0", "0", "Tidak"]
+
+
+def test_xlsx_participants_have_the_same_day_and_session_columns_as_the_csv():
+    summary, extra = fake_summary(3), _three_days()
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, fake_rows(3), ENGLISH, extra)))
+    people = list(book["Participants"].iter_rows(values_only=True))
+    data = b"".join(attendance_csv(summary.event, fake_rows(3), ENGLISH, ",", extra))
+    assert list(people[0]) == next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert people[0][14] == "Session 1 (Tue, 22 Jul): =HYPERLINK(1)"
+    assert people[1][10].isoformat() == "2025-07-22T09:00:00" and people[1][11] is None
+    assert book["Participants"]["K2"].number_format == "hh:mm"
+    assert people[1][13:] == (2, "Yes", None, 1, 4, "No")
+    assert all(c.data_type != "f" for row in book["Participants"].iter_rows() for c in row)
 
 
 def test_xlsx_has_the_six_sheets_and_everyone():

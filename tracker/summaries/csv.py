@@ -4,6 +4,8 @@ The file is a generator of byte chunks: the view streams it to the browser while
 are still being read from the database in batches, so 20,000 participants never sit in memory
 at once. UTF-8 with a byte-order mark (Excel otherwise reads the accents as Latin-1), comma by
 default, ``;`` for Excel in the Indonesian locale. Every text cell goes through ``safe_cell``.
+The columns per day and per session of a multi-day event, or of one with an agenda, read a
+small record per person who came (tracker.checkin.presence), held while the file is written.
 Pure: no Flask.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -19,8 +22,20 @@ from zoneinfo import ZoneInfo
 
 from tracker import times
 from tracker.exports import safe_cell
-from tracker.summaries.columns import participant_columns, report_columns
-from tracker.summaries.data import AttendanceRow, EventFacts, Labels, Report
+from tracker.summaries.columns import (
+    participant_columns,
+    presence_cells,
+    presence_header,
+    report_columns,
+)
+from tracker.summaries.data import (
+    NO_PRESENCE,
+    AttendanceRow,
+    EventFacts,
+    Labels,
+    PresenceColumns,
+    Report,
+)
 
 BOM = "\ufeff"
 #: Rows written before a chunk is handed on.
@@ -58,9 +73,16 @@ def _safe_words(word: Callable[[Any], str]) -> Callable[[Any], str]:
 
 
 def attendance_csv(
-    event: EventFacts, rows: Iterable[AttendanceRow], labels: Labels, delimiter: str = ","
+    event: EventFacts,
+    rows: Iterable[AttendanceRow],
+    labels: Labels,
+    delimiter: str = ",",
+    extra: PresenceColumns = NO_PRESENCE,
 ) -> Iterator[bytes]:
-    """Everyone registered, by name, with their check-in (empty when they did not come).
+    """Everyone registered, by name, with their check-in (empty when they did not come),
+    and for an event of several days or with an agenda ``extra``'s columns: each day's first
+    entry ("08:30", empty when absent that day), the days present, each session ("Ya" or
+    empty), sessions attended, JP, completed (columns.presence_header).
 
     Only the event's facts, not a whole Summary: the list needs none of its figures, and the
     view is spared computing them before the first byte.
@@ -77,8 +99,15 @@ def attendance_csv(
     # Agencies, positions and gates repeat: each is made safe once. Names are all different.
     repeated = cache(safe_cell)
 
+    def clock(at: datetime) -> str:
+        return at.astimezone(tz).isoformat(timespec="minutes")[11:16]
+
+    def presence(participant_id: int) -> list[Any]:
+        cells = presence_cells(extra, participant_id, clock, yes_no(True), yes_no(False))
+        return ["" if cell is None else cell for cell in cells]
+
     def cells(row: AttendanceRow) -> list[Any]:
-        number, name, agency, position, category_, at, method_, gate, answer = row
+        number, name, agency, position, category_, at, method_, gate, answer, pid = row
         present = at is not None
         return [
             number,
@@ -92,9 +121,11 @@ def attendance_csv(
             method(method_),
             repeated(gate),
             tumbler(answer) if present else "",
+            *(presence(pid) if extra else ()),
         ]
 
     header = participant_columns(event.zone_label, labels)
+    header += presence_header(extra, event.zone_label, labels)
     return _chunks(header, map(cells, rows), delimiter)
 
 

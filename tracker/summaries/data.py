@@ -143,6 +143,41 @@ class AttendanceRow(NamedTuple):
     gate: str
     #: True / False, None when nobody asked (or not checked in).
     tumbler: bool | None
+    #: Whose line it is: the key into ``PresenceColumns.people``.
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class SessionHead:
+    """A session as the participant list heads its column."""
+
+    id: int
+    title: str
+    day: date
+
+
+@dataclass(frozen=True)
+class PresenceColumns:
+    """What the participant list (CSV, XLSX) adds for an event of several days or with an
+    agenda: a column per day (the day's first entry), the days present, a column per session,
+    the sessions attended and JP earned, and whether the person completed. Empty for a one-day
+    event without an agenda, whose list keeps its ten columns (its one day is the check-in
+    column already)."""
+
+    #: The event's days; empty for a one-day event.
+    days: tuple[date, ...] = ()
+    #: The agenda's sessions in the order of ``Attendance.by_session``.
+    sessions: tuple[SessionHead, ...] = ()
+    #: Participant id -> tracker.checkin.presence.Presence (days, sessions, JP, completed);
+    #: someone who never came is not in it.
+    people: Mapping[int, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.days or self.sessions)
+
+
+#: A one-day event without an agenda: the participant list keeps its ten columns.
+NO_PRESENCE = PresenceColumns()
 
 
 @dataclass(frozen=True)

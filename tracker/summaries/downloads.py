@@ -31,7 +31,12 @@ from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
 from tracker.summaries.daftar_hadir import build_sheet
 from tracker.summaries.data import Report
-from tracker.summaries.figures import attendance_rows, build_summary, event_facts
+from tracker.summaries.figures import (
+    attendance_rows,
+    build_summary,
+    event_facts,
+    presence_columns,
+)
 from tracker.summaries.labels import summary_labels
 from tracker.summaries.pdf.daftar_hadir import daftar_hadir_pdf
 from tracker.summaries.pdf.report import report_pdf
@@ -96,7 +101,7 @@ def summary_file(event: Event, fmt: str, actor: Any) -> Response:
         return _csv_file(event, actor, name)
     summary, labels = build_summary(event), summary_labels()
     if fmt == "xlsx":
-        body = summary_xlsx(summary, attendance_rows(event), labels)
+        body = summary_xlsx(summary, attendance_rows(event), labels, presence_columns(event))
         rows = summary.attendance.registered
     else:
         present = attendance_rows(event, present_only=True)
@@ -112,8 +117,8 @@ def _csv_file(event: Event, actor: Any, name: str) -> Response:
     query instead."""
     delimiter, facts = separator(), event_facts(event)
     _log_export(event, "csv", actor, participant_counts(event)["total"])
-    rows = attendance_rows(event)
-    chunks = csv_render.attendance_csv(facts, rows, summary_labels(), delimiter)
+    rows, extra = attendance_rows(event), presence_columns(event)
+    chunks = csv_render.attendance_csv(facts, rows, summary_labels(), delimiter, extra)
     return _file(stream_with_context(chunks), "csv", name)
 
 

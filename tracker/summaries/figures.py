@@ -19,7 +19,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from tracker.checkin.attendance import attendance
+from tracker.checkin.day_figures import sessions_figures
 from tracker.checkin.models import CheckIn
+from tracker.checkin.presence import presence
 from tracker.compliance.measurements import list_waste
 from tracker.compliance.models import ChecklistItem, EventChecklist
 from tracker.compliance.services import checklist_score
@@ -33,6 +35,8 @@ from tracker.summaries.data import (
     EventFacts,
     ItemFacts,
     PhotoRef,
+    PresenceColumns,
+    SessionHead,
     Summary,
     WasteRow,
 )
@@ -144,6 +148,23 @@ def waste_rows(event: Event) -> list[WasteRow]:
     return [WasteRow(e.recorded_at, e.stream, e.kg, e.note, e.recorded_by_label) for e in entries]
 
 
+def presence_columns(event: Event) -> PresenceColumns:
+    """The participant list's columns per day and per session, with everyone's presence
+    (tracker.checkin.presence, the one owner of sessions, JP and completion). Nothing is read
+    for a one-day event without an agenda: its list keeps today's columns. The sessions come
+    in the order of the per-session figures (``sessions_figures``), so the CSV's and XLSX's
+    session columns line up with the summary's table."""
+    days = tuple(w.day for w in event.day_windows())
+    sessions = tuple(SessionHead(s.id, s.title, s.day) for s in sessions_figures(event))
+    if len(days) < 2 and not sessions:
+        return PresenceColumns()
+    return PresenceColumns(
+        days=days if len(days) > 1 else (),
+        sessions=sessions,
+        people=presence(event).people,
+    )
+
+
 def attendance_rows(
     event: Event, *, present_only: bool = False, batch: int = BATCH
 ) -> Iterator[AttendanceRow]:
@@ -166,6 +187,7 @@ def attendance_rows(
             CheckIn.method,
             CheckIn.gate,
             CheckIn.brought_tumbler,
+            Participant.id,
         )
         .join(CheckIn, CheckIn.participant_id == Participant.id, isouter=not present_only)
         .where(Participant.event_id == event.id)
@@ -182,7 +204,7 @@ def _rows(query: Select[Any]) -> Iterator[AttendanceRow]:
     result = db.session.connection().execute(query)
     number = 0
     for batch in result.partitions():
-        for name, agency, position, category, at, method, gate, tumbler in batch:
+        for name, agency, position, category, at, method, gate, tumbler, pid in batch:
             number += 1
             yield AttendanceRow(
                 number,
@@ -194,4 +216,5 @@ def _rows(query: Select[Any]) -> Iterator[AttendanceRow]:
                 method or "",
                 gate or "",
                 tumbler if at is not None else None,
+                pid,
             )

@@ -1,7 +1,9 @@
 """The event summary as an XLSX workbook, for the finance office and anyone who sorts data.
 
 Sheets, in order: summary, participants (everyone registered, with the check-in's time,
-method, gate and tumbler answer), by agency, checklists, waste. openpyxl's write-only mode
+method, gate and tumbler answer, and for an event of several days or with an agenda the same
+columns per day and per session as the CSV: columns.presence_header), by agency, by day and
+session, checklists, waste. openpyxl's write-only mode
 streams each row to a temporary file instead of keeping every cell object, so 20,000
 participants cost little memory. Text is written as it is, as a string cell: a name such as
 ``=HYPERLINK(...)`` is a string cell, which Excel and LibreOffice never run (the apostrophe that
@@ -28,8 +30,22 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker import times
 from tracker.contact import format_nip
-from tracker.summaries.columns import participant_columns, report_columns
-from tracker.summaries.data import AttendanceRow, Labels, Report, Sheet, SheetRow, Summary
+from tracker.summaries.columns import (
+    participant_columns,
+    presence_cells,
+    presence_header,
+    report_columns,
+)
+from tracker.summaries.data import (
+    NO_PRESENCE,
+    AttendanceRow,
+    Labels,
+    PresenceColumns,
+    Report,
+    Sheet,
+    SheetRow,
+    Summary,
+)
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _INVALID_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -113,10 +129,15 @@ def _save(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def summary_xlsx(summary: Summary, rows: Iterable[AttendanceRow], labels: Labels) -> bytes:
+def summary_xlsx(
+    summary: Summary,
+    rows: Iterable[AttendanceRow],
+    labels: Labels,
+    extra: PresenceColumns = NO_PRESENCE,
+) -> bytes:
     book = Workbook(write_only=True)
     _summary_sheet(book, summary, labels)
-    _participants_sheet(book, summary, rows, labels)
+    _participants_sheet(book, summary, rows, labels, extra)
     _agency_sheet(book, summary, labels)
     _days_sheet(book, summary, labels)
     _checklists_sheet(book, summary, labels)
@@ -174,22 +195,36 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def _participants_sheet(
-    book: Workbook, summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
+    book: Workbook,
+    summary: Summary,
+    rows: Iterable[AttendanceRow],
+    labels: Labels,
+    extra: PresenceColumns,
 ) -> None:
     """The longest sheet, so the cheapest per row: the words are made safe once, repeated
     agencies, positions and gates once each, and an empty text is no cell at all (openpyxl
-    writes nothing for None; a reader sees the same blank as for an empty string)."""
+    writes nothing for None; a reader sees the same blank as for an empty string). A day's
+    first entry is a date-time shown as hh:mm (the day is in the heading)."""
     sheet = _sheet(book, labels["Participants"], (7, 32, 40, 28, 14, 11, 19, 16, 14, 10))
-    checked_in_at = _Times(sheet, summary.event.timezone)
-    _append(sheet, _header(sheet, participant_columns(summary.event.zone_label, labels)))
+    event = summary.event
+    checked_in_at = _Times(sheet, event.timezone)
+    header = participant_columns(event.zone_label, labels)
+    _append(sheet, _header(sheet, header + presence_header(extra, event.zone_label, labels)))
     yes_no = _safe_words(lambda present: labels["Yes"] if present else labels["No"])
+    zone = ZoneInfo(event.timezone)
+
+    def clock(at: datetime) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=at.astimezone(zone).replace(tzinfo=None))
+        cell.number_format = "hh:mm"
+        return cell
+
     tumbler, category, method = (
         _safe_words(labels.tumbler),
         _safe_words(labels.category),
         _safe_words(labels.method),
     )
     repeated = cache(_text)
-    for number, name, agency, position, category_, at, method_, gate, answer in rows:
+    for number, name, agency, position, category_, at, method_, gate, answer, pid in rows:
         present = at is not None
         _append(
             sheet,
@@ -204,6 +239,7 @@ def _participants_sheet(
                 method(method_),
                 repeated(gate) or None,
                 tumbler(answer) if present else None,
+                *presence_cells(extra, pid, clock, yes_no(True), yes_no(False)),
             ],
         )
 
