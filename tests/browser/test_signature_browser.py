@@ -19,6 +19,7 @@ from tests.browser.scanner_support import (
 from tests.factories import open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Signature
+from tracker.events.models import Participant
 from tracker.extensions import db
 
 
@@ -31,6 +32,7 @@ def _signing_event():
 
 def _sign(page, canvas: str) -> None:
     """A finger's zigzag across the pad (pointer events, as a touch screen sends them)."""
+    page.locator(canvas).scroll_into_view_if_needed()  # a finger signs what it sees
     box = page.locator(canvas).bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
     page.mouse.move(x + 0.1 * w, y + 0.7 * h)
@@ -179,3 +181,50 @@ def test_an_offline_scanner_keeps_the_signature_with_the_scan_and_sends_it_after
     pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
     images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
     assert len(images) == 1  # Wayan's signature in his box
+
+
+def test_a_walk_in_signs_when_registering_at_the_door(new_page, live_server, users):
+    """Komang from the Dinas Pariwisata is not on the list: she registers on her phone at the
+    door and signs in the same form, and her signature is on the day's list."""
+    event, _people = _signing_event()
+    event.allow_walk_ins = True
+    db.session.commit()
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
+    errors = watch_errors(page)
+    page.goto(f"{live_server}/door/{door.poster_code('test-secret', event.id)}")
+    page.locator("details.door-walkin summary").click()
+    form = page.locator("form[data-form=walk-in]")
+    form.locator("input[name=w-name]").fill("Komang Ayu Lestari")
+    form.locator("input[name=w-agency]").fill("Dinas Pariwisata Kabupaten Tabanan")
+    form.locator("input[name=w-phone]").fill("0813-5555-1234")
+    form.locator("input[name=w-tumbler][value=yes]").check()
+    form.locator("input[name=w-consent]").check()
+    pad = page.locator("#w-signature-pad")
+    assert pad.is_visible() and pad.bounding_box()["width"] >= PHONE["width"] * 0.7
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    form.locator("button[type=submit]").click()  # forgot to sign
+    page.locator("#w-signature-error").wait_for()
+    assert "Tanda tangani" in page.locator("#w-signature-error").inner_text()
+    assert _signatures() == []
+
+    form = page.locator("form[data-form=walk-in]")  # the page again, her details kept
+    assert form.locator("input[name=w-name]").input_value() == "Komang Ayu Lestari"
+    form.locator("input[name=w-tumbler][value=yes]").check()
+    form.locator("input[name=w-consent]").check()
+    _sign(page, "#w-signature-pad")
+    form.locator("button[type=submit]").click()
+    page.locator("[data-status=checked_in]").wait_for()
+    page.wait_for_load_state("networkidle")
+    (signature,) = _signatures()
+    komang = db.session.get(Participant, signature.participant_id)
+    assert (komang.name, komang.source) == ("Komang Ayu Lestari", "walk_in")
+    db.session.rollback()
+    assert signature.method == "door" and len(signature.png) > 200
+    assert [e for e in errors if "status of 422" not in e] == []
+
+    organiser = new_page()
+    log_in_page(organiser, live_server, users.organiser.email)
+    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
+    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
+    assert len(images) == 1  # her signature in her box
