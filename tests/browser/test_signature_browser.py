@@ -16,6 +16,7 @@ from tests.browser.scanner_support import (
     type_code,
     watch_errors,
 )
+from tests.browser.test_door_browser import fill_walk_in
 from tests.factories import open_event
 from tracker.checkin import door_codes as door
 from tracker.checkin.models import CheckIn, Signature
@@ -51,6 +52,14 @@ def _signatures() -> list[Signature]:
     return rows
 
 
+def _signed_boxes(new_page, base, users, event) -> int:
+    """The pictures on day 1's daftar hadir (PDF) as the organiser downloads it."""
+    organiser = new_page()
+    log_in_page(organiser, base, users.organiser.email)
+    pdf = organiser.request.get(f"{base}/events/{event.id}/daftar-hadir/1/participant.pdf")
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf.body())).pages)
+
+
 def _door(page, base, event) -> None:
     page.goto(f"{base}/door/{door.poster_code('test-secret', event.id)}")
     form = page.locator("form[data-form=checkin]")
@@ -84,11 +93,7 @@ def test_a_participant_signs_on_their_phone_at_the_door(new_page, live_server, a
     assert len(signature.png) > 200
     assert [e for e in errors if "status of 422" not in e] == []  # the refused empty pad
 
-    organiser = new_page()
-    log_in_page(organiser, live_server, users.organiser.email)
-    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
-    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
-    assert len(images) == 1  # Wayan's signature in his box
+    assert _signed_boxes(new_page, live_server, users, event) == 1  # Wayan's signature
 
 
 def test_the_door_staff_hand_the_phone_over_after_a_green_scan(new_page, live_server, users):
@@ -197,11 +202,7 @@ def test_an_offline_scanner_keeps_the_signature_with_the_scan_and_sends_it_after
     assert signature.signed_at == checkin.checked_in_at  # drawn at the scan, not at the sync
     assert [e for e in errors if "status of 404" not in e] == []  # the refused (unknown) code
 
-    organiser = new_page()
-    log_in_page(organiser, live_server, users.organiser.email)
-    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
-    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
-    assert len(images) == 1  # Wayan's signature in his box
+    assert _signed_boxes(new_page, live_server, users, event) == 1  # Wayan's signature
 
 
 def test_a_walk_in_signs_when_registering_at_the_door(new_page, live_server, users):
@@ -213,13 +214,7 @@ def test_a_walk_in_signs_when_registering_at_the_door(new_page, live_server, use
     page = new_page(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
     errors = watch_errors(page)
     page.goto(f"{live_server}/door/{door.poster_code('test-secret', event.id)}")
-    page.locator("details.door-walkin summary").click()
-    form = page.locator("form[data-form=walk-in]")
-    form.locator("input[name=w-name]").fill("Komang Ayu Lestari")
-    form.locator("input[name=w-agency]").fill("Dinas Pariwisata Kabupaten Tabanan")
-    form.locator("input[name=w-phone]").fill("0813-5555-1234")
-    form.locator("input[name=w-tumbler][value=yes]").check()
-    form.locator("input[name=w-consent]").check()
+    form = fill_walk_in(page, tumbler="yes")
     pad = page.locator("#w-signature-pad")
     assert pad.is_visible() and pad.bounding_box()["width"] >= PHONE["width"] * 0.7
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -244,8 +239,4 @@ def test_a_walk_in_signs_when_registering_at_the_door(new_page, live_server, use
     assert signature.method == "door" and len(signature.png) > 200
     assert [e for e in errors if "status of 422" not in e] == []
 
-    organiser = new_page()
-    log_in_page(organiser, live_server, users.organiser.email)
-    pdf = organiser.request.get(f"{live_server}/events/{event.id}/daftar-hadir/1/participant.pdf")
-    images = [i for p in PdfReader(io.BytesIO(pdf.body())).pages for i in p.images]
-    assert len(images) == 1  # her signature in her box
+    assert _signed_boxes(new_page, live_server, users, event) == 1  # her signature
