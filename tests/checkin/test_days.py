@@ -17,7 +17,7 @@ from tests.checkin.test_services import DOOR, NINE, found
 from tests.clock import TUESDAY_NINE, WEDNESDAY_NINE, wita
 from tests.factories import PEOPLE, make_event, register
 from tracker.checkin import services
-from tracker.checkin.attendance import day_attendance, present_per_day
+from tracker.checkin.day_figures import day_attendance, present_per_day
 from tracker.checkin.door_rule import door_state
 from tracker.checkin.models import CheckIn, CheckInDay, ScanResult
 from tracker.checkin.services import Door, ScanInput, ScanKind, decide

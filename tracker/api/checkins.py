@@ -32,11 +32,11 @@ from tracker.checkin.attendance import (
     DIGEST_ALGORITHM,
     TicketRow,
     attendance_json,
-    entries_by_day,
     search_participants,
     ticket_digest,
     ticket_list,
 )
+from tracker.checkin.day_figures import entries_by_day
 from tracker.checkin.door_rule import door_json
 from tracker.checkin.live_figures import figures_version, live_attendance
 from tracker.checkin.models import Method, ScanResult

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.certificates.services import saved_design
-from tracker.checkin.attendance import day_attendance
+from tracker.checkin.day_figures import day_attendance
 from tracker.checkin.signatures import signatures_on
 from tracker.errors import NotFound
 from tracker.events.days import event_dates

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker.checkin.attendance import methods_and_tumblers, tumbler_present_per_day
+from tracker.checkin.attendance import methods_and_tumblers
+from tracker.checkin.day_figures import tumbler_present_per_day
 from tracker.compliance.measurements import settings_for
 from tracker.compliance.models import WasteEntry, WasteStream
 from tracker.compliance.services import Score, event_score
