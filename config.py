@@ -116,6 +116,17 @@ def worker_limits_problem(env: Mapping[str, str], workers: int, instance_path: s
     return None
 
 
+def _board_cache_url(env: Mapping[str, str], instance_path: str) -> str:
+    """BOARD_CACHE_URL; else the limiter's Redis, which every server already shares; else
+    files in the instance folder, shared by the workers of this server."""
+    if env.get("BOARD_CACHE_URL"):
+        return env["BOARD_CACHE_URL"]
+    limiter = env.get("RATELIMIT_STORAGE_URI", "")
+    if limiter.startswith(("redis://", "rediss://")):
+        return limiter
+    return "file://" + str(Path(instance_path) / "board-cache")
+
+
 def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     """Build the Flask configuration from an environment mapping.
 
@@ -165,6 +176,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "BOARD_STREAMS_PER_WORKER": int(env.get("BOARD_STREAMS_PER_WORKER", "2")),
         "BOARD_PUSH_SECONDS": float(env.get("BOARD_PUSH_SECONDS", "2")),
         "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", "300")),
+        # Where the workers share the board's figures (tracker/checkin/board_cache.py).
+        "BOARD_CACHE_URL": _board_cache_url(env, instance_path),
         # Certificates signed with the office's PKCS#12 get a trusted time (PAdES B-T) from this
         # RFC 3161 timestamp authority when it is set; without it they are signed without one.
         "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL", ""),

@@ -379,6 +379,8 @@ def machine() -> dict[str, Any]:
 def bench_database(
     label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
 ) -> dict[str, Any]:
+    if args.part == "screens":
+        return screens_only(label, database_url, plan, args, workdir)
     secret = secrets.token_urlsafe(48)
     env = app_env(database_url, secret)
     # The job queue (certificates, messages) and the files it makes, in the bench's own folder.
@@ -522,6 +524,38 @@ def scale_lines(
     return out
 
 
+def screens_only(
+    label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
+) -> dict[str, Any]:
+    """``--part screens``: the board with one and with fifty screens, nothing else: the
+    accounts (with tiny events), the largest scale event, then bench.scale's screens."""
+    env = app_env(database_url, secrets.token_urlsafe(48))
+    env.update(QUEUE_URL=f"sqlite:///{workdir / f'queue-{label}.db'}")
+    out: dict[str, Any] = {"database": label, "machine_before": machine()}
+    upgrade(env)
+    seed = task(
+        env, "seed", "--big", "10", "--small", "10",
+        "--tickets", str(workdir / f"tickets-{label}.txt"),
+    )  # fmt: skip
+    size = max(plan.scale_sizes)
+    log(f"{label}: an event of {size:,} participants (bulk inserts)")
+    codes = workdir / f"scale-{label}"
+    codes.mkdir(exist_ok=True)
+    seeded = task(
+        env, "seed", "--sizes", str(size), "--codes-dir", str(codes), timeout=900,
+        module="bench.scale_tasks",
+    )  # fmt: skip
+    analyze(database_url)
+    log(f"{label}: the board with 1 and with 50 screens ({plan.screens_seconds:.0f} s each)")
+    screens = scale.screens_lines(
+        env, args, workdir / f"gunicorn-{label}-screens.log", seeded["events"][str(size)],
+        seed["token"], plan.screens_seconds,
+    )  # fmt: skip
+    out["scale"] = {"seed": seeded, "sizes": {}, "screens": screens}
+    out["machine_after"] = machine()
+    return out
+
+
 def environment(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -533,6 +567,7 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         "workers": args.workers,
         "worker_class": args.worker_class,
         "threads": args.threads,
+        "part": args.part,
     }
 
 
@@ -552,6 +587,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL URL: the bench also runs there, in a database of its own",
     )
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run on one database only")
+    parser.add_argument(
+        "--part",
+        choices=["all", "screens"],
+        default="all",
+        help="screens: only the board with one and with fifty screens (about a minute)",
+    )
     parser.add_argument("--label", default="", help="added to the result files' names")
     return parser.parse_args(argv)
 

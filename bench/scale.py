@@ -7,12 +7,14 @@ board at that size, not registering). Through the bench's gunicorn, for each siz
 - first scans: new tickets at concurrency 8: throughput, median, the workers' CPU per scan;
 - the board's figures as a screen that polls gets them (``GET .../attendance``): median time and
   the workers' CPU per request, from the cache (nothing changed in between); and, one at a
-  time after a scan, what a recomputation costs (once per change and worker, not per screen).
+  time after a scan, what a recomputation costs (once per change for all the workers, which
+  share it: tracker/checkin/board_cache.py; not per screen).
 
 Then the screens: a gunicorn of the same workers with threads for the streams
 (``--threads`` 4 + 50, ``BOARD_STREAMS_PER_WORKER=50``), the largest event, and a scan every
 half second for a fixed window; the workers' CPU per second of the window with one screen
-streaming and then with fifty, each screen counting the updates it got.
+streaming and then with fifty, each screen counting the updates it got. ``python -m bench
+--part screens`` runs only this.
 """
 
 from __future__ import annotations
@@ -126,17 +128,29 @@ def _scanner(port: int, event_id: int, codes: list[str], token: str, window: flo
 def screens_lines(
     env: dict[str, str], args: Any, log: Path, event: dict[str, Any], token: str, window: float
 ) -> dict[str, Any]:
-    """The workers' CPU per second of a window of scans with 1, then 50, screens streaming."""
+    """The workers' CPU per second of a window of scans with 1, then 50, screens streaming.
+    The workers share the figures as production's do: in files in a folder of the bench's own
+    (the instance folder's place), or where BOARD_CACHE_URL says (e.g. a Redis)."""
     threads = 4 + STREAMS_PER_WORKER
+    shared = env.get("BOARD_CACHE_URL") or f"file://{log.parent / 'board-cache'}"
     server = Server(
         workers=args.workers,
         worker_class="gthread",
         threads=threads,
-        env={**env, "BOARD_STREAMS_PER_WORKER": str(STREAMS_PER_WORKER)},
+        env={
+            **env,
+            "BOARD_STREAMS_PER_WORKER": str(STREAMS_PER_WORKER),
+            "BOARD_CACHE_URL": shared,
+        },
         log=log,
     )
-    server.start()
-    out: dict[str, Any] = {"threads": threads, "streams_per_worker": STREAMS_PER_WORKER}
+    server.start(timeout=90.0)  # two workers of 54 threads boot slowly on a busy machine
+    out: dict[str, Any] = {
+        "threads": threads,
+        "streams_per_worker": STREAMS_PER_WORKER,
+        "participants": event["participants"],
+        "board_cache": shared.split(":", 1)[0],
+    }
     codes = Path(event["codes_file"]).read_text().split()[::-1]  # not the ones scanned before
     try:
         browser = Browser(server.port)

@@ -124,6 +124,7 @@ def seed(sizes: list[int], codes_dir: Path) -> dict[str, Any]:
             codes.write_text("\n".join(code for _pid, code in rows[cut:]) + "\n")
             out["events"][str(size)] = {
                 "event_id": event_id,
+                "participants": size,
                 "codes_file": str(codes),
                 "checked_in": cut,
                 "seconds": round(time.perf_counter() - started, 2),

@@ -77,6 +77,7 @@ def make_app(
     """Apps on the suite's database; their connection pools are closed when the session ends
     (an unclosed PostgreSQL connection is a ResourceWarning, and warnings are errors)."""
     uploads = tmp_path_factory.mktemp("uploads")
+    board_cache = tmp_path_factory.mktemp("board-cache")
     made: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
@@ -96,6 +97,9 @@ def make_app(
             # The board's stream ends within a second (a test reading it reads to its end).
             "BOARD_STREAM_SECONDS": 1.0,
             "BOARD_PUSH_SECONDS": 0.2,
+            # The figures the workers share (tracker/checkin/board_cache.py), in the test's
+            # folder, emptied with the tables.
+            "BOARD_CACHE_URL": f"file://{board_cache}",
         }
         config.update(overrides)
         app = create_app(config)

@@ -1,7 +1,8 @@
 """The scanner on the second day of a three-day training, and in its exit mode (issue 14):
 day 2's first scan is green although the person came on day 1, a second one amber with day 2's
-time and gate; an exit scan records the day's last exit; an exit of someone not in today is
-refused; offline, the page judges day 2 and exits from the ticket list's days the same way."""
+time and gate; an exit scan records the day's last exit, and an entry after it is green again
+("masuk kembali"); an exit of someone not in today is refused; offline, the page judges day 2,
+exits and re-entries from the ticket list's days and its own scans the same way."""
 
 from __future__ import annotations
 
@@ -66,6 +67,19 @@ def test_day_two_scan_is_green_then_amber_then_an_exit(new_page, live_server, us
     days = _days(wayan.id)
     assert [d.last_out_at is not None for d in days] == [False, True]
     assert days[1].out_gate == "B"
+    # Back from lunch: the entry after the exit is green, "welcome back", and a second amber.
+    page.select_option("#scan-mode", "entry")
+    type_code(page, wayan.ticket_code)
+    back = answer(page, out["nonce"])
+    assert (back["status"], back["title"]) == (
+        "checked_in",
+        "Selamat datang kembali: masuk kembali",
+    )
+    assert page.locator("#scan-answer").get_attribute("data-colour") == "ok"
+    type_code(page, wayan.ticket_code)
+    assert answer(page, back["nonce"])["status"] == "already_checked_in"
+    assert _days(wayan.id)[1].last_in_at is not None
+    page.select_option("#scan-mode", "exit")
     # The mode is the device's: it is still "exit" after a reload.
     page.reload()
     page.wait_for_selector("#scanner[data-ready='1']", state="attached")
@@ -90,8 +104,13 @@ def test_offline_the_page_judges_day_two_and_exits_from_the_list(new_page, live_
     type_code(page, wayan.ticket_code)
     out = answer(page, refused["nonce"])
     assert (out["status"], out["offline"]) == ("checked_out", "1")
+    page.select_option("#scan-mode", "entry")
+    type_code(page, wayan.ticket_code)  # back in: this device saw the exit
+    back = answer(page, out["nonce"])
+    assert (back["status"], back["offline"]) == ("checked_in", "1")
+    assert back["title"].startswith("Selamat datang kembali")
 
-    assert page.locator("#scan-queue").get_attribute("data-count") == "2"  # not the refusal
+    assert page.locator("#scan-queue").get_attribute("data-count") == "3"  # not the refusal
     page.context.set_offline(False)
     page.wait_for_selector("#scan-queue[data-count='0']", timeout=20_000)
     days = _days(wayan.id)

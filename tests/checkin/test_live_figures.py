@@ -157,9 +157,9 @@ def test_many_screens_cost_one_rendering_per_change(app, short_streams):
     event, _people = open_event()
     rendered: list[int] = []
 
-    def render(event_id: int) -> str:
+    def render(event_id: int, version: int) -> tuple[int, bytes]:
         rendered.append(event_id)
-        return "{}"
+        return version, b"{}"
 
     board = live_figures.hub()
     for _ in range(50):
@@ -177,5 +177,5 @@ def test_many_screens_cost_one_rendering_per_change(app, short_streams):
     finally:
         for _ in range(50):
             board.close(event.id)
-    assert len(answers) == 50 and {a[1] for a in answers} == {"{}"}
+    assert len(answers) == 50 and {a[1] for a in answers} == {b"{}"}
     assert rendered == [event.id]

@@ -66,7 +66,9 @@ def test_days_sessions_hours_and_jp_per_person(bimtek):
     assert sessions[DAYS[0]][0].id not in m.sessions
     assert sessions[DAYS[1]][0].id in m.sessions  # Wednesday's: in before it ended
     assert sessions[DAYS[1]][1].id not in m.sessions  # out at 11:00, before 13:00
-    assert (m.days_present, m.jp, m.completed, m.hours_inside) == (2, 5, False, 2.33)
+    # Tuesday never scanned out: counted to its door's closing (16:00), 7.33 h; Wednesday 2.33 h.
+    assert (m.days_present, m.jp, m.completed, m.hours_inside) == (2, 5, False, 9.67)
+    assert m.no_exit_days == [DAYS[0]]
     assert measured.of(luh.id).days_present == 0
     assert completed(event, _day(DAYS[2], 16)) == {wayan.id}
 

@@ -2,10 +2,11 @@
 
 Every answer of ``POST .../checkins`` carries ``status`` at the top (checked_in,
 already_checked_in, invalid, wrong_event, not_open; for an exit checked_out or
-not_checked_in) and, for a scan that counted, the event ``day`` it counted for; error answers
-also carry the usual ``error`` object, so clients that only read ``error`` keep working. A
-failed scan is still a committed row of the scan log, which is why the view answers errors
-itself instead of raising.
+not_checked_in) and, for a scan that counted, the event ``day`` it counted for (and
+``"reentry": true`` for a checked_in back after the day's exit); error answers also carry
+the usual ``error`` object, so clients that only read ``error`` keep working. A failed scan
+is still a committed row of the scan log, which is why the view answers errors itself
+instead of raising.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def outcome_json(timezone: str, outcome: services.ScanOutcome) -> dict[str, Any]
         body["checked_in_at"] = iso(outcome.checked_in_at, timezone)
         body["gate"] = outcome.gate
         body["day"] = outcome.day.isoformat() if outcome.day else None
+        if outcome.reentry:  # back in after an exit that day ("masuk kembali")
+            body["reentry"] = True
     elif outcome.result == ScanResult.CHECKED_OUT:
         body["checked_out_at"] = iso(outcome.checked_in_at, timezone)
         body["gate"] = outcome.gate

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.api.common import json_body, parse, query_int
-from tracker.api.schemas import EventIn, EventPatch, ParticipantIn
+from tracker.api.schemas import EventIn, EventPatch, ParticipantIn, SignerIn
 from tracker.auth.access import requires
 from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
@@ -23,6 +23,8 @@ from tracker.events.roster_file import RosterProblem
 from tracker.extensions import db
 from tracker.http import site_url
 from tracker.i18n import iso
+from tracker.summaries.daftar_hadir import set_signer
+from tracker.summaries.data import Official
 
 bp = Blueprint("events", __name__)
 
@@ -86,6 +88,12 @@ def event_json(event: Event) -> dict[str, Any]:
         "archived": event.is_archived,
         "retention_days": event.retention_days,
         "privacy_contact": event.privacy_contact,
+        # The event's own; all empty: the daftar hadir is signed by the certificates' official.
+        "daftar_hadir_official": {
+            "position": event.daftar_hadir_signer_position,
+            "name": event.daftar_hadir_signer_name,
+            "nip": event.daftar_hadir_signer_nip,
+        },
     }
 
 
@@ -151,7 +159,8 @@ def patch_event(event_id: int) -> Response:
     }
     if nulls:
         raise ValidationFailed(_("The request has errors."), nulls)
-    changes = {k: getattr(body, k) for k in body.model_fields_set if k not in ("venue", "archived")}
+    own = ("venue", "archived", "daftar_hadir_official")
+    changes = {k: getattr(body, k) for k in body.model_fields_set if k not in own}
     data = services.event_input(event, **changes)
     if "venue" in body.model_fields_set:
         data.venue = services.VenueInput(**body.venue.model_dump()) if body.venue else None
@@ -159,8 +168,19 @@ def patch_event(event_id: int) -> Response:
     services.update_event(event, data)
     if body.archived is not None:
         services.set_archived(event, body.archived, utcnow())
+    if "daftar_hadir_official" in body.model_fields_set:
+        _set_signer(event, body.daftar_hadir_official or SignerIn())
     db.session.commit()
     return jsonify(event_json(event))
+
+
+def _set_signer(event: Event, signer: SignerIn) -> None:
+    """The daftar hadir's official; its field errors named as in the request."""
+    try:
+        set_signer(event, Official(**signer.model_dump()), current_user, utcnow())
+    except ValidationFailed as exc:
+        fields = {f"daftar_hadir_official.{k}": v for k, v in exc.fields.items()}
+        raise ValidationFailed(exc.message, fields) from exc
 
 
 @bp.post("/events/<int:event_id>/participants")

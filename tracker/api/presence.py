@@ -52,7 +52,16 @@ def person_json(event: Event, row: PersonRow) -> dict[str, Any]:
         "category": row.category,
         "days_present": person.days_present,
         "days": {
-            day.isoformat(): {"first_in_at": iso(first, tz), "last_out_at": iso(out, tz)}
+            day.isoformat(): {
+                "first_in_at": iso(first, tz),
+                "last_out_at": iso(out, tz),
+                "inside": [
+                    {"from": iso(span.start, tz), "until": iso(span.end, tz)}
+                    for span in person.inside.get(day, [])
+                ],
+                # Nobody scanned them out after their last entry: counted to the door's closing.
+                "no_exit": day in person.no_exit_days,
+            }
             for day, (first, out) in sorted(person.days.items())
         },
         "sessions": sorted(person.sessions),
@@ -91,7 +100,7 @@ def _wanted() -> tuple[Filter | None, date | None]:
 def people(event_id: int) -> Response:
     event = get_event(event_id)
     wanted, day = _wanted()
-    measured, rows = attendance_list(event, wanted, day)
+    measured, rows = attendance_list(event, wanted, day, utcnow())
     return jsonify(
         event_id=event.id,
         **rule_json(measured),

@@ -50,6 +50,15 @@ class EventIn(Strict):
     privacy_contact: str = Field(default="", max_length=254)
 
 
+class SignerIn(Strict):
+    """The official who signs the event's daftar hadir; an empty name: the certificates'."""
+
+    position: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=200)
+    #: 18 digits (spaces, dots and dashes are dropped); never the NIK.
+    nip: str = Field(default="", max_length=40)
+
+
 class EventPatch(Strict):
     """Any subset of the event's fields; absent fields stay as they are."""
 
@@ -73,6 +82,8 @@ class EventPatch(Strict):
     retention_days: int | None = Field(default=None, ge=1, le=3650)
     privacy_contact: str | None = Field(default=None, max_length=254)
     archived: bool | None = None
+    #: Who signs the daftar hadir; null or an empty name: the certificate design's official.
+    daftar_hadir_official: SignerIn | None = None
 
 
 class ParticipantIn(Strict):

@@ -3,20 +3,25 @@
 Cached under a version. Database triggers (migration 0010) move an event's version on with
 every change to its participants or check-ins, whatever writes them; reading it is one lookup
 by primary key. ``live_attendance`` gives ``attendance()`` as of the current version from a
-per-process cache, computing it (four aggregates over the event) only when the version moved.
-A cached copy is never newer than its tag claims to be older: the version is read before the
-figures, so figures computed later can only be ahead of it, and the next change refetches.
+per-process cache, or from the cache the workers share (tracker/checkin/board_cache.py: Redis
+or files in the instance folder), computing it (four aggregates over the event) only when no
+worker has: one worker computes a version while the others wait for its result. A cached
+copy is never older than its tag claims: the version is read before the figures, so figures
+computed later can only be ahead of it, and the next change refetches.
 
 Pushed, not polled. A screen holds a server-sent-events stream; in each worker process one
 watcher thread reads the versions of the events being watched (one query for all of them)
-every BOARD_PUSH_SECONDS and, when one moved, renders its payload once and wakes every stream
-of that event. Fifty screens cost that worker the same queries and figures as one, plus
-writing the same bytes fifty times. Each stream holds one of gunicorn's threads while it is
-open, so a worker holds at most BOARD_STREAMS_PER_WORKER of them (``StreamsFull`` beyond);
-the other screens poll the figures, which answer 304 until the version moves.
+every BOARD_PUSH_SECONDS and, when one moved, makes the event's message once and wakes every
+stream of that event, which writes those same bytes. The push settles for figures any worker
+computed a moment ago (``pushed_attendance``): an event scanned every half second is
+computed once per BOARD_PUSH_SECONDS by one worker for all of them, so fifty screens,
+whichever workers hold them, cost what one does. Each stream holds one of gunicorn's threads
+while it is open, so a worker holds at most BOARD_STREAMS_PER_WORKER of them (``StreamsFull``
+beyond); the other screens poll the figures, which answer 304 until the version moves.
 
-Several workers and servers: each worker keeps its own cache and watcher, all reading the
-versions in the one database, so every screen is right whichever worker serves it.
+Several workers and servers: every worker reads the versions in the one database, so every
+screen is right whichever worker serves it; they share the computing through the shared cache
+(servers through Redis; without it each server computes for its own workers).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from tracker.checkin.attendance import Attendance, attendance, attendance_json
+from tracker.checkin.board_cache import Wanted, shared
 from tracker.checkin.models import AttendanceVersion
 from tracker.events.models import Event
 from tracker.extensions import db
@@ -59,40 +65,66 @@ def figures_version(event_id: int) -> int:
     return versions_of([event_id])[event_id]
 
 
-def _cached(event_id: int, version: int) -> Attendance | None:
+def _cached(event_id: int, version: int) -> tuple[int, Attendance] | None:
     with _lock:
         hit = _cache.get(event_id)
         if hit is None or hit[0] != version:
             return None
         _cache.move_to_end(event_id)
-        return hit[1]
+        return hit
+
+
+def _keep(event_id: int, version: int, figures: Attendance) -> None:
+    with _lock:
+        _cache[event_id] = (version, figures)
+        _cache.move_to_end(event_id)
+        while len(_cache) > CACHED_EVENTS:
+            _cache.popitem(last=False)
 
 
 def live_attendance(event: Event) -> tuple[int, Attendance]:
     """(version, the figures as of at least that version). One query when nothing changed;
-    when it did, one thread per process computes while the others wait for its result."""
-    version = figures_version(event.id)
-    figures = _cached(event.id, version)
-    if figures is not None:
-        return version, figures
+    when it did, one thread of one worker computes while the others wait for its result
+    (tracker/checkin/board_cache.py)."""
+    return _figures(event, figures_version(event.id), settle=False)
+
+
+def pushed_attendance(event: Event, version: int) -> tuple[int, Attendance]:
+    """For the push: like ``live_attendance`` at ``version``, except that figures computed a
+    moment ago stand in for newer ones, at their own version (returned, so the watcher asks
+    again at its next look): less than BOARD_PUSH_SECONDS ago by this worker, or twice that
+    by another (``board_cache.Wanted``). An event scanned every half second is then computed
+    once per BOARD_PUSH_SECONDS by one worker for all of them, not once by every worker that
+    holds screens; a screen is at most two or three BOARD_PUSH_SECONDS behind."""
+    return _figures(event, version, settle=True)
+
+
+def _figures(event: Event, version: int, settle: bool) -> tuple[int, Attendance]:
+    if hit := _cached(event.id, version):
+        return hit
     with _lock:
         computing = _computing.setdefault(event.id, threading.Lock())
     with computing:
-        figures = _cached(event.id, version)
-        if figures is None:
-            figures = attendance(event)
-            with _lock:
-                _cache[event.id] = (version, figures)
-                _cache.move_to_end(event.id)
-                while len(_cache) > CACHED_EVENTS:
-                    _cache.popitem(last=False)
-    return version, figures
+        if hit := _cached(event.id, version):
+            return hit
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        push_seconds = float(app.config["BOARD_PUSH_SECONDS"])
+        at, figures = shared(app).figures(
+            Wanted(event, version, push_seconds, lambda: attendance(event), settle)
+        )
+        with _lock:
+            kept = _cache.get(event.id)
+        if kept is not None and kept[0] == at:
+            return kept  # the same version, decoded again: keep the copy the others hold
+        _keep(event.id, at, figures)
+        return at, figures
 
 
 def forget_cached() -> None:
-    """Empty this process's cache (tests that empty the database call it)."""
+    """Empty this process's cache and the shared one (tests that empty the database call it)."""
     with _lock:
         _cache.clear()
+    shared(current_app._get_current_object()).clear()  # type: ignore[attr-defined]
 
 
 # --- the push ---------------------------------------------------------------------------------
@@ -102,17 +134,20 @@ class StreamsFull(Exception):
     """This worker already holds BOARD_STREAMS_PER_WORKER streams: the screen should poll."""
 
 
-#: Renders an event's payload (the figures as JSON) in the watcher's app context; None when
-#: the event is gone.
-Render = Callable[[int], str | None]
+#: Renders an event's figures at (about) a version, in the watcher's app context: the version
+#: they are of and the server-sent event that carries them; None when the event is gone.
+Render = Callable[[int, int], tuple[int, bytes] | None]
 
 
 @dataclass
 class _Watched:
     render: Render
     streams: int = 0
+    #: The version of the figures in ``message`` (sent to the screens), and the version the
+    #: watcher last looked for (newer while the push shows figures of a moment ago).
     version: int = -1
-    payload: str | None = None
+    looked: int = -1
+    message: bytes | None = None
 
 
 @dataclass
@@ -147,16 +182,16 @@ class Hub:
             if watched.streams <= 0:
                 del self.events[event_id]
 
-    def wait(self, event_id: int, known: int, timeout: float) -> tuple[int, str | None]:
-        """(version, payload) once the event's version differs from ``known``, or after
-        ``timeout`` seconds (then the version may still be ``known``). A payload of None: the
-        event is gone."""
+    def wait(self, event_id: int, known: int, timeout: float) -> tuple[int, bytes | None]:
+        """(version, message) once the event's version differs from ``known``, or after
+        ``timeout`` seconds (then the version may still be ``known``). A message of None: the
+        event is gone. The message is the same bytes for every stream of the event."""
         with self.changed:
             watched = self.events[event_id]
             self.changed.wait_for(
                 lambda: watched.version != -1 and watched.version != known, timeout
             )
-            return watched.version, watched.payload
+            return watched.version, watched.message
 
     def _run(self) -> None:
         while True:
@@ -181,15 +216,21 @@ class Hub:
                 for event_id, version in versions.items():
                     with self.changed:
                         watched = self.events.get(event_id)
-                    if watched is None or watched.version == version:
-                        continue
-                    payload = watched.render(event_id)
-                    with self.changed:
-                        watched.version, watched.payload = version, payload
-                        self.changed.notify_all()
+                    if watched is not None and watched.looked != version:
+                        self._announce(watched, event_id, version)
         except Exception:  # noqa: BLE001 - a database hiccup: the screens wait for the next look
             self.app.logger.exception("board watcher: could not read the figures")
             time.sleep(self.every())
+
+    def _announce(self, watched: _Watched, event_id: int, version: int) -> None:
+        rendered = watched.render(event_id, version)
+        shown, message = rendered if rendered is not None else (version, None)
+        with self.changed:
+            watched.looked = shown  # older than ``version``: look again next time
+            if rendered is not None and shown <= watched.version:
+                return  # nothing newer than what the screens have
+            watched.version, watched.message = shown, message
+            self.changed.notify_all()
 
 
 _hub_lock = threading.Lock()
@@ -206,13 +247,15 @@ def hub() -> Hub:
         return found
 
 
-def payload(event_id: int) -> str | None:
-    """The figures as one line of JSON (a server-sent event's data); None: the event is gone."""
+def message(event_id: int, version: int) -> tuple[int, bytes] | None:
+    """(the figures' version, the server-sent event carrying them as one line of JSON), made
+    once per version and worker for all its streams; None: the event is gone."""
     event = db.session.get(Event, event_id)
     if event is None:
         return None
-    _version, figures = live_attendance(event)
-    return json.dumps(attendance_json(event, figures), separators=(",", ":"))
+    shown, figures = pushed_attendance(event, version)
+    data = json.dumps(attendance_json(event, figures), separators=(",", ":"))
+    return shown, f"id: {shown}\nevent: figures\ndata: {data}\n\n".encode()
 
 
 #: A comment line this often keeps proxies from closing a quiet stream.
@@ -230,23 +273,23 @@ class Stream:
     def __init__(self, event_id: int, last_seen: str | None) -> None:
         """Raises StreamsFull when this worker holds all the streams it may."""
         self.board = hub()
-        self.board.open(event_id, payload)
+        self.board.open(event_id, message)
         self.event_id = event_id
         self.known = int(last_seen) if last_seen and last_seen.isdigit() else -1
         self.ends = time.monotonic() + float(self.board.app.config["BOARD_STREAM_SECONDS"])
         self.closed = False
 
-    def __iter__(self) -> Iterator[str]:
-        yield "retry: 3000\n\n"
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"retry: 3000\n\n"
         while not self.closed and (left := self.ends - time.monotonic()) > 0:
-            version, data = self.board.wait(self.event_id, self.known, min(HEARTBEAT_SECONDS, left))
+            version, sent = self.board.wait(self.event_id, self.known, min(HEARTBEAT_SECONDS, left))
             if version in (self.known, -1):
-                yield ": still here\n\n"
+                yield b": still here\n\n"
                 continue
-            if data is None:
+            if sent is None:
                 return  # the event was deleted
             self.known = version
-            yield f"id: {version}\nevent: figures\ndata: {data}\n\n"
+            yield sent
 
     def close(self) -> None:
         if not self.closed:

@@ -135,6 +135,10 @@ class CheckInDay(db.Model):
     #: The day's latest exit (latest wins); NULL when nobody scanned them out.
     last_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     out_gate: Mapped[str] = mapped_column(String(50), server_default="")
+    #: The day's latest re-entry (an entry accepted after an exit, tracker.checkin.presence);
+    #: NULL when nobody let them in again since the first entry. Inside now: no exit, or
+    #: an exit earlier than this. The scan path's race judge for "masuk kembali".
+    last_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SessionAttendance(db.Model):

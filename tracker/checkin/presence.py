@@ -3,16 +3,47 @@ the person met the event's completion rule. The one owner of "who completed" (ce
 ask here, through tracker.certificates.eligibility).
 
 Read with three queries for the whole event (its days' rows, its session attendance, its
-agenda), whatever its size; everything else is arithmetic in Python.
+agenda), whatever its size, and a fourth (its scan log) when anybody was scanned out;
+everything else is arithmetic in Python.
+
+Entry and exit, as pretix's check-in lists do with "allow re-entering after an exit" (their
+default): a person is inside from an entry until an exit. The scan path
+(tracker.checkin.services) answers at the door:
+
+- the day's first entry: checked in (green);
+- an entry while inside (no exit since the last entry): already checked in (amber), with the
+  day's first entry's time; recorded in the log, nothing else changes;
+- an entry after the day's last exit, with no entry accepted since: a re-entry, checked in
+  with ``reentry`` (green, "masuk kembali"), kept as the day's ``last_in_at``; of two gates
+  scanning one person coming back at the same moment, one is green, the other amber;
+- an exit: recorded when the person has an entry that day before it (else refused,
+  not_checked_in); the day's last exit (the daftar hadir's "Jam pulang") is the latest one.
+
+Like pretix, what a person did is the ordered list of their scans (by the scan's own time, so
+an offline device's scans synced late fall into place), not the order the server heard them.
 
 The rules:
 
 - A day counts when the person has an entry that day (tracker.checkin.models.CheckInDay).
-- Hours inside: per day with both an entry and an exit, the last exit minus the first entry.
-  A day without an exit adds nothing (the time is unknown, not zero or a whole day).
+- Time inside, per day: the sum of the inside intervals, read from the day's scan log in the
+  scans' time order: an entry opens an interval (an entry while one is open changes nothing,
+  whatever the door answered: a late-synced re-entry answered amber still counts), an exit
+  closes it (an exit while outside changes nothing). Only scans that counted are read
+  (checked in, already checked in, checked out; never a refusal), and only since the person's
+  check-in (a check-in undone and made again starts afresh). A day whose log is gone (kept
+  from before the log had exits) is its first entry to its last exit.
+- A day's last interval with no exit after it (nobody scanned them out, or the event scans
+  no exits) is counted until that day's door closes (``Event.day_windows``, the times the
+  organiser set per day), or until ``now`` while that door is still open (the live page does
+  not count hours nobody has spent yet), and the day is marked ``no_exit`` ("tanpa scan
+  keluar") on the attendance page and in the API. Why not zero, or unknown: an office
+  reports hours for every person it paid or credited, and zero says the person was not
+  there, which the entry disproves; a door that closes is the end pretix's "exit all at"
+  gives too. The mark says the figure is the door's, not the person's, so whoever signs the
+  report can check it.
 - A session counts when the person was scanned at its door. A session at whose door nobody
-  was scanned (the event does not scan rooms) counts for everyone present that day who came
-  in before it ended and, if they were scanned out, left after it began.
+  was scanned (the event does not scan rooms) counts for everyone present that day who was
+  inside (in one of the day's intervals) at some time while it ran.
 - JP earned: the JP of the sessions that count.
 - Completion (``Event.completion_rule``): ``every_day``: present on every day of the event;
   ``jp_percent``: at least ``completion_percent`` % of the agenda's JP (an agenda without
@@ -27,7 +58,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from tracker.checkin.models import CheckInDay, SessionAttendance
+from tracker.checkin.models import CheckIn, CheckInDay, Scan, ScanResult, SessionAttendance
 from tracker.events.days import event_dates
 from tracker.events.models import AgendaSession, Event, Participant
 from tracker.extensions import db
@@ -47,12 +78,29 @@ class Filter(StrEnum):
     INCOMPLETE = "incomplete"  # came, but has not met the completion rule
 
 
+@dataclass(frozen=True)
+class Interval:
+    """A stretch of time inside: from an entry to an exit, or (``no_exit``) to the door's
+    closing, nobody having scanned the person out."""
+
+    start: datetime
+    end: datetime
+    no_exit: bool = False
+
+    @property
+    def length(self) -> timedelta:
+        return max(self.end - self.start, timedelta())
+
+
 @dataclass
 class Presence:
     """One person's attendance of the event."""
 
     participant_id: int
+    #: Per day present: the first entry and the last exit (None: never scanned out).
     days: dict[date, tuple[datetime, datetime | None]] = field(default_factory=dict)
+    #: Per day present: the intervals inside, in order.
+    inside: dict[date, list[Interval]] = field(default_factory=dict)
     sessions: set[int] = field(default_factory=set)
     jp: int = 0
     completed: bool = False
@@ -63,9 +111,12 @@ class Presence:
 
     @property
     def time_inside(self) -> timedelta:
-        return sum(
-            (out - first for first, out in self.days.values() if out is not None), timedelta()
-        )
+        return sum((i.length for spans in self.inside.values() for i in spans), timedelta())
+
+    @property
+    def no_exit_days(self) -> list[date]:
+        """The days whose time inside runs to the door's closing ("tanpa scan keluar")."""
+        return sorted(day for day, spans in self.inside.items() if spans and spans[-1].no_exit)
 
     @property
     def hours_inside(self) -> float:
@@ -99,8 +150,9 @@ class EventPresence:
         return -(-self.total_jp * self.percent // 100)  # rounded up: 80 % of 13 JP is 11
 
 
-def presence(event: Event) -> EventPresence:
-    """Every person's attendance of the event (three queries)."""
+def presence(event: Event, now: datetime | None = None) -> EventPresence:
+    """Every person's attendance of the event (three queries, four with exits). ``now``: an
+    interval with no exit ends there if the door is still open then (None: at its closing)."""
     days = event_dates(event.starts_at, event.ends_at, event.timezone)
     sessions = _sessions(event)
     people: dict[int, Presence] = {}
@@ -114,6 +166,7 @@ def presence(event: Event) -> EventPresence:
     )
     for pid, day, first, out in rows:
         people.setdefault(pid, Presence(pid)).days[day] = (first, out)
+    _measure_inside(event, people, now)
     scanned = db.session.execute(
         select(SessionAttendance.participant_id, SessionAttendance.session_id).where(
             SessionAttendance.event_id == event.id
@@ -150,11 +203,67 @@ def _sessions(event: Event) -> dict[int, _Session]:
 
 
 def _there_during(person: Presence, session: _Session) -> bool:
-    """Present on the session's day, in before it ended and (if scanned out) out after it began."""
-    if session.day not in person.days:
-        return False
-    first, out = person.days[session.day]
-    return first < session.ends_at and (out is None or out > session.starts_at)
+    """Inside on the session's day at some time while it ran."""
+    return any(
+        span.start < session.ends_at and span.end > session.starts_at
+        for span in person.inside.get(session.day, ())
+    )
+
+
+#: The scans that say where a person was: the door let them in (or found them in) or out.
+_COUNTED = (ScanResult.CHECKED_IN.value, ScanResult.ALREADY.value, ScanResult.CHECKED_OUT.value)
+
+
+def _measure_inside(event: Event, people: dict[int, Presence], now: datetime | None) -> None:
+    """Fill each person's intervals inside: from the scan log for the days with an exit (the
+    fourth query, only when there is one), else from the first entry to the door's closing
+    (or ``now``, if earlier)."""
+    closes = {
+        window.day: min(window.closes_at, now) if now else window.closes_at
+        for window in event.day_windows()
+    }
+    scanned_out = any(out is not None for p in people.values() for _in, out in p.days.values())
+    log: dict[tuple[int, date], list[tuple[str, datetime]]] = {}
+    if scanned_out:
+        for pid, day, kind, at in db.session.execute(_scan_log(event.id)):
+            log.setdefault((pid, day), []).append((kind, at))
+    for person in people.values():
+        for day, (first, out) in person.days.items():
+            scans = log.get((person.participant_id, day)) if out is not None else None
+            if not scans:
+                scans = [("entry", first)] + ([("exit", out)] if out is not None else [])
+            person.inside[day] = _intervals(scans, closes.get(day, first))
+
+
+def _scan_log(event_id: int):  # noqa: ANN202 - a Select
+    """The event's scans that counted, since each person's check-in, in the scans' order."""
+    return (
+        select(Scan.participant_id, Scan.day, Scan.kind, Scan.scanned_at)
+        .join(CheckIn, CheckIn.participant_id == Scan.participant_id)
+        .where(
+            Scan.event_id == event_id,
+            Scan.day.is_not(None),
+            Scan.result.in_(_COUNTED),
+            Scan.recorded_at >= CheckIn.recorded_at,
+        )
+        .order_by(Scan.scanned_at, Scan.id)
+    )
+
+
+def _intervals(scans: list[tuple[str, datetime]], closes: datetime) -> list[Interval]:
+    """Entry/exit pairs in order; an entry while inside and an exit while outside change
+    nothing; an entry never closed runs to ``closes``."""
+    spans: list[Interval] = []
+    opened: datetime | None = None
+    for kind, at in scans:
+        if kind != "exit" and opened is None:
+            opened = at
+        elif kind == "exit" and opened is not None:
+            spans.append(Interval(opened, at))
+            opened = None
+    if opened is not None:
+        spans.append(Interval(opened, max(closes, opened), no_exit=True))
+    return spans
 
 
 def _completed(event: EventPresence, person: Presence) -> bool:
@@ -206,11 +315,14 @@ class PersonRow:
 
 
 def attendance_list(
-    event: Event, wanted: Filter | None = None, day: date | None = None
+    event: Event,
+    wanted: Filter | None = None,
+    day: date | None = None,
+    now: datetime | None = None,
 ) -> tuple[EventPresence, list[PersonRow]]:
-    """Everyone registered (by name) with their attendance, optionally only those ``wanted``
-    on ``day`` (four queries)."""
-    measured = presence(event)
+    """Everyone registered (by name) with their attendance as of ``now``, optionally only
+    those ``wanted`` on ``day`` (four queries, five with exits)."""
+    measured = presence(event, now)
     rows = db.session.execute(
         select(Participant.id, Participant.name, Participant.agency, Participant.category)
         .where(Participant.event_id == event.id)

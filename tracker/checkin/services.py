@@ -32,7 +32,11 @@ time), with the day's first entry and last exit; the same unique-key race and ea
 rules hold for it. A participant's first scan of the event writes both rows; a later scan
 reads the day's row with one more indexed SELECT (a first scan needs none: no check-in, no
 day). An exit (``ScanKind.EXIT``) moves the day's last exit later ("latest wins") and is
-refused as not_checked_in without an entry that day. A scan with a ``session_id`` (the scanner
+refused as not_checked_in without an entry that day. An entry of someone scanned out that
+day and not let in since is a re-entry ("masuk kembali", checked_in with ``reentry``): a
+conditional UPDATE of the day's ``last_in_at`` judges two gates racing, and it is the one
+extra statement, paid only by an entry of someone with an exit that day (the rules and the
+time inside they give: tracker.checkin.presence). A scan with a ``session_id`` (the scanner
 set to a session at a room's door) is an entry for its day and a row of
 ``session_attendances``; its answer is about the session.
 """
@@ -47,7 +51,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, false, select, update
+from sqlalchemy import bindparam, delete, false, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -162,6 +166,8 @@ class ScanOutcome:
     replayed: bool = False
     #: The event day the scan counted for (None for a refusal).
     day: date | None = None
+    #: For checked_in: an entry after the day's exit ("masuk kembali"), not the day's first.
+    reentry: bool = False
 
     @property
     def http_status(self) -> int:
@@ -275,11 +281,25 @@ class Found:
     day_id: int | None = None
     day_in_at: datetime | None = None
     day_gate: str = ""
+    #: The day's last exit and latest re-entry (``CheckInDay.last_out_at``, ``last_in_at``).
+    day_out_at: datetime | None = None
+    day_back_at: datetime | None = None
     session_seen_id: int | None = None
     session_at: datetime | None = None
     session_gate: str = ""
     #: The scan's session was read and is this event's, on the scan's day.
     session_ok: bool = False
+
+    def set_day(self, row: Any) -> None:
+        """Take the day's row as ``_DAY`` reads it."""
+        self.day_id, self.day_in_at, self.day_gate, self.day_out_at, self.day_back_at = row
+
+    def out_at(self, at: datetime) -> bool:
+        """Scanned out that day, and not let in again since, at the time ``at``: an entry
+        then is a re-entry (the rules: tracker.checkin.presence)."""
+        if self.day_out_at is None or self.day_in_at is None or at < self.day_out_at:
+            return False
+        return (self.day_back_at or self.day_in_at) < self.day_out_at
 
 
 _DOOR_COLUMNS = (
@@ -318,7 +338,13 @@ _FIND = select(*_FOUND_COLUMNS).outerjoin(CheckIn, CheckIn.participant_id == Par
 _FIND_BY_CODE = _FIND.where(Participant.ticket_code == bindparam("code"))
 _FIND_BY_ID = _FIND.where(Participant.id == bindparam("participant_id"))
 _RELOAD = select(*_CHECKIN_COLUMNS).where(CheckIn.participant_id == bindparam("participant_id"))
-_DAY = select(CheckInDay.id, CheckInDay.first_in_at, CheckInDay.gate).where(
+_DAY = select(
+    CheckInDay.id,
+    CheckInDay.first_in_at,
+    CheckInDay.gate,
+    CheckInDay.last_out_at,
+    CheckInDay.last_in_at,
+).where(
     CheckInDay.participant_id == bindparam("participant_id"), CheckInDay.day == bindparam("day")
 )
 _SESSION = (
@@ -368,6 +394,18 @@ _EXIT = (
         CheckInDay.last_out_at.is_(None) | (CheckInDay.last_out_at < bindparam("b_at")),
     )
     .values(last_out_at=bindparam("b_at"), out_gate=bindparam("b_gate"))
+)
+#: A re-entry: only while the day's row still says "out" at this time, so of two gates that
+#: scan one person coming back at the same moment one is green and the other amber.
+_REENTER = (
+    update(CheckInDay.__table__)
+    .where(
+        CheckInDay.id == bindparam("day_id"),
+        CheckInDay.last_out_at.is_not(None),
+        CheckInDay.last_out_at <= bindparam("b_at"),
+        func.coalesce(CheckInDay.last_in_at, CheckInDay.first_in_at) < CheckInDay.last_out_at,
+    )
+    .values(last_in_at=bindparam("b_at"))
 )
 _TAKE_EARLIER_SESSION = (
     update(SessionAttendance.__table__)
@@ -558,7 +596,7 @@ def _read_day(connection: Connection, facts: _Scan, found: Found) -> None:
             _DAY, {"participant_id": found.person.id, "day": facts.day}
         ).first()
         if row is not None:
-            found.day_id, found.day_in_at, found.day_gate = row
+            found.set_day(row)
     session_id = facts.scan.session_id
     if session_id is None:
         return
@@ -593,8 +631,9 @@ def decide(
     invalid when nothing was found (or a participant id of another event: an unknown id
     here); wrong_event for another event's ticket. An exit: not_checked_in without an entry
     that day (or before it), else checked_out. An entry: checked_in when the participant is
-    not in yet that day (or that session), else already_checked_in (whose time and gate the
-    write phase reads).
+    not in yet that day (or that session), or scanned out that day and not in again since
+    (a re-entry, ``reentry``), else already_checked_in (whose time and gate the write phase
+    reads).
     """
     if not in_time(door, scan, at, now or at):
         return ScanOutcome(ScanResult.NOT_OPEN)
@@ -611,6 +650,8 @@ def decide(
     seen = found.session_at if scan.session_id is not None else found.day_in_at
     if seen is None:
         return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate)
+    if scan.session_id is None and found.out_at(at):
+        return ScanOutcome(ScanResult.CHECKED_IN, found.person, at, scan.gate, reentry=True)
     return ScanOutcome(ScanResult.ALREADY)
 
 
@@ -656,7 +697,8 @@ def _admit_event(connection: Connection, facts: _Scan, found: Found) -> ScanOutc
 
 def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
     """The day's row: inserted by the day's first entry; an earlier offline scan takes it
-    over; else the day's time and gate for "already checked in"."""
+    over; an entry of someone scanned out that day (and not let in since) is a re-entry;
+    else the day's time and gate for "already checked in"."""
     person, at, gate = found.person, facts.at, facts.scan.gate
     if found.day_id is None:
         inserted = connection.execute(
@@ -676,7 +718,7 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
         if row is None:  # pragma: no cover - undone in the same instant
             return ScanOutcome(ScanResult.INVALID)
-        found.day_id, found.day_in_at, found.day_gate = row
+        found.set_day(row)
     assert found.day_in_at is not None
     if at < found.day_in_at - SAME_MOMENT:
         moved = connection.execute(
@@ -687,7 +729,12 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
         if row is not None:
-            found.day_id, found.day_in_at, found.day_gate = row
+            found.set_day(row)
+    if found.out_at(at):  # the one extra statement, only for someone scanned out that day
+        back = connection.execute(_REENTER, {"day_id": found.day_id, "b_at": at})
+        if back.rowcount:
+            found.day_back_at = at
+            return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate, reentry=True)
     return ScanOutcome(ScanResult.ALREADY, person, found.day_in_at, found.day_gate)
 
 
@@ -815,6 +862,12 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
     outcome = ScanOutcome(ScanResult(result), person, replayed=True)
     if outcome.result in (ScanResult.CHECKED_IN, ScanResult.CHECKED_OUT):
         outcome.checked_in_at, outcome.gate, outcome.day = scanned_at, gate, day
+        # A check-in later than the day's first entry was a re-entry (an earlier offline
+        # first entry synced since can make a first entry look like one: the words differ,
+        # not what was recorded).
+        outcome.reentry = (
+            outcome.result == ScanResult.CHECKED_IN and now_at is not None and scanned_at > now_at
+        )
     elif outcome.result == ScanResult.ALREADY:
         outcome.day = day
         # The day's first entry as it stands now (an earlier offline scan may have replaced

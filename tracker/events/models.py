@@ -171,6 +171,12 @@ class Event(DoorWindow, db.Model):
     #: ``completion_percent`` % of the agenda's JP); see tracker.checkin.presence.
     completion_rule: Mapped[str] = mapped_column(String(20), server_default="every_day")
     completion_percent: Mapped[int] = mapped_column(server_default=text("80"))
+    #: Who signs the daftar hadir's "Mengetahui" (often the PPK or a Kepala Bidang, not the
+    #: certificates' Kepala Dinas); no name: the certificate design's official. Read only
+    #: through tracker.summaries.daftar_hadir.signer_of.
+    daftar_hadir_signer_position: Mapped[str] = mapped_column(String(200), server_default="")
+    daftar_hadir_signer_name: Mapped[str] = mapped_column(String(200), server_default="")
+    daftar_hadir_signer_nip: Mapped[str] = mapped_column(String(18), server_default="")
     #: Days after the end until participants' personal data is anonymised; None: the default
     #: the admin set (UU PDP: keep personal data no longer than needed).
     retention_days: Mapped[int | None]

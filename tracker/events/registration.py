@@ -33,6 +33,13 @@ NAME_MAX, AGENCY_MAX, POSITION_MAX = 200, 300, 200
 BULK_CHECK_FROM = 20
 
 
+def nip_problem(exc: NipError) -> str:
+    """What is wrong with a NIP that ``normalise_nip`` refused, in words."""
+    if exc.is_nik:
+        return _("This looks like a NIK (16 digits): give the NIP (18 digits), never the NIK.")
+    return _("A NIP has 18 digits, e.g. 19800101 200501 1 001.")
+
+
 def new_ticket_code() -> str:
     """128 random bits, URL-safe (22 characters): cannot be guessed or counted through."""
     return secrets.token_urlsafe(16)
@@ -93,11 +100,7 @@ def clean_participant(data: ParticipantInput) -> tuple[CleanParticipant | None, 
     try:
         nip = normalise_nip(data.nip)
     except NipError as exc:
-        errors["nip"] = (
-            _("This looks like a NIK (16 digits): give the NIP (18 digits), never the NIK.")
-            if exc.is_nik
-            else _("A NIP has 18 digits, e.g. 19800101 200501 1 001.")
-        )
+        errors["nip"] = nip_problem(exc)
     if errors:
         return None, errors
     return CleanParticipant(

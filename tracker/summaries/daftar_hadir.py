@@ -7,26 +7,35 @@ listed, present or not, as on the sheets finance offices know: a person who did 
 day has no times and no signature, and the list says how many came.
 
 The letterhead (kop) is the office that owns the event: its name, address and logo (else the
-certificate design's logo). The official who signs "Mengetahui" is the one the
-certificate design names (one owner: the organiser sets the official once, for both).
+certificate design's logo). The official who signs "Mengetahui" is the event's own daftar hadir
+official when the organiser named one (an office often has the PPK or a Kepala Bidang sign the
+attendance lists and the Kepala Dinas the certificates), else the one the certificate design
+names, so an organiser who sets the official once for both need not do it twice. ``signer_of``
+is the one owner of that rule; the page, the PDF, the XLSX and the API all ask it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from tracker import audit
+from tracker.auth.models import Principal
+from tracker.certificates.models import CertificateDesign
 from tracker.certificates.services import saved_design
 from tracker.checkin.day_figures import day_attendance
 from tracker.checkin.signatures import signatures_on
-from tracker.errors import NotFound
+from tracker.contact import NipError, normalise_nip
+from tracker.errors import NotFound, ValidationFailed
 from tracker.events.days import event_dates
 from tracker.events.models import Category, Event, Participant
+from tracker.events.registration import nip_problem
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.summaries.data import Official, Sheet, SheetRow, SheetWords
@@ -57,6 +66,74 @@ def check_role(category: str) -> str:
     if category not in ROLES:
         raise NotFound(_("No such role; use participant, speaker, committee or press."))
     return category
+
+
+#: The longest position and name kept for the official (the columns' lengths).
+SIGNER_MAX = 200
+
+
+class SignerSource:
+    """Where the daftar hadir's official comes from."""
+
+    EVENT = "event"  # named for this event's daftar hadir
+    CERTIFICATE = "certificate"  # the certificate design's official
+    NONE = ""  # nobody named: the list leaves lines to write on
+
+
+@dataclass(frozen=True)
+class Signer:
+    official: Official
+    source: str
+
+
+def signer_of(event: Event, design: CertificateDesign | None = None) -> Signer:
+    """Who signs the event's daftar hadir: its own official when named, else the certificate
+    design's (``design``, read when not given), else nobody."""
+    if event.daftar_hadir_signer_name:
+        own = Official(
+            event.daftar_hadir_signer_position,
+            event.daftar_hadir_signer_name,
+            event.daftar_hadir_signer_nip,
+        )
+        return Signer(own, SignerSource.EVENT)
+    design = design or saved_design(event)
+    if design is not None and design.signer_name:
+        official = Official(design.signer_position, design.signer_name, design.signer_nip)
+        return Signer(official, SignerSource.CERTIFICATE)
+    return Signer(Official(), SignerSource.NONE)
+
+
+def set_signer(event: Event, wanted: Official, actor: Principal | None, now: datetime) -> None:
+    """Name the event's own daftar hadir official; an empty name goes back to the certificate
+    design's. Raises ValidationFailed for a position or NIP without a name, a NIK or a bad NIP,
+    or text too long."""
+    position, name = wanted.position.strip(), wanted.name.strip()
+    errors: dict[str, str] = {}
+    if not name and (position or wanted.nip.strip()):
+        errors["name"] = _("Give the official's name (or clear every field).")
+    for key, text in (("position", position), ("name", name)):
+        if len(text) > SIGNER_MAX:
+            errors[key] = _("At most %(n)d characters.", n=SIGNER_MAX)
+    nip = ""
+    try:
+        nip = normalise_nip(wanted.nip)
+    except NipError as exc:
+        errors["nip"] = nip_problem(exc)
+    if errors:
+        raise ValidationFailed(_("The official could not be saved."), errors)
+    event.daftar_hadir_signer_position = position
+    event.daftar_hadir_signer_name = name
+    event.daftar_hadir_signer_nip = nip
+    db.session.flush()
+    audit.record(
+        "event.daftar_hadir_signer",
+        now=now,
+        actor=actor,
+        event_id=event.id,
+        subject_type="event",
+        subject_id=event.id,
+        details={"position": position, "name": name, "nip": nip},
+    )
 
 
 def _people(event: Event, category: str) -> list[Participant]:
@@ -133,9 +210,8 @@ def build_sheet(
     event does not have."""
     day, category = event_day(event, number), check_role(category)
     design, office = saved_design(event), event.office
-    official, town, logo = Official(), "", None
+    official, town, logo = signer_of(event, design).official, "", None
     if design is not None:
-        official = Official(design.signer_position, design.signer_name, design.signer_nip)
         town = design.place
         logo = load(design.logo_key) if design.logo_key else None
     if office.logo:

@@ -15,11 +15,11 @@ from tracker import charts
 from tracker.auth.access import requires
 from tracker.auth.offices import visible_offices
 from tracker.auth.roles import Role
-from tracker.certificates.services import saved_design
 from tracker.checkin.attendance import BUCKET_MINUTES
 from tracker.compliance import measurements
 from tracker.compliance.forms import SettingsForm, WasteForm
 from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
+from tracker.contact import format_nip
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
 from tracker.events.days import event_dates
@@ -29,7 +29,8 @@ from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 from tracker.i18n import current_language
 from tracker.summaries import reports
-from tracker.summaries.data import Report, Summary
+from tracker.summaries.daftar_hadir import set_signer, signer_of
+from tracker.summaries.data import Official, Report, Summary
 from tracker.summaries.downloads import (
     daftar_hadir_file,
     report_file,
@@ -37,6 +38,7 @@ from tracker.summaries.downloads import (
     summary_file,
 )
 from tracker.summaries.figures import build_summary
+from tracker.summaries.forms import SignerForm
 from tracker.summaries.labels import summary_labels
 from tracker.summaries.narrative import narratives
 from tracker.summaries.numbers import number
@@ -104,6 +106,33 @@ def csv(event_id: int) -> Response:
 @requires(Role.ORGANISER)
 def daftar_hadir(event_id: int) -> str:
     event = get_event(event_id)
+    form = SignerForm(
+        position=event.daftar_hadir_signer_position,
+        name=event.daftar_hadir_signer_name,
+        nip=format_nip(event.daftar_hadir_signer_nip),
+    )
+    return _render_daftar_hadir(event, form)
+
+
+@bp.route("/events/<int:event_id>/daftar-hadir/official", methods=["POST"])
+@requires(Role.ORGANISER)
+def daftar_hadir_signer(event_id: int) -> Any:
+    event, form = get_event(event_id), SignerForm()
+    if form.validate_on_submit():
+        wanted = Official(form.position.data or "", form.name.data or "", form.nip.data or "")
+        try:
+            set_signer(event, wanted, current_user, utcnow())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The official who signs the attendance lists is saved."), "success")
+            return redirect(url_for("summaries.daftar_hadir", event_id=event.id))
+    return _render_daftar_hadir(event, form), 422
+
+
+def _render_daftar_hadir(event: Event, form: SignerForm) -> str:
     return render_template(
         "summaries/daftar_hadir.html",
         event=event,
@@ -113,7 +142,8 @@ def daftar_hadir(event_id: int) -> str:
         ],
         counts=participant_counts(event),
         roles=PARTICIPANT_CATEGORY_LABELS,
-        design=saved_design(event),
+        signer=signer_of(event),
+        form=form,
     )
 
 

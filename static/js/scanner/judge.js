@@ -143,6 +143,10 @@ export function judgeOffline(list, scans, key, now) {
     if (!listed && !mine) return { status: "not_checked_in", participant };
     return { status: "checked_out", participant, checked_out_at: nowIso, gate: null, day };
   }
+  if (session == null && (listed || mine) && lastMoveWasExit(scans, ticket.participant_id, list.event, day)) {
+    // Scanned out on this device, not in again since: back in (the server settles it on sync).
+    return { status: "checked_in", participant, checked_in_at: nowIso, gate: null, day, reentry: true };
+  }
   if (listed && (!mine || Date.parse(listed) <= Date.parse(mine.at))) {
     return { status: "already_checked_in", participant, checked_in_at: listed, gate: null, day };
   }
@@ -150,6 +154,20 @@ export function judgeOffline(list, scans, key, now) {
     return { status: "already_checked_in", participant, checked_in_at: mine.at, gate: mine.gate, day };
   }
   return { status: "checked_in", participant, checked_in_at: nowIso, gate: null, day };
+}
+
+// Whether this device's latest scan of the person on `day` that counted (by the scan's time) is
+// an exit: then an entry is a re-entry, the server's rule (tracker/checkin/presence.py).
+function lastMoveWasExit(scans, participantId, event, day) {
+  let last = null;
+  for (const scan of scans) {
+    const answer = effective(scan);
+    if (!answer || !KEPT.includes(answer.status) || scan.participant_id !== participantId) continue;
+    if (scan.body.session_id != null || !scan.body.scanned_at) continue;
+    if (dayOf(event, Date.parse(scan.body.scanned_at)) !== day) continue;
+    if (!last || Date.parse(scan.body.scanned_at) >= Date.parse(last.body.scanned_at)) last = scan;
+  }
+  return last != null && last.body.type === "exit";
 }
 
 // The ticket's first entry on `day` by the downloaded list (an old list without days: its

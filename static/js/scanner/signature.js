@@ -50,9 +50,10 @@ export function createSignature(config, keep) {
   $("signature-clear").addEventListener("click", () => pad.clear());
 
   return {
-    // A green answer, the server's or (offline) this device's own: the person signs now.
+    // A green answer, the server's or (offline) this device's own: the person signs now. A
+    // re-entry after an exit ("masuk kembali") is not the day's arrival: nothing to sign.
     ask(answer, _offline, nonce) {
-      if (answer.status !== "checked_in" || !answer.participant || !nonce) return;
+      if (answer.status !== "checked_in" || answer.reentry || !answer.participant || !nonce) return;
       person = answer.participant;
       scanNonce = nonce;
       $("signature-name").textContent = person.name;

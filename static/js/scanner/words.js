@@ -85,7 +85,7 @@ export function wordsFor(strings, categories, hhmm, when = hhmm) {
 
   function answerTitle(answer, offline) {
     const titles = {
-      checked_in: () => T.checked_in,
+      checked_in: () => (answer.reentry ? T.reentry : T.checked_in),
       already_checked_in: () => alreadyTitle(answer),
       invalid: () => T.invalid,
       wrong_event: () => T.wrong_event,

@@ -29,7 +29,7 @@ def index(event_id: int) -> str:
     chosen = Filter(wanted) if wanted in {f.value for f in Filter} else None
     raw_day = request.args.get("day", today.isoformat() if today in days else "")
     day = date.fromisoformat(raw_day) if raw_day in {d.isoformat() for d in days} else None
-    measured, people = attendance_list(event, chosen, day)
+    measured, people = attendance_list(event, chosen, day, utcnow())
     return render_template(
         "checkin/attendance.html",
         event=event,

@@ -67,6 +67,7 @@ def _strings() -> dict[str, str]:
     """Every word scanner.js shows, translated for the page's language."""
     return {
         "checked_in": _("Checked in"),
+        "reentry": _("Welcome back: in again"),
         "already": _("Already checked in"),
         "already_at": _("Already checked in at %(time)s"),
         "already_at_gate": _("Already checked in at %(time)s at gate %(gate)s"),
