@@ -5,8 +5,9 @@
 * Hostile workbooks (a zip bomb, a million rows, twenty thousand columns), each read by
   ``read_roster`` in its own process: refused, within 5 s, the process under 200 MB.
 
-* The 20,000-row import through the organiser's pages: the upload, the preview and the
-  confirmation each read the file (the file is kept, not the rows), each under 5 s.
+* The 20,000-row import through the organiser's pages: the upload finds the headings, the
+  preview reads the file, the confirmation takes the rows the preview read in this process
+  (tracker/events/roster_import.py, ``_RecentRosters``) and saves them; each under 5 s.
 
 The 20,000-row import's read + plan + apply is ``bench.tasks import`` (target 5 s).
 
@@ -220,7 +221,8 @@ def register(count: int) -> dict[str, Any]:
 def pages(rows: int) -> dict[str, Any]:
     """The organiser's import through the pages (the app's whole path in this process): the
     upload (opened, its headings found, kept), its preview (read, shown), the confirmation
-    (read again, saved). Each is a wait the organiser sees; the target is for each."""
+    (the preview's rows, checked again against who is registered, saved; another worker would
+    read the file again). Each is a wait the organiser sees; the target is for each."""
     from sqlalchemy import func, select
 
     from bench.tasks import roster_xlsx

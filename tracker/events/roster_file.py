@@ -23,6 +23,7 @@ Every message is user-facing and translated with Flask-Babel (English outside a 
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -305,7 +306,7 @@ def _check_row(
     for text_field in ("name", "agency", "position"):
         if len(values.get(text_field, "")) > MAX_LENGTHS[text_field]:
             messages.append(_too_long_message(text_field))
-    category = CATEGORY_VALUES.get(heading_key(values.get("category", "")))
+    category = _category(values.get("category", ""))
     if category is None:
         messages.append(_unknown_category_message(values["category"]))
     phone = _check_phone(values.get("phone", ""), messages)
@@ -323,6 +324,12 @@ def _check_row(
         sheet=sheet,
     )
     return row, []
+
+
+@functools.lru_cache(maxsize=256)
+def _category(text: str) -> str | None:
+    """The category a cell names (None when it names none); a list repeats a few values."""
+    return CATEGORY_VALUES.get(heading_key(text))
 
 
 def _too_long_message(text_field: str) -> str:

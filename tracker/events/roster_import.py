@@ -1,15 +1,21 @@
 """The import's two steps: the upload is kept and previewed; only the confirmation saves.
 
 Nothing is registered until the organiser has seen every bad row and every duplicate.
-Confirming re-reads the stored file and re-checks for duplicates, so people registered in
+Confirming re-reads the stored file (or takes what this process read of the same bytes
+moments ago: :class:`_RecentRosters`) and re-checks for duplicates, so people registered in
 between are not registered twice.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -19,7 +25,13 @@ from tracker.events.column_assignments import forget_columns, remember_columns, 
 from tracker.events.headings import Assignment
 from tracker.events.models import Event, ParticipantImport
 from tracker.events.registration import ImportPlan, apply_import, plan_import
-from tracker.events.roster_file import FIELD_ALIASES, RosterFileError, open_roster, read_roster
+from tracker.events.roster_file import (
+    FIELD_ALIASES,
+    Roster,
+    RosterFileError,
+    open_roster,
+    read_roster,
+)
 from tracker.extensions import db
 
 #: The largest roster file taken, in bytes (20,000 rows of XLSX is about 1.5 MB).
@@ -43,7 +55,7 @@ def read_plan(
     _check_size(data)
     assignments = {**(saved_assignments(user) if user is not None else {}), **(columns or {})}
     try:
-        roster = read_roster(filename, data, assignments)
+        roster = _recent_rosters.read(filename, data, assignments)
     except RosterFileError as exc:
         raise ValidationFailed(str(exc), {"file": str(exc)}) from exc
     plan = plan_import(event, roster)
@@ -60,6 +72,60 @@ def read_plan(
             heading_rows=heading_rows(plan),
         )
     return plan
+
+
+class _RecentRosters:
+    """The last few files read, as read: the preview reads an upload and its confirmation
+    reads the same bytes again moments later, which cost as much as the preview (a 20,000-row
+    file: about half of the import's CPU). Reading is a pure function of the bytes, the file
+    name, the column assignments and the language of its messages, so those are the key; the
+    check against who is registered (plan_import) is made again every time.
+
+    Per process: a confirmation that reaches another worker reads the file again. At most
+    ``size`` rosters are held (a roster of MAX_ROWS people is some tens of MB).
+    """
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple[object, ...], Roster] = OrderedDict()
+
+    def read(self, filename: str, data: bytes, assignments: Mapping[str, Assignment]) -> Roster:
+        """A copy of the roster read from these bytes; raises RosterFileError as read_roster."""
+        key = (
+            hashlib.sha256(data).digest(),
+            filename,
+            tuple(sorted((k, tuple(sorted(v.items()))) for k, v in assignments.items())),
+            str(get_locale()),
+        )
+        with self.lock:
+            roster = self.entries.get(key)
+            if roster is not None:
+                self.entries.move_to_end(key)
+        if roster is None:
+            roster = read_roster(filename, data, assignments)
+            with self.lock:
+                self.entries[key] = roster
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        return _copy(roster)
+
+
+def _copy(roster: Roster) -> Roster:
+    """A roster whose lists and layouts the caller may change; the rows are immutable."""
+    return Roster(
+        rows=list(roster.rows),
+        errors=list(roster.errors),
+        duplicates=list(roster.duplicates),
+        ignored_columns=list(roster.ignored_columns),
+        unknown_columns=list(roster.unknown_columns),
+        sheets=copy.deepcopy(roster.sheets),
+        skipped_sheets=list(roster.skipped_sheets),
+        notes=list(roster.notes),
+    )
+
+
+_recent_rosters = _RecentRosters()
 
 
 def _check_size(data: bytes) -> None:

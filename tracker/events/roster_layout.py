@@ -268,7 +268,10 @@ class Table:
             return None
         if self._is_section(row, texts):
             return None
-        values = {name: _field_text(row, index) for name, index in self.fields.items()}
+        values = {
+            name: texts[index] if index in texts else _field_text(row, index)
+            for name, index in self.fields.items()
+        }
         own = [name for name, index in self.fields.items() if index in texts]
         if not own or all(_NIP_LINE_RE.match(values[name]) for name in own):
             return None  # nothing of its own (merged cells only), or a NIP below a name
@@ -285,7 +288,8 @@ class Table:
         first_text = texts[min(texts)]
         name_index = self.fields.get("name", -1)
         name = texts.get(name_index, "")
-        dated = any(_DATE_LINE_RE.match(text) for text in texts.values())
+        # A place and date line has a comma ("Tabanan, 22 Juli 2025"); most cells have none.
+        dated = any("," in text and _DATE_LINE_RE.match(text) for text in texts.values())
         if not (
             _CLOSING_RE.match(first_text)
             or (dated and (not name or _DATE_LINE_RE.match(name)))
