@@ -47,17 +47,23 @@ def test_participant_checks_in_with_their_phone_number(new_page, live_server, ap
     )
 
 
-def test_walk_in_registers_at_the_door(new_page, live_server, app, users):
-    event, _people = open_event()
-    page = new_page(viewport=PHONE)
-    page.goto(_door_url(live_server, event))
+def fill_walk_in(page, tumbler: str):
+    """Open the walk-in section and fill it in as Komang from the Dinas Pariwisata."""
     page.locator("details.door-walkin > summary").click()
     form = page.locator("form[data-form=walk-in]")
     form.locator("input[name=w-name]").fill("Komang Ayu Lestari")
     form.locator("input[name=w-agency]").fill("Dinas Pariwisata Kabupaten Tabanan")
     form.locator("input[name=w-phone]").fill("0813-5555-1234")
-    form.locator("input[name=w-tumbler][value=no]").check()
+    form.locator(f"input[name=w-tumbler][value={tumbler}]").check()
     form.locator("input[name=w-consent]").check()
+    return form
+
+
+def test_walk_in_registers_at_the_door(new_page, live_server, app, users):
+    event, _people = open_event()
+    page = new_page(viewport=PHONE)
+    page.goto(_door_url(live_server, event))
+    form = fill_walk_in(page, tumbler="no")
     form.locator("button[type=submit]").click()
     answer = page.locator("[data-status]")
     answer.wait_for()

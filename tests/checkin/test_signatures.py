@@ -14,13 +14,14 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.checkin.test_door import _open_door
+from tests.checkin.test_door import _open_door, _walk_in
 from tests.factories import open_event
 from tracker.checkin import services
 from tracker.checkin.models import CheckIn, Signature
 from tracker.checkin.signatures import read_signature, save_signature
 from tracker.db import utcnow
 from tracker.errors import Conflict, ValidationFailed
+from tracker.events.models import Participant
 from tracker.extensions import db
 from tracker.privacy.services import anonymise
 
@@ -163,6 +164,39 @@ def test_a_shown_pad_left_empty_is_asked_for_without_a_pad_the_list_is_signed_by
     assert answer.status_code == 422 and db.session.query(CheckIn).count() == 0
     _page, answer = _door_check_in(client, event, "0812-3000-4000")  # no JavaScript
     assert 'data-status="checked_in"' in answer.get_data(as_text=True)
+    assert db.session.query(Signature).count() == 0
+
+
+def test_a_walk_in_signs_in_the_registration_form(signing, client):
+    event, _people = signing
+    event.allow_walk_ins = True
+    db.session.commit()
+    page, _door_pass = _open_door(client, event)
+    assert 'id="w-signature-pad"' in page and 'data-signature="w-signature"' in page
+    answer = _walk_in(client, event, signature=data_url(drawn()), pad="1")
+    assert 'data-status="checked_in"' in answer.get_data(as_text=True)
+    komang = db.session.scalar(select(Participant).where(Participant.source == "walk_in"))
+    signature = db.session.scalar(select(Signature))
+    assert (signature.participant_id, signature.method) == (komang.id, "door")
+    assert signature.day.isoformat() == "2026-07-21"
+
+
+def test_a_walk_ins_bad_signature_registers_nobody(signing, client):
+    event, _people = signing
+    event.allow_walk_ins = True
+    db.session.commit()
+    answer = _walk_in(client, event, signature="data:image/png;base64,AAAA", pad="1")
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="w-signature-error"' in html and "bukan gambar" in html
+    assert 'value="Komang Ayu Lestari"' in html  # what they typed is still there
+    empty = _walk_in(client, event, pad="1")  # the pad shown, nothing drawn
+    assert empty.status_code == 422 and 'id="w-signature-error"' in empty.get_data(as_text=True)
+    assert db.session.scalar(select(Participant).where(Participant.source == "walk_in")) is None
+    assert db.session.query(CheckIn).count() == 0
+    # Without JavaScript there is no pad: registered, to sign the printed list.
+    plain = _walk_in(client, event)
+    assert 'data-status="checked_in"' in plain.get_data(as_text=True)
     assert db.session.query(Signature).count() == 0
 
 

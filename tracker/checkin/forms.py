@@ -29,20 +29,25 @@ class _DoorForm(AppForm):
     door_pass = HiddenField(validators=[DataRequired()])
 
 
-class DoorCheckInForm(_DoorForm):
-    who = StringField(
-        _l("Your phone number, e-mail or ticket code"),
-        validators=[DataRequired(), Length(max=500)],
-        description=_l("The phone number or e-mail you registered with, e.g. 0812-3456-7890."),
-    )
-    tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
+class _SignedDoorForm(_DoorForm):
+    """A door form that checks a person in, so carries their signature where the event asks."""
+
     #: The pad's drawing as a data URL, when the event asks for a signature (checked and
     #: re-encoded by tracker.checkin.signatures); ``pad`` is "1" when the browser showed it.
     signature = HiddenField(validators=[Optional(), Length(max=MAX_DATA_URL)])
     pad = HiddenField(validators=[Optional(), Length(max=1)])
 
 
-class WalkInForm(_DoorForm):
+class DoorCheckInForm(_SignedDoorForm):
+    who = StringField(
+        _l("Your phone number, e-mail or ticket code"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("The phone number or e-mail you registered with, e.g. 0812-3456-7890."),
+    )
+    tumbler = RadioField(TUMBLER_QUESTION, choices=TUMBLER_CHOICES, validators=[DataRequired()])
+
+
+class WalkInForm(_SignedDoorForm):
     name = StringField(
         _l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw=REFUSE_NOT_CUT
     )

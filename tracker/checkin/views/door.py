@@ -158,9 +158,7 @@ def check_in(event_id: int) -> tuple[str, int]:
     try:
         png = _signature(event, form)
     except ValidationFailed as exc:  # not an image, or an empty pad: nothing is done yet
-        door_passes.give_back(door_pass, failed=False)
-        db.session.commit()
-        form.signature.errors = [exc.message]
+        _refuse_signature(door_pass, form, exc)
         return _page(event, form.door_pass.data, checkin_form=form, status=422)
     answer = check_in_at_door(
         event,
@@ -170,13 +168,12 @@ def check_in(event_id: int) -> tuple[str, int]:
         device=door_passes.device_of(door_pass),
     )
     _settle(door_pass, answer.outcome)
-    if png is not None and answer.outcome.person and answer.outcome.result in SIGNED_WHEN:
-        save_signature(event, answer.outcome.person.id, png, "door", utcnow())
+    _keep_signature(event, answer.outcome, png)
     db.session.commit()
     return _answer(event, form.door_pass.data, answer.outcome, checkin_form=form)
 
 
-def _signature(event: Event, form: DoorCheckInForm) -> bytes | None:
+def _signature(event: Event, form: DoorCheckInForm | WalkInForm) -> bytes | None:
     """The drawn signature, checked; None when the event asks for none, or the browser could
     not show the pad (the printed list is signed by hand then). Raises ValidationFailed."""
     if not event.ask_signature:
@@ -186,6 +183,21 @@ def _signature(event: Event, form: DoorCheckInForm) -> bytes | None:
     if form.pad.data == "1":
         raise ValidationFailed(_("Sign on the pad first."))
     return None
+
+
+def _refuse_signature(
+    door_pass: DoorPass, form: DoorCheckInForm | WalkInForm, exc: ValidationFailed
+) -> None:
+    """Not an image, or a shown pad left empty: the pass is given back, the form says why."""
+    door_passes.give_back(door_pass, failed=False)
+    db.session.commit()
+    form.signature.errors = [exc.message]
+
+
+def _keep_signature(event: Event, outcome: ScanOutcome, png: bytes | None) -> None:
+    """The signature goes with the day's entry, once the person is in."""
+    if png is not None and outcome.person and outcome.result in SIGNED_WHEN:
+        save_signature(event, outcome.person.id, png, "door", utcnow())
 
 
 def _settle(door_pass: DoorPass, outcome: ScanOutcome) -> None:
@@ -223,6 +235,11 @@ def walk_in(event_id: int) -> tuple[str, int]:
         db.session.commit()
         return _page(event, key, walkin_form=form, status=422)
     try:
+        png = _signature(event, form)
+    except ValidationFailed as exc:  # checked before anyone is registered
+        _refuse_signature(door_pass, form, exc)
+        return _page(event, key, walkin_form=form, status=422)
+    try:
         outcome = register_walk_in(
             event,
             _walk_in_entry(form),
@@ -235,6 +252,7 @@ def walk_in(event_id: int) -> tuple[str, int]:
         _form_errors(form, exc)
         return _page(event, key, walkin_form=form, status=exc.status)
     _settle(door_pass, outcome)
+    _keep_signature(event, outcome, png)
     db.session.commit()
     return _answer(event, key, outcome, walkin_form=form)
 
