@@ -39,12 +39,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_extensions(app: Flask) -> None:
     from tracker.auth.loaders import register_login
-    from tracker.db import register_db
-    from tracker.extensions import csrf, db, limiter, migrate
+    from tracker.db import register_db, register_migrations
+    from tracker.extensions import csrf, limiter
     from tracker.i18n import register_i18n
 
     register_db(app)
-    migrate.init_app(app, db, directory=str(_ROOT / "migrations"))
+    register_migrations(app, str(_ROOT / "migrations"))
     register_login(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import click
 from flask import Flask, current_app, request
 from sqlalchemy import DateTime, Insert, event
 from sqlalchemy.engine import Engine
@@ -254,3 +255,55 @@ def register_db(app: Flask) -> None:
             begin_write()
         elif db.session.get_bind().dialect.name == "sqlite":
             db.session.connection(execution_options={_LATE: True})
+
+
+# --- migrations: Flask-Migrate only when something migrates ----------------------------------
+
+
+class _LazyMigrations:
+    """``app.extensions["migrate"]`` until something reads it (``flask db ...``, the backup's
+    revision check, the tests' ``flask_migrate.upgrade()``, ``migrations/env.py``): then
+    Flask-Migrate is bound for real, which replaces this in ``app.extensions``.
+
+    Flask-Migrate imports Alembic, Mako and Pygments (about 11 MB); a web worker never migrates
+    (README, gunicorn settings)."""
+
+    def __init__(self, app: Flask, directory: str) -> None:
+        self._app = app
+        self._directory = directory
+
+    def load(self) -> Any:
+        if self._app.extensions.get("migrate") is not self:
+            return self._app.extensions["migrate"]  # loaded already
+        from flask_migrate import Migrate
+
+        Migrate(compare_type=True, render_as_batch=True).init_app(
+            self._app, db, directory=self._directory
+        )
+        return self._app.extensions["migrate"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.load(), name)
+
+
+class _LazyDbCommands(click.Command):
+    """``flask db``: Flask-Migrate's command group, imported when the command runs (its context,
+    and so its options, subcommands and help, are the real group's)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+def register_migrations(app: Flask, directory: str) -> None:
+    """``flask db ...`` and ``app.extensions["migrate"]``, as ``Migrate.init_app`` gives them,
+    without importing Flask-Migrate until they are used."""
+    app.extensions["migrate"] = _LazyMigrations(app, directory)
+    app.cli.add_command(_LazyDbCommands("db", help="Perform database migrations."))

@@ -12,7 +12,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-import pypdfium2
 from flask import current_app
 from sqlalchemy import select, tuple_
 
@@ -231,6 +230,10 @@ def preview_png(
     )
     layout = layout_for(event, design, logo=logo, background=background)
     face = face_for(event, design, sample, "https://…", event_dates(event, design.language))
+    # Imported here: only the design's preview needs PDFium, and the web worker should not
+    # hold it from its start (README, gunicorn settings).
+    import pypdfium2
+
     document = pypdfium2.PdfDocument(pdf.certificates_pdf(layout, [face]))
     try:
         image = document[0].render(scale=1.25).to_pil()

@@ -8,6 +8,10 @@ SECRET_KEY means uploading the file again. The signature is PAdES baseline B, wh
 reader shows as signed by the certificate's holder and unaltered since; with a timestamp
 authority configured (RFC 3161, ``SIGNING_TSA_URL``) it is baseline B-T, whose signing time is
 vouched for by the authority rather than by the signer's clock. No Flask here.
+
+pyHanko (with aiohttp for the timestamp authority) and cryptography's PKCS#12 are imported
+inside the functions that use them: they weigh about 35 MB, and a web worker that never signs
+(signing runs on the job worker) should not hold them (README, gunicorn settings).
 """
 
 from __future__ import annotations
@@ -19,15 +23,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import pkcs12
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
 
 #: The space kept in the PDF for the CMS signature: the certificate and its chain fit
 #: (a chain of three RSA-4096 certificates is about 6 KB).
@@ -72,6 +75,8 @@ class SigningIdentity:
 def inspect_pkcs12(data: bytes, password: str, now: datetime) -> SigningIdentity:
     """Who the PKCS#12 names. Raises SigningError for a wrong password, a file that is not a
     PKCS#12, one without a key or certificate, or a certificate not valid now."""
+    from cryptography.hazmat.primitives.serialization import pkcs12  # lazy: module doc
+
     try:
         key, cert, _extra = pkcs12.load_key_and_certificates(data, password.encode() or None)
     except (ValueError, TypeError):
@@ -85,6 +90,8 @@ def inspect_pkcs12(data: bytes, password: str, now: datetime) -> SigningIdentity
 
 def load_signer(data: bytes, password: str) -> signers.SimpleSigner:
     """Raises SigningError when pyHanko cannot use the file."""
+    from pyhanko.sign import signers  # lazy: module doc
+
     signer = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=password.encode() or None)
     if signer is None:
         raise SigningError("not a PKCS#12 file, or the password is wrong")
@@ -113,6 +120,8 @@ def sign_pdf(
 def _sign_timestamped(
     pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str, tsa_url: str
 ) -> tuple[bytes, bool]:
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError  # lazy: module doc
+
     if tsa_url and _tsa_paused_until.get(tsa_url, 0.0) <= time.monotonic():
         try:
             return _sign(pdf, signer, reason, location, tsa_url), True
@@ -124,6 +133,10 @@ def _sign_timestamped(
 def _sign(
     pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str, tsa_url: str
 ) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # lazy: module doc
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
     meta = signers.PdfSignatureMetadata(
         field_name="Signature",
         md_algorithm="sha256",

@@ -8,9 +8,9 @@ because no copy was made: a cron job that runs ``flask backup`` on PostgreSQL mu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -22,6 +22,9 @@ from tracker.ops.backup import (
     restore_sqlite,
     sqlite_file,
 )
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 #: Exit status when the command only printed what to run (PostgreSQL): no copy was made.
 #: Not 2, which is click's answer to a usage error.
@@ -45,6 +48,8 @@ def _postgres_only(url: str, path: Path, which: str) -> None:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory  # here: only restore needs Alembic
+
     return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
 
 
