@@ -5,6 +5,10 @@ audit log with who, what and how many rows, and committed before the file leaves
 a record of who exported personal data). The report across events holds only counts and is
 not logged. The CSV streams while its rows are read in batches; the PDF and XLSX are built
 first, so a failure answers an error rather than half a file.
+
+The PDF and XLSX renderers (reportlab, openpyxl) are imported by the functions that use them:
+a worker that never builds one does not hold them (README, gunicorn settings), and every file
+gives the memory it took back to the system when its response is closed (tracker.memory).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tracker.events.models import Event
 from tracker.events.services import participant_counts
 from tracker.http import send_bytes
 from tracker.i18n import localtime
+from tracker.memory import release_after
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
@@ -38,10 +43,6 @@ from tracker.summaries.figures import (
     presence_columns,
 )
 from tracker.summaries.labels import summary_labels
-from tracker.summaries.pdf.daftar_hadir import daftar_hadir_pdf
-from tracker.summaries.pdf.report import report_pdf
-from tracker.summaries.pdf.summary import summary_pdf
-from tracker.summaries.xlsx import daftar_hadir_xlsx, report_xlsx, summary_xlsx
 
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -69,7 +70,7 @@ def slug(value: str, limit: int = 40) -> str:
 
 def _file(body: Any, fmt: str, filename: str) -> Response:
     # Names of people: never kept by a shared cache or the browser's (send_bytes' default).
-    return send_bytes(body, MIMETYPES[fmt], filename)
+    return release_after(send_bytes(body, MIMETYPES[fmt], filename))
 
 
 def _stored_file(key: str) -> bytes | None:
@@ -101,9 +102,13 @@ def summary_file(event: Event, fmt: str, actor: Any) -> Response:
         return _csv_file(event, actor, name)
     summary, labels = build_summary(event), summary_labels()
     if fmt == "xlsx":
+        from tracker.summaries.xlsx import summary_xlsx  # lazy: module doc
+
         body = summary_xlsx(summary, attendance_rows(event), labels, presence_columns(event))
         rows = summary.attendance.registered
     else:
+        from tracker.summaries.pdf.summary import summary_pdf  # lazy: module doc
+
         present = attendance_rows(event, present_only=True)
         body = summary_pdf(summary, present, labels, photo=_stored_file)
         rows = summary.attendance.checked_in
@@ -125,6 +130,9 @@ def _csv_file(event: Event, actor: Any, name: str) -> Response:
 def daftar_hadir_file(event: Event, day: int, category: str, fmt: str, actor: Any) -> Response:
     """The daftar hadir of day ``day`` and the role, as pdf or xlsx, logged as an export of
     personal data. Raises NotFound for a day or role the event does not have."""
+    from tracker.summaries.pdf.daftar_hadir import daftar_hadir_pdf  # lazy: module doc
+    from tracker.summaries.xlsx import daftar_hadir_xlsx
+
     sheet = build_sheet(event, day, category, _stored_file)
     body = daftar_hadir_pdf(sheet) if fmt == "pdf" else daftar_hadir_xlsx(sheet)
     _log_export(event, fmt, actor, len(sheet.rows), "daftar_hadir", day=day, role=category)
@@ -138,7 +146,11 @@ def report_file(report: Report, fmt: str) -> Response:
     if fmt == "csv":
         return _file(csv_render.report_csv(report, labels, separator()), fmt, name)
     if fmt == "xlsx":
+        from tracker.summaries.xlsx import report_xlsx  # lazy: module doc
+
         return _file(report_xlsx(report, labels), fmt, name)
+    from tracker.summaries.pdf.report import report_pdf  # lazy: module doc
+
     return _file(report_pdf(report, labels), fmt, name)
 
 
