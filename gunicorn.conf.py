@@ -15,11 +15,3 @@ def on_starting(server):
     )
     if problem:
         sys.exit(f"tracker refuses to start: {problem}")
-
-
-def post_fork(server, worker):
-    # Before the worker's threads start: they share two malloc arenas instead of each growing
-    # its own (tracker/memory.py).
-    from tracker.memory import limit_arenas
-
-    limit_arenas(2)

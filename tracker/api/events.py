@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, after_this_request, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,6 @@ from tracker.events.roster_file import RosterProblem
 from tracker.extensions import db
 from tracker.http import site_url
 from tracker.i18n import iso
-from tracker.memory import release_after
 from tracker.summaries.daftar_hadir import set_signer
 from tracker.summaries.data import Official
 
@@ -219,7 +218,6 @@ def _flag(name: str) -> bool:
 @bp.post("/events/<int:event_id>/participants/import")
 @requires(Role.ORGANISER)
 def import_participants(event_id: int) -> Response:
-    after_this_request(release_after)  # a large file's rows: memory back when it is done
     event = services.get_event(event_id)
     upload = request.files.get("file")
     if upload is None:

@@ -6,9 +6,8 @@ a record of who exported personal data). The report across events holds only cou
 not logged. The CSV streams while its rows are read in batches; the PDF and XLSX are built
 first, so a failure answers an error rather than half a file.
 
-The PDF and XLSX renderers (reportlab, openpyxl) are imported by the functions that use them:
-a worker that never builds one does not hold them (README, gunicorn settings), and every file
-gives the memory it took back to the system when its response is closed (tracker.memory).
+The PDF and XLSX renderers (reportlab, openpyxl: about 25 MB) are imported by the functions
+that use them: a worker that never builds one does not hold them (README, gunicorn settings).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from tracker.events.models import Event
 from tracker.events.services import participant_counts
 from tracker.http import send_bytes
 from tracker.i18n import localtime
-from tracker.memory import release_after
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
@@ -70,7 +68,7 @@ def slug(value: str, limit: int = 40) -> str:
 
 def _file(body: Any, fmt: str, filename: str) -> Response:
     # Names of people: never kept by a shared cache or the browser's (send_bytes' default).
-    return release_after(send_bytes(body, MIMETYPES[fmt], filename))
+    return send_bytes(body, MIMETYPES[fmt], filename)
 
 
 def _stored_file(key: str) -> bytes | None:
