@@ -381,6 +381,8 @@ def bench_database(
 ) -> dict[str, Any]:
     if args.part == "screens":
         return screens_only(label, database_url, plan, args, workdir)
+    if args.part == "scale":
+        return scale_only(label, database_url, plan, args, workdir)
     secret = secrets.token_urlsafe(48)
     env = app_env(database_url, secret)
     # The job queue (certificates, messages) and the files it makes, in the bench's own folder.
@@ -556,6 +558,36 @@ def screens_only(
     return out
 
 
+def scale_only(
+    label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
+) -> dict[str, Any]:
+    """``--part scale``: the scale lines (first scans and the board at each size, then the
+    screens), nothing else: the accounts (with tiny events), gunicorn, bench.scale."""
+    env = app_env(database_url, secrets.token_urlsafe(48))
+    env.update(QUEUE_URL=f"sqlite:///{workdir / f'queue-{label}.db'}")
+    out: dict[str, Any] = {"database": label, "machine_before": machine()}
+    upgrade(env)
+    seed = task(
+        env, "seed", "--big", "10", "--small", "10",
+        "--tickets", str(workdir / f"tickets-{label}.txt"),
+    )  # fmt: skip
+    server = Server(
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        env=env,
+        log=workdir / f"gunicorn-{label}.log",
+    )
+    server.start()
+    try:
+        meter = Meter(server.worker_pids, backend_pids(database_url))
+        out["scale"] = scale_lines(env, args, plan, workdir, label, server, meter, seed["token"])
+    finally:
+        server.stop()
+    out["machine_after"] = machine()
+    return out
+
+
 def environment(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -589,9 +621,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run on one database only")
     parser.add_argument(
         "--part",
-        choices=["all", "screens"],
+        choices=["all", "scale", "screens"],
         default="all",
-        help="screens: only the board with one and with fifty screens (about a minute)",
+        help="scale: only the first scans and the board at 2,000 / 20,000 / 200,000 participants "
+        "and the screens (a few minutes); screens: only the board with one and with fifty "
+        "screens (about a minute)",
     )
     parser.add_argument("--label", default="", help="added to the result files' names")
     return parser.parse_args(argv)

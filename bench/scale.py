@@ -4,7 +4,9 @@ the board with one screen and with fifty.
 The events come from ``bench.scale_tasks seed`` (bulk inserts: this measures the scan and the
 board at that size, not registering). Through the bench's gunicorn, for each size:
 
-- first scans: new tickets at concurrency 8: throughput, median, the workers' CPU per scan;
+- first scans: new tickets at concurrency 8: throughput, median, the workers' CPU per scan,
+  in rounds that go through every size in turn (``ROUNDS``), so that the machine's load
+  drifting during the run does not pass for a size's cost;
 - the board's figures as a screen that polls gets them (``GET .../attendance``): median time and
   the workers' CPU per request, from the cache (nothing changed in between); and, one at a
   time after a scan, what a recomputation costs (once per change for all the workers, which
@@ -37,20 +39,36 @@ STREAMS_PER_WORKER = 50
 SCAN_EVERY = 0.5
 
 
+#: The first scans run in this many rounds, each round going through every size (in a rotated
+#: order), so that a machine getting busier or quieter during the run weighs on every size
+#: alike: the sizes' CPU per scan are then compared like with like.
+ROUNDS = 3
+
+
 def size_lines(
     port: int, events: dict[str, Any], headers: dict[str, str], meter: Any, scans: int
 ) -> dict[str, Any]:
     """First scans and the board's figures at each size."""
     out: dict[str, Any] = {}
     rng = random.Random(16)
+    from bench.run import scan  # late: bench.run imports this module
+
+    codes = {n: Path(seeded["codes_file"]).read_text().split() for n, seeded in events.items()}
+    # Five codes of each event left for the polls after a change.
+    scans = min(scans, *(len(found) - 5 for found in codes.values()))
+    chunk = -(-scans // ROUNDS)
+    sizes = list(events)
+    measured: dict[str, list[tuple[load.RunResult, dict[str, Any]]]] = {n: [] for n in sizes}
+    for r in range(ROUNDS):
+        for size in sizes[r % len(sizes) :] + sizes[: r % len(sizes)]:
+            mine = codes[size][r * chunk : min(scans, (r + 1) * chunk)]
+            requests = [scan(events[size]["event_id"], c, rng, f"scale-{size}") for c in mine]
+            measured[size].append(
+                meter.measure(lambda q=requests: load.run(port, q, 8, 30.0, headers))
+            )
     for size, seeded in events.items():
         event_id = seeded["event_id"]
-        codes = Path(seeded["codes_file"]).read_text().split()
-        from bench.run import scan  # late: bench.run imports this module
-
-        scans = min(scans, len(codes) - 5)  # five left for the polls after a change
-        requests = [scan(event_id, code, rng, f"scale-{size}") for code in codes[:scans]]
-        result, cpu = meter.measure(lambda r=requests: load.run(port, r, 8, 30.0, headers))
+        result, cpu = _combined(measured[size])
         line: dict[str, Any] = {"first_scan": result.summary((201,)) | cpu}
         path = f"/api/v1/events/{event_id}/attendance"
         # Every worker's cache filled first (connections land on either worker): a
@@ -66,9 +84,40 @@ def size_lines(
             "p50_ms": load.median_ms(ok),
             "p95_ms": load.ms(load.percentile(ok, 95)),
         } | cpu
-        line["board_after_change_ms"] = _after_change(port, event_id, codes[scans:], headers, rng)
+        line["board_after_change_ms"] = _after_change(
+            port, event_id, codes[size][scans:], headers, rng
+        )
         out[size] = line
     return out
+
+
+def _combined(
+    rounds: list[tuple[load.RunResult, dict[str, Any]]],
+) -> tuple[load.RunResult, dict[str, Any]]:
+    """One size's rounds as one run: every sample, the time summed, the CPU per request
+    weighted by each round's requests."""
+    result = load.RunResult(concurrency=rounds[0][0].concurrency, planned=0)
+    for part, _cpu in rounds:
+        result.planned += part.planned
+        result.samples += part.samples
+        result.wall_seconds += part.wall_seconds
+        result.stopped_by_deadline |= part.stopped_by_deadline
+    n = max(result.completed, 1)
+
+    def weighted(kind: str) -> float | None:
+        values = [(c["cpu_ms_per_request"][kind], r.completed) for r, c in rounds]
+        if any(v is None for v, _n in values):
+            return None
+        return round(sum(v * k for v, k in values) / n, 2)
+
+    return result, {
+        "cpu_ms_per_request": {
+            kind: weighted(kind) for kind in ("app", "database", "load_generator")
+        },
+        "rounds": len(rounds),
+        "loadavg_before": rounds[0][1]["loadavg_before"],
+        "loadavg_after": rounds[-1][1]["loadavg_after"],
+    }
 
 
 def _after_change(

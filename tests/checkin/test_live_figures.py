@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, update
@@ -15,6 +16,7 @@ from tracker.checkin import live_figures
 from tracker.checkin.live_figures import figures_version, live_attendance
 from tracker.checkin.models import CheckIn
 from tracker.events.models import Participant
+from tracker.events.services import event_input, update_event
 from tracker.extensions import db
 
 
@@ -179,3 +181,54 @@ def test_many_screens_cost_one_rendering_per_change(app, short_streams):
             board.close(event.id)
     assert len(answers) == 50 and {a[1] for a in answers} == {b"{}"}
     assert rendered == [event.id]
+
+
+def test_changing_the_events_days_or_zone_moves_the_version_and_the_board_shows_it(app, api):
+    """The figures' days come from the event's own row: a board must not keep the old days."""
+    event, _people = open_event()
+    path = f"/api/v1/events/{event.id}/attendance"
+    before = api("staff").get(path).get_json()
+    assert len(before["by_day"]) == 1
+    version = figures_version(event.id)
+
+    update_event(event, event_input(event, ends_at=event.ends_at + timedelta(days=1)))
+    db.session.commit()
+    assert figures_version(event.id) > version
+    assert len(api("staff").get(path).get_json()["by_day"]) == 2
+
+    version = figures_version(event.id)
+    update_event(event, event_input(event, timezone="Asia/Jakarta"))
+    db.session.commit()
+    assert figures_version(event.id) > version
+    version = figures_version(event.id)
+    update_event(event, event_input(event, title="Another title"))  # not in the figures
+    db.session.commit()
+    assert figures_version(event.id) == version
+
+
+def test_a_poll_of_unchanged_figures_loads_nothing_but_the_version(app, api):
+    event, _people = open_event()
+    path = f"/api/v1/events/{event.id}/attendance"
+    first = api("staff").get(path)
+    with count_queries() as statements:
+        again = api("staff").get(path)
+    assert again.get_data() == first.get_data()
+    # The token, the caller's role in the event's office, the version: no event, no figures.
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
+
+
+def test_a_deleted_events_cached_figures_are_never_sent_again(app, api):
+    """An admin passes no office check: the deletion moving the version is what answers 404."""
+    event, _people = open_event()
+    path = f"/api/v1/events/{event.id}/attendance"
+    assert api("admin").get(path).status_code == 200
+    version = figures_version(event.id)
+    db.session.execute(delete(Participant).where(Participant.event_id == event.id))
+    db.session.commit()
+    version = figures_version(event.id)
+    assert api("admin").get(path).status_code == 200  # empty now, cached at this version
+    db.session.delete(event)
+    db.session.commit()
+    assert figures_version(event.id) > version
+    response = api("admin").get(path)
+    assert response.status_code == 404 and response.get_json()["error"]

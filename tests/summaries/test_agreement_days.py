@@ -2,13 +2,15 @@
 CSV, the summary's JSON and the attendance API give the same figures per day and per session,
 and the news paragraph states them (issue 14). The CSV and the XLSX's participant sheet give
 them per person (a column per day and per session), so their counts are the non-empty cells
-of each column. Runs on both databases like the whole suite."""
+of each column; the PDF's attendance list gives each present person's days, days present, JP
+and completion as the CSV does. Runs on both databases like the whole suite."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import subprocess
 from datetime import date, time
 
 import pytest
@@ -156,3 +158,41 @@ def test_the_participant_lists_per_person_add_up_to_the_figures(bimtek, client, 
     # A day's cell is that day's first entry, in WITA.
     assert rows[1][_columns(rows, "Day 2")[0]] == "08:30"
     assert sheet[1][_columns(sheet, "Day 2")[0]].isoformat() == "2026-07-22T08:30:00"
+
+
+def _pdf_lines(pdf: bytes) -> list[str]:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode().splitlines()
+
+
+def test_the_pdf_list_gives_each_person_the_csv_figures_per_day(bimtek, client, users):
+    """The PDF's attendance list of a multi-day event: per person who came, each day's first
+    entry (or "–"), days present, JP and completed, cell for cell the CSV's, on landscape
+    pages; someone who never came is counted, not listed."""
+    log_in(client, users.organiser)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    data = client.get(f"/events/{bimtek.id}/summary.csv", buffered=True).data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    heading = {h: i for i, h in enumerate(rows[0])}
+    days = _columns(rows, "Day ")
+    pdf = client.get(f"/events/{bimtek.id}/summary.pdf", buffered=True).data
+    lines = _pdf_lines(pdf)
+    listed = lines[next(i for i, line in enumerate(lines) if "Attendance list" in line) :]
+    assert any("Each day: the first entry (WITA); – absent that day." in x for x in listed)
+    assert not any("days are shown" in x for x in listed)  # three days fit
+    came = [row for row in rows[1:] if row[heading["Checked in"]] == "Yes"]
+    assert len(came) == PRESENT[0] and len(rows) - 1 == 10
+    for row in came:
+        cells = ["–" if not row[i] else row[i] for i in days]
+        cells += [row[heading[h]] for h in ("Days present", "JP", "Completed")]
+        pattern = re.escape(row[heading["Name"]]) + r"\s.*\s" + r"\s+".join(map(re.escape, cells))
+        assert [x for x in listed if re.search(pattern + r"\s*$", x)], (pattern, listed)
+    absent = next(row for row in rows[1:] if row[heading["Checked in"]] == "No")
+    assert not any(absent[heading["Name"]] in x for x in listed)
+    assert sum(row[heading["Completed"]] == "Yes" for row in came) == min(PRESENT)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert pages[0].mediabox.width < pages[0].mediabox.height  # the summary: portrait
+    assert pages[-1].mediabox.width > pages[-1].mediabox.height  # the list: landscape

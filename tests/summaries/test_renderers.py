@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import re
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -242,6 +243,51 @@ def test_pdf_list_longer_than_a_table_names_everyone_once_in_order_under_a_heade
     header = ("No.", "Name", "Agency", "Position", "Check-in", "(WITA)", "Tumbler")
     assert all(all(word in page for word in header) for page in listing)
     assert re.findall(r"Peserta \d{5}", "".join(listing)) == [r.name for r in rows]
+
+
+def _layout_text(pdf: bytes) -> list[str]:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode().splitlines()
+
+
+def _wide(pdf: bytes) -> list[bool]:
+    return [p.mediabox.width > p.mediabox.height for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_pdf_list_of_a_multi_day_event_gives_each_day_and_the_totals_on_landscape_pages():
+    """The CSV's cells (see the CSV test above): Peserta 00000 came on days 1 and 3, earned
+    4 JP and did not complete; an absent day reads "–"."""
+    words = Labels("id", {"Day %(n)d": "Hari ke-%(n)d", "Yes": "Ya", "No": "Tidak"})
+    pdf = summary_pdf(fake_summary(3), fake_rows(3, present_only=True), words, extra=_three_days())
+    lines = _layout_text(pdf)
+    assert re.search(
+        r"Peserta 00000 .* 09:00\s+–\s+09:00\s+2\s+4\s+Tidak\s*$", "\n".join(lines), re.M
+    )
+    assert re.search(r"Peserta 00001 .* –\s+09:05\s+–\s+1\s+0\s+Tidak\s*$", "\n".join(lines), re.M)
+    assert all(any(f"ke-{n}" in line for line in lines) for n in (1, 2, 3))  # "Hari ke-1"
+    assert not any("days are shown" in line for line in lines)
+    assert _wide(pdf)[0] is False and _wide(pdf)[-1] is True
+    # One day, no presence columns: the list as it was, portrait, with the check-in time.
+    one_day = summary_pdf(fake_summary(3), fake_rows(3, present_only=True), ENGLISH)
+    assert not any(_wide(one_day))
+    assert any("Check-in" in line for line in _layout_text(one_day))
+
+
+def test_pdf_list_of_more_days_than_fit_shows_the_first_and_says_the_xlsx_has_all():
+    days = tuple(date(2025, 7, 22) + timedelta(days=n) for n in range(12))
+    every_day = Presence(1, days={d: (START + (d - days[0]), None) for d in days}, completed=True)
+    extra = PresenceColumns(days=days, people={1: every_day})
+    pdf = summary_pdf(fake_summary(1), fake_rows(1, present_only=True), ENGLISH, extra=extra)
+    text = "\n".join(_layout_text(pdf))
+    shown = int(re.search(r"The first (\d+) of 12 days are shown; the XLSX", text)[1])
+    assert 8 <= shown < 12  # more than a two-week Diklat's working days
+    assert f"Day {shown}" in text and f"Day {shown + 1}" not in text
+    # Days present counts all twelve, as the CSV does; no JP column without an agenda.
+    row = r"Peserta 00000 .*" + r"09:00\s+" * shown + r"12\s+Yes\s*$"
+    assert re.search(row, text, re.M)
+    assert "JP" not in text.split("Attendance list")[-1]
 
 
 def test_later_makes_its_flowables_only_when_the_layout_reaches_them():

@@ -32,14 +32,13 @@ from tracker.checkin import services
 from tracker.checkin.attendance import (
     DIGEST_ALGORITHM,
     TicketRow,
-    attendance_json,
     search_participants,
     ticket_digest,
     ticket_list,
 )
 from tracker.checkin.day_figures import entries_by_day
 from tracker.checkin.door_rule import door_json
-from tracker.checkin.live_figures import figures_version, live_attendance
+from tracker.checkin.live_figures import attendance_body, figures_version
 from tracker.checkin.models import Method, ScanResult
 from tracker.db import MAX_ID, utcnow, writes_late
 from tracker.events.services import get_event
@@ -173,15 +172,16 @@ def undo_check_in(event_id: int, participant_id: int) -> Response:
 @for_devices
 def attendance(event_id: int) -> Response:
     """Cached under the event's version (tracker/checkin/live_figures.py): its ETag; a screen
-    that sends it back is answered 304 until something changed."""
-    event = get_event(event_id)
-    version = figures_version(event.id)
-    etag = f"figures-{event.id}-{version}"
+    that sends it back is answered 304 until something changed. Unchanged figures are sent
+    without loading the event (the access check before the view found it in the caller's
+    office; an admin's poll of a deleted event: its deletion moved the version)."""
+    version = figures_version(event_id)
+    etag = f"figures-{event_id}-{version}"
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        _version, figures = live_attendance(event)
-        response = jsonify(attendance_json(event, figures))
+        body = attendance_body(event_id, version, lambda: get_event(event_id))
+        response = Response(body, mimetype="application/json")
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -19,12 +19,11 @@ from tracker.errors import ValidationFailed
 from tracker.events import registration, roster_import, services
 from tracker.events.headings import FIELDS, Column, column_index
 from tracker.events.models import Event, Participant, Venue
+from tracker.events.officials import set_daftar_hadir_official
 from tracker.events.roster_file import RosterProblem
 from tracker.extensions import db
 from tracker.http import site_url
 from tracker.i18n import iso
-from tracker.summaries.daftar_hadir import set_signer
-from tracker.summaries.data import Official
 
 bp = Blueprint("events", __name__)
 
@@ -169,18 +168,10 @@ def patch_event(event_id: int) -> Response:
     if body.archived is not None:
         services.set_archived(event, body.archived, utcnow())
     if "daftar_hadir_official" in body.model_fields_set:
-        _set_signer(event, body.daftar_hadir_official or SignerIn())
+        official = body.daftar_hadir_official or SignerIn()
+        set_daftar_hadir_official(event, **official.model_dump(), actor=current_user, now=utcnow())
     db.session.commit()
     return jsonify(event_json(event))
-
-
-def _set_signer(event: Event, signer: SignerIn) -> None:
-    """The daftar hadir's official; its field errors named as in the request."""
-    try:
-        set_signer(event, Official(**signer.model_dump()), current_user, utcnow())
-    except ValidationFailed as exc:
-        fields = {f"daftar_hadir_official.{k}": v for k, v in exc.fields.items()}
-        raise ValidationFailed(exc.message, fields) from exc
 
 
 @bp.post("/events/<int:event_id>/participants")

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import ScalarSelect
+from sqlalchemy import Integer, ScalarSelect, Select, bindparam
 
-from tracker.auth.offices import is_admin, role_in_office
+from tracker.auth.offices import is_admin, role_in_office_query, role_of
 from tracker.auth.roles import Role, role_rank
 from tracker.errors import error_response, wants_json
 
@@ -34,13 +34,19 @@ PUBLIC_ENDPOINTS = frozenset({"static"})
 #: URL parameter -> a scalar subquery of the id of the office that owns the thing it names
 #: (NULL: no such thing, or nobody's). Filled by the features (``owned_by``), so this floor
 #: imports none of them. A subquery, so the check is one SELECT (it runs before every scan).
-OFFICE_OF: dict[str, Callable[[int], ScalarSelect[int]]] = {}
+OFFICE_OF: dict[str, Callable[[Any], ScalarSelect[int]]] = {}
+#: URL parameter -> the caller's role in that office, one statement built once with the
+#: parameter bound at run time: the check runs before every request (a scan, a board's poll),
+#: and building and compiling an ORM query each time cost more than running it.
+_ROLE_QUERY: dict[str, Select[tuple[str]]] = {}
 
 
-def owned_by(param: str, office_of: Callable[[int], ScalarSelect[int]]) -> None:
+def owned_by(param: str, office_of: Callable[[Any], ScalarSelect[int]]) -> None:
     """Declare that the URL parameter ``param`` names something whose office ``office_of``
-    selects: every route with it is then checked against the caller's offices."""
+    selects (given the id, or a bound parameter standing for it): every route with it is then
+    checked against the caller's offices."""
     OFFICE_OF[param] = office_of
+    _ROLE_QUERY[param] = role_in_office_query(office_of(bindparam(param, type_=Integer)))
 
 
 @dataclass(frozen=True)
@@ -102,10 +108,10 @@ def _check_offices(minimum: Role) -> None:
     """Aborts 404 when the caller is not in the office owning what the URL names, 403 when
     their role there is below the route's."""
     for param, value in (request.view_args or {}).items():
-        office_of = OFFICE_OF.get(param)
-        if office_of is None or not isinstance(value, int):
+        query = _ROLE_QUERY.get(param)
+        if query is None or not isinstance(value, int):
             continue
-        role = role_in_office(current_user.id, office_of(value))
+        role = role_of(query, current_user.id, {param: value})
         if role is None:
             abort(404)
         if role_rank(role) < role_rank(minimum):

@@ -9,10 +9,11 @@ and nowhere else: ``office_roles`` (by the access check of every route) and
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from tracker import audit
 from tracker.auth.models import Membership, Office, Principal, User
@@ -173,13 +174,21 @@ def office_roles(user_id: int) -> dict[int, str]:
     return cache[user_id]
 
 
-def role_in_office(user_id: int, office_id: ScalarSelect[int] | int) -> str | None:
-    """The account's role in the office (an id, or a subquery selecting one), or None."""
-    return db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user_id, Membership.office_id == office_id
-        )
+_MEMBERS = Membership.__table__.c
+
+
+def role_in_office_query(office_id: ColumnElement[int]) -> Select[tuple[str]]:
+    """The statement of an account's role in an office (None: not a member), built once for an
+    office given as an expression with bound parameters (the account's is ``user_id``): run it
+    with ``role_of``."""
+    return select(_MEMBERS.role).where(
+        _MEMBERS.user_id == bindparam("user_id"), _MEMBERS.office_id == office_id
     )
+
+
+def role_of(query: Select[tuple[str]], user_id: int, params: dict[str, Any]) -> str | None:
+    """Run a statement of ``role_in_office_query``: one SELECT, none of the ORM's work."""
+    return db.session.connection().execute(query, {"user_id": user_id, **params}).scalar()
 
 
 def is_admin(user: Principal) -> bool:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker.checkin.attendance import Attendance, attendance, attendance_json
 from tracker.checkin.board_cache import Wanted, shared
@@ -50,19 +50,25 @@ _cache: OrderedDict[int, tuple[int, Attendance]] = OrderedDict()
 _computing: dict[int, threading.Lock] = {}
 
 
+_VERSIONS = AttendanceVersion.__table__.c
+#: Built once: read before every poll and every scan's figures, where building and compiling
+#: an ORM query each time cost several times running it.
+_VERSION_OF = select(_VERSIONS.version).where(_VERSIONS.event_id == bindparam("event_id"))
+_VERSIONS_OF = select(_VERSIONS.event_id, _VERSIONS.version).where(
+    _VERSIONS.event_id.in_(bindparam("event_ids", expanding=True))
+)
+
+
 def versions_of(event_ids: list[int]) -> dict[int, int]:
     """Each event's version (0 for one that has not changed since migration 0010)."""
-    rows = db.session.execute(
-        select(AttendanceVersion.event_id, AttendanceVersion.version).where(
-            AttendanceVersion.event_id.in_(event_ids)
-        )
-    )
+    rows = db.session.connection().execute(_VERSIONS_OF, {"event_ids": event_ids})
     found = {event_id: version for event_id, version in rows}
     return {event_id: found.get(event_id, 0) for event_id in event_ids}
 
 
 def figures_version(event_id: int) -> int:
-    return versions_of([event_id])[event_id]
+    version = db.session.connection().execute(_VERSION_OF, {"event_id": event_id}).scalar()
+    return version or 0
 
 
 def _cached(event_id: int, version: int) -> tuple[int, Attendance] | None:
@@ -82,11 +88,13 @@ def _keep(event_id: int, version: int, figures: Attendance) -> None:
             _cache.popitem(last=False)
 
 
-def live_attendance(event: Event) -> tuple[int, Attendance]:
-    """(version, the figures as of at least that version). One query when nothing changed;
-    when it did, one thread of one worker computes while the others wait for its result
-    (tracker/checkin/board_cache.py)."""
-    return _figures(event, figures_version(event.id), settle=False)
+def live_attendance(event: Event, version: int | None = None) -> tuple[int, Attendance]:
+    """(version, the figures as of at least that version). One query when nothing changed
+    (none when the caller read the version just before); when it did, one thread of one worker
+    computes while the others wait for its result (tracker/checkin/board_cache.py)."""
+    if version is None:
+        version = figures_version(event.id)
+    return _figures(event, version, settle=False)
 
 
 def pushed_attendance(event: Event, version: int) -> tuple[int, Attendance]:
@@ -120,10 +128,38 @@ def _figures(event: Event, version: int, settle: bool) -> tuple[int, Attendance]
         return at, figures
 
 
+#: The figures' JSON per event as a poll answers it, with its version: a board polling figures
+#: that did not change is answered from here, without loading the event or encoding again.
+_bodies: OrderedDict[int, tuple[int, bytes]] = OrderedDict()
+
+
+def attendance_body(event_id: int, version: int, event: Callable[[], Event]) -> bytes:
+    """The JSON of ``attendance_json`` as of ``version`` (read by the caller just before),
+    encoded once per version and worker; ``event`` loads the event (raising NotFound) when
+    this worker has not encoded that version yet. Its ``updated_at`` is when the figures were
+    computed, as in the pushed stream's message. Every change that moves the figures, the
+    event's dates and its deletion included (migrations 0010, 0016, 0022), moves the version."""
+    with _lock:
+        hit = _bodies.get(event_id)
+        if hit is not None and hit[0] == version:
+            _bodies.move_to_end(event_id)
+            return hit[1]
+    loaded = event()
+    _at, figures = live_attendance(loaded, version)
+    body = json.dumps(attendance_json(loaded, figures), separators=(",", ":")).encode()
+    with _lock:
+        _bodies[event_id] = (version, body)
+        _bodies.move_to_end(event_id)
+        while len(_bodies) > CACHED_EVENTS:
+            _bodies.popitem(last=False)
+    return body
+
+
 def forget_cached() -> None:
     """Empty this process's cache and the shared one (tests that empty the database call it)."""
     with _lock:
         _cache.clear()
+        _bodies.clear()
     shared(current_app._get_current_object()).clear()  # type: ignore[attr-defined]
 
 

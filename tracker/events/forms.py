@@ -20,17 +20,19 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from tracker.contact import format_nip
 from tracker.events.models import (
     EVENT_STATUS_LABELS,
     LEGAL_BASIS_LABELS,
     PARTICIPANT_CATEGORY_LABELS,
     Event,
 )
+from tracker.events.officials import SIGNER_MAX
 from tracker.events.services import EventInput, VenueInput, check_timezone
 from tracker.forms import REFUSE_NOT_CUT, AppForm, choices
 
 #: The event service's field names that the form spells otherwise (see tracker.forms.form_errors).
-EVENT_FIELDS_RENAMED = {"venue.": "new_venue_"}
+EVENT_FIELDS_RENAMED = {"venue.": "new_venue_", "daftar_hadir_official.": "official_"}
 
 
 #: Indonesia's three zones first; any IANA name is accepted by the API.
@@ -118,6 +120,19 @@ class EventForm(AppForm):
         validators=[Optional()],
         description=_l("Empty: at the end of the event."),
     )
+    #: The daftar hadir's official (tracker.events.officials checks the truth: a name with a
+    #: position or NIP, a NIP and never a NIK).
+    official_position = StringField(
+        _l("Official's position"),
+        validators=[Length(max=SIGNER_MAX)],
+        description=_l("e.g. Pejabat Pembuat Komitmen, Kepala Bidang Informasi Publik"),
+    )
+    official_name = StringField(_l("Official's name"), validators=[Length(max=SIGNER_MAX)])
+    official_nip = StringField(
+        _l("Official's NIP"),
+        validators=[Length(max=40)],
+        description=_l("Civil servants' employee number, 18 digits; never the NIK."),
+    )
 
     def topic_lines(self) -> list[str]:
         return _lines(self.topics.data)
@@ -157,6 +172,14 @@ class EventForm(AppForm):
             checkin_closes_at=self.checkin_closes_at.data,
         )
 
+    def official(self) -> dict[str, str]:
+        """The daftar hadir official's fields, as set_daftar_hadir_official takes them."""
+        return {
+            "position": self.official_position.data or "",
+            "name": self.official_name.data or "",
+            "nip": self.official_nip.data or "",
+        }
+
     def fill_from(self, event: Event) -> None:
         """The event's fields, its times in its own zone."""
         tz = check_timezone(event.timezone)
@@ -183,6 +206,9 @@ class EventForm(AppForm):
         self.venue_id.data = event.venue_id or 0
         self.topics.data = "\n".join(event.topics or [])
         self.speakers.data = "\n".join(event.speakers or [])
+        self.official_position.data = event.daftar_hadir_signer_position
+        self.official_name.data = event.daftar_hadir_signer_name
+        self.official_nip.data = format_nip(event.daftar_hadir_signer_nip)
 
 
 class VenueForm(AppForm):

@@ -20,6 +20,7 @@ from tracker.events import services
 from tracker.events.agenda import agenda
 from tracker.events.forms import EVENT_FIELDS_RENAMED, EventForm, VenueForm
 from tracker.events.models import Event
+from tracker.events.officials import set_daftar_hadir_official
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, choices, form_errors
 
@@ -86,6 +87,7 @@ def _save_event(event: Event | None, template: str) -> str | Response:
                 event = services.create_event(data, current_user, form.submission.data, utcnow())
             else:
                 services.update_event(event, data)
+            set_daftar_hadir_official(event, **form.official(), actor=current_user, now=utcnow())
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()

@@ -18,24 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from tracker import audit
-from tracker.auth.models import Principal
 from tracker.certificates.models import CertificateDesign
 from tracker.certificates.services import saved_design
 from tracker.checkin.day_figures import day_attendance
 from tracker.checkin.signatures import signatures_on
-from tracker.contact import NipError, normalise_nip
-from tracker.errors import NotFound, ValidationFailed
+from tracker.errors import NotFound
 from tracker.events.days import event_dates
 from tracker.events.models import Category, Event, Participant
-from tracker.events.registration import nip_problem
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.summaries.data import Official, Sheet, SheetRow, SheetWords
@@ -68,10 +64,6 @@ def check_role(category: str) -> str:
     return category
 
 
-#: The longest position and name kept for the official (the columns' lengths).
-SIGNER_MAX = 200
-
-
 class SignerSource:
     """Where the daftar hadir's official comes from."""
 
@@ -101,39 +93,6 @@ def signer_of(event: Event, design: CertificateDesign | None = None) -> Signer:
         official = Official(design.signer_position, design.signer_name, design.signer_nip)
         return Signer(official, SignerSource.CERTIFICATE)
     return Signer(Official(), SignerSource.NONE)
-
-
-def set_signer(event: Event, wanted: Official, actor: Principal | None, now: datetime) -> None:
-    """Name the event's own daftar hadir official; an empty name goes back to the certificate
-    design's. Raises ValidationFailed for a position or NIP without a name, a NIK or a bad NIP,
-    or text too long."""
-    position, name = wanted.position.strip(), wanted.name.strip()
-    errors: dict[str, str] = {}
-    if not name and (position or wanted.nip.strip()):
-        errors["name"] = _("Give the official's name (or clear every field).")
-    for key, text in (("position", position), ("name", name)):
-        if len(text) > SIGNER_MAX:
-            errors[key] = _("At most %(n)d characters.", n=SIGNER_MAX)
-    nip = ""
-    try:
-        nip = normalise_nip(wanted.nip)
-    except NipError as exc:
-        errors["nip"] = nip_problem(exc)
-    if errors:
-        raise ValidationFailed(_("The official could not be saved."), errors)
-    event.daftar_hadir_signer_position = position
-    event.daftar_hadir_signer_name = name
-    event.daftar_hadir_signer_nip = nip
-    db.session.flush()
-    audit.record(
-        "event.daftar_hadir_signer",
-        now=now,
-        actor=actor,
-        event_id=event.id,
-        subject_type="event",
-        subject_id=event.id,
-        details={"position": position, "name": name, "nip": nip},
-    )
 
 
 def _people(event: Event, category: str) -> list[Participant]:

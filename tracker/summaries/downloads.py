@@ -105,7 +105,8 @@ def summary_file(event: Event, fmt: str, actor: Any) -> Response:
         rows = summary.attendance.registered
     else:
         present = attendance_rows(event, present_only=True)
-        body = summary_pdf(summary, present, labels, photo=_stored_file)
+        extra = presence_columns(event, days_only=True)
+        body = summary_pdf(summary, present, labels, photo=_stored_file, extra=extra)
         rows = summary.attendance.checked_in
     _log_export(event, fmt, actor, rows)
     return _file(body, fmt, name)

@@ -148,13 +148,16 @@ def waste_rows(event: Event) -> list[WasteRow]:
     return [WasteRow(e.recorded_at, e.stream, e.kg, e.note, e.recorded_by_label) for e in entries]
 
 
-def presence_columns(event: Event) -> PresenceColumns:
+def presence_columns(event: Event, *, days_only: bool = False) -> PresenceColumns:
     """The participant list's columns per day and per session, with everyone's presence
     (tracker.checkin.presence, the one owner of sessions, JP and completion). Nothing is read
     for a one-day event without an agenda: its list keeps today's columns. The sessions come
     in the order of the per-session figures (``sessions_figures``), so the CSV's and XLSX's
-    session columns line up with the summary's table."""
+    session columns line up with the summary's table. ``days_only`` (the PDF, whose list
+    adds columns only for several days): nothing is read for a one-day event at all."""
     days = tuple(w.day for w in event.day_windows())
+    if days_only and len(days) < 2:
+        return PresenceColumns()
     sessions = tuple(SessionHead(s.id, s.title, s.day) for s in sessions_figures(event))
     if len(days) < 2 and not sessions:
         return PresenceColumns()

@@ -1,5 +1,5 @@
-"""The daftar hadir page's form. tracker.summaries.daftar_hadir.set_signer checks the truth;
-these validators only help the person filling it in."""
+"""The daftar hadir page's form. tracker.events.officials.set_daftar_hadir_official checks the
+truth; these validators only help the person filling it in."""
 
 from __future__ import annotations
 

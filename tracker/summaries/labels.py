@@ -38,6 +38,12 @@ MSGIDS = (
         "everyone registered."
     ),
     N_('Personal data anonymised on %(date)s: names read "Anonim".'),
+    N_("Each day: the first entry (%(zone)s); – absent that day."),
+    N_(
+        "The first %(shown)d of %(n)d days are shown; the XLSX's participants sheet lists "
+        "every day."
+    ),
+    N_("Attendance per session is in the XLSX and CSV."),
     N_("(no agency)"),
     N_("Agencies"),
     N_("Agencies reached"),

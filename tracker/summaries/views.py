@@ -22,15 +22,17 @@ from tracker.compliance.models import ITEM_STATUS_LABELS, STREAM_LABELS
 from tracker.contact import format_nip
 from tracker.db import utcnow
 from tracker.errors import ValidationFailed
+from tracker.events import officials
 from tracker.events.days import event_dates
 from tracker.events.models import PARTICIPANT_CATEGORY_LABELS, Event
+from tracker.events.officials import set_daftar_hadir_official
 from tracker.events.services import get_event, participant_counts
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
 from tracker.i18n import current_language
 from tracker.summaries import reports
-from tracker.summaries.daftar_hadir import set_signer, signer_of
-from tracker.summaries.data import Official, Report, Summary
+from tracker.summaries.daftar_hadir import signer_of
+from tracker.summaries.data import Report, Summary
 from tracker.summaries.downloads import (
     daftar_hadir_file,
     report_file,
@@ -119,12 +121,18 @@ def daftar_hadir(event_id: int) -> str:
 def daftar_hadir_signer(event_id: int) -> Any:
     event, form = get_event(event_id), SignerForm()
     if form.validate_on_submit():
-        wanted = Official(form.position.data or "", form.name.data or "", form.nip.data or "")
         try:
-            set_signer(event, wanted, current_user, utcnow())
+            set_daftar_hadir_official(
+                event,
+                position=form.position.data or "",
+                name=form.name.data or "",
+                nip=form.nip.data or "",
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as exc:
             db.session.rollback()
-            form_errors(form, exc)
+            form_errors(form, exc, {officials.FIELDS: ""})
         else:
             db.session.commit()
             flash(_("The official who signs the attendance lists is saved."), "success")

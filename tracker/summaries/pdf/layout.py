@@ -16,11 +16,19 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from tracker.pdf_fonts import Fonts, fonts
 
@@ -33,6 +41,11 @@ MUTED = colors.HexColor("#4d5560")
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+BOTTOM_MARGIN = MARGIN + 4 * mm
+#: The landscape pages' template: ``NextPageTemplate(WIDE)`` before a PageBreak turns the
+#: pages after it to A4 landscape, to the end of the document.
+WIDE = "wide"
+WIDE_WIDTH = landscape(A4)[0] - 2 * MARGIN
 #: Left plus right padding of a table cell, in points (see table_style).
 CELL_PADDING = 6
 
@@ -243,6 +256,25 @@ class Later(Flowable):
 
 
 class _Document(SimpleDocTemplate):
+    def handle_documentBegin(self) -> None:  # noqa: N802 - platypus's hook
+        """Adds the landscape pages (WIDE) to the portrait ones SimpleDocTemplate.build made,
+        with the same footer as the later pages."""
+        if all(t.id != WIDE for t in self.pageTemplates):
+            width, height = landscape(A4)
+            frame = Frame(MARGIN, BOTTOM_MARGIN, WIDE_WIDTH, height - MARGIN - BOTTOM_MARGIN)
+            later = self.pageTemplates[-1].onPage
+            self.addPageTemplates(
+                [PageTemplate(WIDE, [frame], onPage=later, pagesize=(width, height))]
+            )
+        super().handle_documentBegin()
+
+    def handle_pageBegin(self) -> None:  # noqa: N802 - platypus's hook
+        """SimpleDocTemplate sends every page after the first back to portrait ("Later");
+        a landscape page keeps the pages after it landscape."""
+        self._handle_pageBegin()
+        if self.pageTemplate.id != WIDE:
+            self._handle_nextPageTemplate("Later")
+
     def filterFlowables(self, flowables: list[Any]) -> None:  # noqa: N802 - platypus's hook
         """Before platypus lays out the front of the story: a ``Later`` there gives its next
         flowable, placed in front of it, or, spent, is dropped (platypus skips a None)."""
@@ -259,14 +291,15 @@ def document(
     buffer: Any, title: str, footer: Callable[[int], str]
 ) -> tuple[SimpleDocTemplate, Callable[..., None]]:
     """An A4 document and the page callback that writes ``footer(page_number)`` on each page.
-    The story may hold ``Later`` flowables."""
+    The story may hold ``Later`` flowables, and turn to landscape with
+    ``NextPageTemplate(WIDE)``."""
     doc = _Document(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
+        bottomMargin=BOTTOM_MARGIN,
         title=title,
         author="tracker",
     )

@@ -1,30 +1,58 @@
 """The event summary as an A4 PDF for the activity report (laporan kegiatan / LPJ).
 
-``summary_pdf(summary, rows, labels, photo=...)`` is pure: a Summary, the attendance list's
-rows (any iterable; the view passes the batched query), the words in the reader's language,
-and a function that returns a photo thumbnail's bytes (or None). Bytes out.
+``summary_pdf(summary, rows, labels, photo=..., extra=...)`` is pure: a Summary, the
+attendance list's rows (any iterable; the view passes the batched query), the words in the
+reader's language, a function that returns a photo thumbnail's bytes (or None), and the
+per-person presence of an event of several days (``figures.presence_columns``). Bytes out.
 
 The attendance list (daftar hadir) lists the people who checked in, by name; the registered
 people who did not come are counted under it and listed in the XLSX and CSV. It is laid out
 as tables of CHUNK rows with plain-string cells wherever the text fits its column, which keeps
 20,000 rows within seconds rather than minutes.
+
+For an event of several days the list turns to A4 landscape and shows, per person, each day's
+first entry (or "–", absent), the days present, the JP earned (with an agenda) and whether
+they completed: the CSV's and the XLSX's cells, from the same builder
+(``columns.presence_cells``). Session columns stay in those files. Days beyond what fits the
+page are left out, and a note says the XLSX has every day.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Spacer,
+    Table,
+)
 
 from tracker import times
 from tracker.summaries import numbers
-from tracker.summaries.data import AttendanceRow, ChecklistFacts, ItemFacts, Labels, Summary
+from tracker.summaries.columns import presence_cells, short_day
+from tracker.summaries.data import (
+    NO_PRESENCE,
+    AttendanceRow,
+    ChecklistFacts,
+    ItemFacts,
+    Labels,
+    PresenceColumns,
+    Summary,
+)
 from tracker.summaries.pdf.layout import (
     FRAME_WIDTH,
+    WIDE,
+    WIDE_WIDTH,
     Later,
     bar_chart,
     document,
@@ -51,6 +79,11 @@ ABSENT = (
     "%(n)d registered participants did not check in; the XLSX and CSV downloads list "
     "everyone registered."
 )
+EACH_DAY = "Each day: the first entry (%(zone)s); – absent that day."
+DAYS_CUT = (
+    "The first %(shown)d of %(n)d days are shown; the XLSX's participants sheet lists every day."
+)
+SESSIONS_ELSEWHERE = "Attendance per session is in the XLSX and CSV."
 
 
 def summary_pdf(
@@ -58,6 +91,7 @@ def summary_pdf(
     rows: Iterable[AttendanceRow],
     labels: Labels,
     photo: PhotoLoader | None = None,
+    extra: PresenceColumns = NO_PRESENCE,
 ) -> bytes:
     buffer = io.BytesIO()
     event = summary.event
@@ -76,7 +110,7 @@ def summary_pdf(
         *_attendance(summary, labels),
         *_sustainability(summary, labels),
         *_checklists(summary, labels, photo),
-        *_attendance_list(summary, rows, labels),
+        *_attendance_list(summary, rows, labels, extra),
     ]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
@@ -398,15 +432,21 @@ def _thumbnails(item: ItemFacts, photo: PhotoLoader | None) -> Any:
 
 
 def _attendance_list(
-    summary: Summary, rows: Iterable[AttendanceRow], labels: Labels
+    summary: Summary, rows: Iterable[AttendanceRow], labels: Labels, extra: PresenceColumns
 ) -> list[Flowable]:
     s, a = styles(), summary.attendance
-    out: list[Flowable] = [PageBreak(), para(labels["Attendance list"], s.h2)]
+    if extra.days:
+        layout = _days_layout(summary, labels, extra)
+    else:
+        layout = _one_day_layout(summary, labels)
+    turn: list[Flowable] = [NextPageTemplate(WIDE)] if extra.days else []
+    out: list[Flowable] = [*turn, PageBreak(), para(labels["Attendance list"], s.h2)]
     absent = a.registered - a.checked_in
     if absent:
         out.append(para(labels.format(ABSENT, n=absent), s.small))
+    out += [para(note, s.small) for note in layout.notes]
     present = (row for row in rows if row.checked_in_at is not None)
-    tables = _list_tables(summary, present, labels)
+    tables = _list_tables(layout, present)
     first = next(tables, None)
     if first is None:
         return [*out, para(labels["Nobody has checked in."], s.body)]
@@ -415,13 +455,24 @@ def _attendance_list(
     return [*out, first, Later(tables)]
 
 
+@dataclass(frozen=True)
+class _ListLayout:
+    """The attendance list's columns: headings, widths, and one person's cells after the
+    number (the cells of text columns already wrapped to their width)."""
+
+    header: list[Any]
+    widths: list[float]
+    cells: Callable[[AttendanceRow], list[Any]]
+    notes: tuple[str, ...] = ()
+    numeric_from: int | None = None
+
+
 _LIST_WIDTHS = [10 * mm, 46 * mm, 54 * mm, 30 * mm, 20 * mm, FRAME_WIDTH - 160 * mm]
 
 
-def _list_tables(
-    summary: Summary, rows: Iterator[AttendanceRow], labels: Labels
-) -> Iterator[Table]:
-    event = summary.event
+def _one_day_layout(summary: Summary, labels: Labels) -> _ListLayout:
+    """One day: the check-in time (a date and time when the event spans midnight)."""
+    event, w = summary.event, _LIST_WIDTHS
     one_day = event.local(event.starts_at).date() == event.local(event.ends_at).date()
     when = times.clock if one_day else times.date_time
     header = [
@@ -429,30 +480,100 @@ def _list_tables(
         labels["Name"],
         labels["Agency"],
         labels["Position"],
-        f"{labels['Check-in']} ({summary.event.zone_label})",
+        f"{labels['Check-in']} ({event.zone_label})",
         labels["Tumbler"],
     ]
+
+    def cells(row: AttendanceRow) -> list[Any]:
+        return [
+            fit(row.name, w[1]),
+            fit(row.agency, w[2]),
+            fit(row.position, w[3]),
+            when(row.checked_in_at, event.timezone),
+            labels.tumbler(row.tumbler),
+        ]
+
+    return _ListLayout(header, w, cells)
+
+
+#: A day's column on the landscape list: "08:30", and "Hari ke-10" wrapped under its date.
+DAY_WIDTH = 12 * mm
+#: No., name, agency, position; the position is the first to go for more days. The columns
+#: after the days fit their Indonesian headings' longest word ("Menyelesaikan").
+_DAYS_FIXED = {"no": 9 * mm, "name": 38 * mm, "agency": 38 * mm, "position": 28 * mm}
+_TUMBLER, _DAYS_PRESENT, _JP, _COMPLETED = 18 * mm, 20 * mm, 11 * mm, 30 * mm
+
+
+def _day_slots(extra: PresenceColumns) -> tuple[bool, int]:
+    """Whether the position column stays, and how many day columns fit beside it."""
+    tail = _TUMBLER + _DAYS_PRESENT + _COMPLETED + (_JP if extra.sessions else 0)
+    room = WIDE_WIDTH - tail - sum(_DAYS_FIXED.values())
+    if len(extra.days) * DAY_WIDTH <= room:
+        return True, len(extra.days)
+    return False, int((room + _DAYS_FIXED["position"]) // DAY_WIDTH)
+
+
+def _days_layout(summary: Summary, labels: Labels, extra: PresenceColumns) -> _ListLayout:
+    """Several days: per day the first entry or "–", days present, JP, completed; the cells
+    are ``presence_cells``', which the CSV and XLSX write too."""
+    event, n_days = summary.event, len(extra.days)
+    with_position, shown = _day_slots(extra)
+    fixed = (
+        dict(_DAYS_FIXED)
+        if with_position
+        else {k: v for k, v in _DAYS_FIXED.items() if k != "position"}
+    )
+    tail = [_DAYS_PRESENT, *([_JP] if extra.sessions else []), _COMPLETED]
+    spare = WIDE_WIDTH - sum(fixed.values()) - _TUMBLER - shown * DAY_WIDTH - sum(tail)
+    fixed["name"] += spare / 2  # what the days leave goes to the names and agencies
+    fixed["agency"] += spare / 2
+    header = ["No.", labels["Name"], labels["Agency"]]
+    header += [labels["Position"]] if with_position else []
+    header += [labels["Tumbler"], *_day_headings(extra.days[:shown], labels)]
+    header += [labels["Days present"], *(["JP"] if extra.sessions else []), labels["Completed"]]
+    widths = [*fixed.values(), _TUMBLER, *[DAY_WIDTH] * shown, *tail]
+    yes, no = labels["Yes"], labels["No"]
+
+    def clock(at: Any) -> str:
+        return times.clock(at, event.timezone)
+
+    def cells(row: AttendanceRow) -> list[Any]:
+        text = [fit(row.name, fixed["name"]), fit(row.agency, fixed["agency"])]
+        if with_position:
+            text.append(fit(row.position, fixed["position"]))
+        presence = presence_cells(extra, row.participant_id, clock, yes, no)
+        days = ["–" if cell is None else cell for cell in presence[:shown]]
+        jp = [str(presence[-2])] if extra.sessions else []
+        totals = [str(presence[n_days]), *jp, presence[-1]]
+        return [*text, labels.tumbler(row.tumbler), *days, *totals]
+
+    notes = [labels.format(EACH_DAY, zone=event.zone_label)]
+    if shown < n_days:
+        notes.append(labels.format(DAYS_CUT, shown=shown, n=n_days))
+    if extra.sessions:
+        notes.append(labels[SESSIONS_ELSEWHERE])
+    return _ListLayout(header, widths, cells, tuple(notes), numeric_from=len(header) - len(tail))
+
+
+def _day_headings(days: Sequence[date], labels: Labels) -> list[str]:
+    return [
+        f"{labels.format('Day %(n)d', n=n)} {short_day(day, labels)}"
+        for n, day in enumerate(days, start=1)
+    ]
+
+
+def _list_tables(layout: _ListLayout, rows: Iterator[AttendanceRow]) -> Iterator[Table]:
     chunk: list[list[Any]] = []
     number = 0
-    w = _LIST_WIDTHS
     for row in rows:
         number += 1
-        chunk.append(
-            [
-                str(number),
-                fit(row.name, w[1]),
-                fit(row.agency, w[2]),
-                fit(row.position, w[3]),
-                when(row.checked_in_at, event.timezone),
-                labels.tumbler(row.tumbler),
-            ]
-        )
+        chunk.append([str(number), *layout.cells(row)])
         if len(chunk) == CHUNK:
-            yield _list_table(header, chunk)
+            yield _list_table(layout, chunk)
             chunk = []
     if chunk:
-        yield _list_table(header, chunk)
+        yield _list_table(layout, chunk)
 
 
-def _list_table(header: list[Any], chunk: list[list[Any]]) -> Table:
-    return table([header, *chunk], _LIST_WIDTHS)
+def _list_table(layout: _ListLayout, chunk: list[list[Any]]) -> Table:
+    return table([layout.header, *chunk], layout.widths, numeric_from=layout.numeric_from)
