@@ -62,10 +62,11 @@ def test_out_at_lunch_and_back_is_green_and_lunch_is_not_inside(training):
         BACK,
         "B",
     )
-    assert (again.result, again.reentry, again.checked_in_at) == (
+    assert (again.result, again.reentry, again.checked_in_at, again.gate) == (
         ScanResult.ALREADY,
         False,
-        TUESDAY_NINE,  # the day's first entry, as for any second scan
+        BACK,  # inside since they came back in, not since the morning
+        "B",
     )
     person = presence(event).of(wayan.id)
     assert person.hours_inside == 5.0  # 09:00-12:00 and 13:00-15:00, not the lunch hour
@@ -268,6 +269,7 @@ def test_an_earlier_offline_entry_turns_a_refused_exit_and_a_later_entry_into_a_
 
     day = db.session.scalars(select(CheckInDay).where(CheckInDay.participant_id == wayan.id)).one()
     assert (day.first_in_at, day.last_out_at, day.last_in_at) == (TUESDAY_NINE, LUNCH, BACK)
+    assert (day.gate, day.last_in_gate) == ("A", "B")
     person = presence(event).of(wayan.id)
     assert person.hours_inside == 3 + 3  # 09-12 and 13-16 (no exit after: to the door's close)
     assert person.no_exit_days == [TUESDAY]
@@ -285,3 +287,40 @@ def test_an_exit_before_the_late_entry_stays_refused(training):
     _heard(event, wayan, TUESDAY_NINE, LUNCH)  # made after that exit: nothing to count
     assert _log_results(wayan) == [("exit", "not_checked_in"), ("entry", "checked_in")]
     assert day_attendance(event, TUESDAY)[wayan.id].last_out_at is None
+
+
+# --- amber after a re-entry: the latest entry's time ----------------------------------------
+
+
+def test_amber_after_a_reentry_says_when_they_came_back_in_over_the_api(app, users, clock):
+    """Entry 09:00 at gate A, exit, back in at gate B: a second entry scan is amber with the
+    re-entry's time and gate, as is a retry of that scan; before any exit, amber keeps the
+    first entry's."""
+    event, (wayan, luh, _made) = open_event()
+    scanner = _scanner(app, users.staff)
+    path = f"/api/v1/events/{event.id}/checkins"
+    first = scanner.post(path, json={"code": wayan.ticket_code, "gate": "A"}).json
+    luh_in = scanner.post(path, json={"code": luh.ticket_code, "gate": "A"}).json
+    clock.shift(timedelta(minutes=30))
+    inside = scanner.post(path, json={"code": luh.ticket_code, "gate": "C"}).json  # never out
+    assert (inside["status"], inside["checked_in_at"], inside["gate"]) == (
+        "already_checked_in",
+        luh_in["checked_in_at"],
+        "A",
+    )
+    out = scanner.post(path, json={"code": wayan.ticket_code, "type": "exit", "gate": "A"})
+    assert out.json["status"] == "checked_out"
+    clock.shift(timedelta(minutes=40))
+    back = scanner.post(path, json={"code": wayan.ticket_code, "gate": "B"})
+    assert (back.status_code, back.json["reentry"]) == (201, True)
+    clock.shift(timedelta(minutes=5))
+    again = {"code": wayan.ticket_code, "gate": "C", "nonce": "amber-after-reentry"}
+    amber = scanner.post(path, json=again)
+    assert amber.status_code == 200 and amber.json["status"] == "already_checked_in"
+    assert amber.json["checked_in_at"] == back.json["checked_in_at"] != first["checked_in_at"]
+    assert amber.json["gate"] == "B"
+    retry = scanner.post(path, json=again)  # the same nonce: the same answer
+    assert (retry.json["checked_in_at"], retry.json["gate"]) == (
+        back.json["checked_in_at"],
+        "B",
+    )

@@ -142,6 +142,9 @@ class CheckInDay(db.Model):
     #: NULL when nobody let them in again since the first entry. Inside now: no exit, or
     #: an exit earlier than this. The scan path's race judge for "masuk kembali".
     last_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Where that re-entry was scanned: a second scan while inside answers with the latest
+    #: entry's time and gate (the time they came back in), not the first entry's.
+    last_in_gate: Mapped[str] = mapped_column(String(50), server_default="")
 
 
 class SessionAttendance(db.Model):

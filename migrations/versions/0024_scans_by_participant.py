@@ -1,7 +1,7 @@
 """An index of the scan log by participant and day
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-11-30 04:50:00
 
 An exit refused because its entry had not been heard yet (an offline door phone syncing
@@ -12,8 +12,8 @@ of that day, by this index, instead of the event's scans since the entry. It als
 from alembic import op
 
 
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
