@@ -2,11 +2,12 @@
 day 2's first scan is green although the person came on day 1, a second one amber with day 2's
 time and gate; an exit scan records the day's last exit, and an entry after it is green again
 ("masuk kembali"); an exit of someone not in today is refused; offline, the page judges day 2,
-exits and re-entries from the ticket list's days and its own scans the same way."""
+exits and re-entries from the ticket list's days and its own scans the same way, and a scan
+while inside after a re-entry is amber with the time they came back in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -28,6 +29,12 @@ def _three_days():
     services.check_in(event, services.ScanInput(code=people[0].ticket_code, gate="A"), None, monday)
     db.session.commit()
     return event, people
+
+
+def _clock(page) -> str:
+    """The page's clock (the device's: an offline scan's time) as HH:MM in WITA."""
+    now = datetime.fromtimestamp(page.evaluate("Date.now()") / 1000, UTC)
+    return now.astimezone(ZoneInfo("Asia/Makassar")).strftime("%H:%M")
 
 
 def _days(participant_id: int) -> list[CheckInDay]:
@@ -97,6 +104,8 @@ def test_offline_the_page_judges_day_two_and_exits_from_the_list(new_page, live_
     type_code(page, wayan.ticket_code)
     first = answer(page)
     assert (first["status"], first["offline"]) == ("checked_in", "1")  # Monday's is not today's
+    morning = _clock(page)
+    page.clock.fast_forward("30:00")  # out at lunch half an hour later
     page.select_option("#scan-mode", "exit")
     type_code(page, luh.ticket_code)
     refused = answer(page, first["nonce"])
@@ -109,8 +118,14 @@ def test_offline_the_page_judges_day_two_and_exits_from_the_list(new_page, live_
     back = answer(page, out["nonce"])
     assert (back["status"], back["offline"]) == ("checked_in", "1")
     assert back["title"].startswith("Selamat datang kembali")
+    came_back = {_clock(page)}
+    type_code(page, wayan.ticket_code)  # inside again: amber says when they came back in
+    amber = answer(page, back["nonce"])
+    came_back.add(_clock(page))  # (the minute may turn between the two scans)
+    assert (amber["status"], amber["offline"]) == ("already_checked_in", "1")
+    assert any(t in amber["title"] for t in came_back) and morning not in amber["title"]
 
-    assert page.locator("#scan-queue").get_attribute("data-count") == "3"  # not the refusal
+    assert page.locator("#scan-queue").get_attribute("data-count") == "4"  # not the refusal
     page.context.set_offline(False)
     page.wait_for_selector("#scan-queue[data-count='0']", timeout=20_000)
     days = _days(wayan.id)

@@ -82,6 +82,9 @@ class Scan(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "nonce", name="uq_scans_event_id_nonce"),
         Index("ix_scans_event_id_scanned_at", "event_id", "scanned_at"),
+        # A person's scans of a day: the exits refused before their entry was heard
+        # (tracker.checkin.services._count_refused_exits), and SET NULL on erasure.
+        Index("ix_scans_participant_id_day", "participant_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +142,9 @@ class CheckInDay(db.Model):
     #: NULL when nobody let them in again since the first entry. Inside now: no exit, or
     #: an exit earlier than this. The scan path's race judge for "masuk kembali".
     last_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Where that re-entry was scanned: a second scan while inside answers with the latest
+    #: entry's time and gate (the time they came back in), not the first entry's.
+    last_in_gate: Mapped[str] = mapped_column(String(50), server_default="")
 
 
 class SessionAttendance(db.Model):

@@ -157,7 +157,8 @@ class Person:
 class ScanOutcome:
     result: ScanResult
     person: Person | None = None
-    #: For checked_in: this scan's time; for already_checked_in: the first check-in's.
+    #: For checked_in: this scan's time; for already_checked_in: the day's latest entry's
+    #: (the first, or the re-entry after an exit: when they came in this time).
     checked_in_at: datetime | None = None
     gate: str = ""
     #: For wrong_event: the event the ticket belongs to.
@@ -281,9 +282,11 @@ class Found:
     day_id: int | None = None
     day_in_at: datetime | None = None
     day_gate: str = ""
-    #: The day's last exit and latest re-entry (``CheckInDay.last_out_at``, ``last_in_at``).
+    #: The day's last exit and latest re-entry (``CheckInDay.last_out_at``, ``last_in_at``,
+    #: ``last_in_gate``).
     day_out_at: datetime | None = None
     day_back_at: datetime | None = None
+    day_back_gate: str = ""
     session_seen_id: int | None = None
     session_at: datetime | None = None
     session_gate: str = ""
@@ -292,7 +295,18 @@ class Found:
 
     def set_day(self, row: Any) -> None:
         """Take the day's row as ``_DAY`` reads it."""
-        self.day_id, self.day_in_at, self.day_gate, self.day_out_at, self.day_back_at = row
+        self.day_id, self.day_in_at, self.day_gate, self.day_out_at = row[:4]
+        self.day_back_at, self.day_back_gate = row[4:]
+
+    def latest_entry(self) -> tuple[datetime | None, str]:
+        """The day's latest entry and its gate: the re-entry after an exit when there was
+        one, else the first entry. What "already inside since ..." says: the time they came
+        in this time, not the morning's."""
+        if self.day_back_at is not None and (
+            self.day_in_at is None or self.day_back_at > self.day_in_at
+        ):
+            return self.day_back_at, self.day_back_gate
+        return self.day_in_at, self.day_gate
 
     def out_at(self, at: datetime) -> bool:
         """Scanned out that day, and not let in again since, at the time ``at``: an entry
@@ -344,6 +358,7 @@ _DAY = select(
     CheckInDay.gate,
     CheckInDay.last_out_at,
     CheckInDay.last_in_at,
+    CheckInDay.last_in_gate,
 ).where(
     CheckInDay.participant_id == bindparam("participant_id"), CheckInDay.day == bindparam("day")
 )
@@ -372,6 +387,8 @@ _REPLAY = (
         Participant.event_id,
         CheckInDay.first_in_at,
         CheckInDay.gate,
+        CheckInDay.last_in_at,
+        CheckInDay.last_in_gate,
     )
     .outerjoin(Participant, Participant.id == Scan.participant_id)
     .outerjoin(
@@ -405,7 +422,48 @@ _REENTER = (
         CheckInDay.last_out_at <= bindparam("b_at"),
         func.coalesce(CheckInDay.last_in_at, CheckInDay.first_in_at) < CheckInDay.last_out_at,
     )
-    .values(last_in_at=bindparam("b_at"))
+    .values(last_in_at=bindparam("b_at"), last_in_gate=bindparam("b_gate"))
+)
+#: Exits refused for want of an entry that day (or before them), at or after a time: they
+#: count once the entry is heard (``_count_refused_exits``).
+_REFUSED_EXITS = (
+    select(Scan.id, Scan.scanned_at, Scan.gate)
+    .where(
+        Scan.participant_id == bindparam("participant_id"),
+        Scan.day == bindparam("day"),
+        Scan.kind == "exit",
+        Scan.result == ScanResult.NOT_IN.value,
+        Scan.scanned_at >= bindparam("b_at"),
+    )
+    .order_by(Scan.scanned_at, Scan.id)
+)
+#: Recorded anew: the scans that count since a person's check-in are those recorded since
+#: (tracker.checkin.presence), and this one counts from now on.
+_COUNT_EXITS = (
+    update(Scan.__table__)
+    .where(Scan.id.in_(bindparam("scan_ids", expanding=True)))
+    .values(result=ScanResult.CHECKED_OUT.value, recorded_at=bindparam("now"))
+)
+#: The day's latest entry that counted, after a time: they came back in after that exit.
+_ENTRY_AFTER = (
+    select(Scan.scanned_at, Scan.gate)
+    .where(
+        Scan.participant_id == bindparam("participant_id"),
+        Scan.day == bindparam("day"),
+        Scan.kind == "entry",
+        Scan.result.in_([ScanResult.CHECKED_IN.value, ScanResult.ALREADY.value]),
+        Scan.scanned_at > bindparam("b_at"),
+    )
+    .order_by(Scan.scanned_at.desc(), Scan.id.desc())
+    .limit(1)
+)
+_BACK_IN = (
+    update(CheckInDay.__table__)
+    .where(
+        CheckInDay.id == bindparam("day_id"),
+        CheckInDay.last_in_at.is_(None) | (CheckInDay.last_in_at < bindparam("b_at")),
+    )
+    .values(last_in_at=bindparam("b_at"), last_in_gate=bindparam("b_gate"))
 )
 _TAKE_EARLIER_SESSION = (
     update(SessionAttendance.__table__)
@@ -713,6 +771,7 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
         ).first()
         if inserted is not None:
             found.day_id, found.day_in_at, found.day_gate = inserted[0], at, gate
+            _count_refused_exits(connection, facts, found)
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
         # Another gate won the day's race; its row is committed (PostgreSQL waited for it).
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
@@ -726,16 +785,40 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
         )
         if moved.rowcount:
             found.day_in_at, found.day_gate = at, gate
+            _count_refused_exits(connection, facts, found)
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
         if row is not None:
             found.set_day(row)
     if found.out_at(at):  # the one extra statement, only for someone scanned out that day
-        back = connection.execute(_REENTER, {"day_id": found.day_id, "b_at": at})
+        back = connection.execute(_REENTER, {"day_id": found.day_id, "b_at": at, "b_gate": gate})
         if back.rowcount:
-            found.day_back_at = at
+            found.day_back_at, found.day_back_gate = at, gate
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate, reentry=True)
-    return ScanOutcome(ScanResult.ALREADY, person, found.day_in_at, found.day_gate)
+    return ScanOutcome(ScanResult.ALREADY, person, *found.latest_entry())
+
+
+def _count_refused_exits(connection: Connection, facts: _Scan, found: Found) -> None:
+    """The day's first entry (or an earlier one) heard late, from a device that was offline:
+    an exit heard before it, refused then for want of an entry (``not_checked_in``), counts
+    now. Its log row turns ``checked_out``, the day's row takes the latest such exit, and an
+    entry heard meanwhile after that exit is the day's re-entry (the order the scans were
+    made in, not the order they were heard in: tracker.checkin.presence).
+
+    A scan heard as it was made (within ``SAME_MOMENT``) has no exit heard before it to
+    count: only a late one pays the extra read."""
+    if facts.scan.scanned_at is None or facts.at >= facts.now - SAME_MOMENT:
+        return
+    key = {"participant_id": found.person.id, "day": facts.day}
+    exits = connection.execute(_REFUSED_EXITS, key | {"b_at": facts.at}).all()
+    if not exits:
+        return
+    connection.execute(_COUNT_EXITS, {"scan_ids": [row[0] for row in exits], "now": facts.now})
+    _scan_id, out_at, out_gate = exits[-1]
+    connection.execute(_EXIT, {"day_id": found.day_id, "b_at": out_at, "b_gate": out_gate})
+    back = connection.execute(_ENTRY_AFTER, key | {"b_at": out_at}).first()
+    if back is not None:
+        connection.execute(_BACK_IN, {"day_id": found.day_id, "b_at": back[0], "b_gate": back[1]})
 
 
 def _admit_session(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:
@@ -857,7 +940,8 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
     row = connection.execute(_REPLAY, {"event_id": event_id, "nonce": nonce}).first()
     if row is None:
         return None
-    result, scanned_at, gate, day, pid, name, agency, category, ticket_event, now_at, now_gate = row
+    result, scanned_at, gate, day, pid, name, agency, category, ticket_event = row[:9]
+    now_at, now_gate, back_at, back_gate = row[9:]
     person = Person(pid, name, agency, category) if pid is not None else None
     outcome = ScanOutcome(ScanResult(result), person, replayed=True)
     if outcome.result in (ScanResult.CHECKED_IN, ScanResult.CHECKED_OUT):
@@ -870,11 +954,14 @@ def _replay(connection: Connection, event_id: int, nonce: str) -> ScanOutcome | 
         )
     elif outcome.result == ScanResult.ALREADY:
         outcome.day = day
-        # The day's first entry as it stands now (an earlier offline scan may have replaced
-        # it); if it was undone since, what the log knows.
-        outcome.checked_in_at, outcome.gate = (
-            (now_at, now_gate) if now_at is not None else (scanned_at, gate)
-        )
+        # The day's latest entry as it stands now (an earlier offline scan may have replaced
+        # the first, a re-entry come since); if it was undone since, what the log knows.
+        if now_at is None:
+            outcome.checked_in_at, outcome.gate = scanned_at, gate
+        elif back_at is not None and back_at > now_at:
+            outcome.checked_in_at, outcome.gate = back_at, back_gate
+        else:
+            outcome.checked_in_at, outcome.gate = now_at, now_gate
     elif outcome.result == ScanResult.WRONG_EVENT:
         outcome.ticket_event_id = ticket_event
     return outcome

@@ -147,6 +147,12 @@ export function judgeOffline(list, scans, key, now) {
     // Scanned out on this device, not in again since: back in (the server settles it on sync).
     return { status: "checked_in", participant, checked_in_at: nowIso, gate: null, day, reentry: true };
   }
+  // Inside since a re-entry this device let in: amber says when they came back in, as the
+  // server does (the day's latest entry), not the morning's first entry.
+  const back = session == null ? latestReentry(scans, ticket.participant_id, list.event, day) : null;
+  if (back) {
+    return { status: "already_checked_in", participant, checked_in_at: back.at, gate: back.gate, day };
+  }
   if (listed && (!mine || Date.parse(listed) <= Date.parse(mine.at))) {
     return { status: "already_checked_in", participant, checked_in_at: listed, gate: null, day };
   }
@@ -154,6 +160,22 @@ export function judgeOffline(list, scans, key, now) {
     return { status: "already_checked_in", participant, checked_in_at: mine.at, gate: mine.gate, day };
   }
   return { status: "checked_in", participant, checked_in_at: nowIso, gate: null, day };
+}
+
+// The latest re-entry (an entry after the day's exit) this device let in on `day`, if any.
+function latestReentry(scans, participantId, event, day) {
+  let best = null;
+  for (const scan of scans) {
+    const answer = effective(scan);
+    if (!answer || answer.status !== "checked_in" || !answer.reentry) continue;
+    if (scan.participant_id !== participantId || scan.body.session_id != null) continue;
+    const at = answer.checked_in_at || scan.body.scanned_at;
+    if (dayOf(event, Date.parse(scan.body.scanned_at || at)) !== day) continue;
+    if (!best || Date.parse(at) > Date.parse(best.at)) {
+      best = { at, gate: answer.gate != null ? answer.gate : scan.body.gate };
+    }
+  }
+  return best;
 }
 
 // Whether this device's latest scan of the person on `day` that counted (by the scan's time) is
