@@ -18,7 +18,7 @@ from tests.clock import TUESDAY_NINE, WEDNESDAY_NINE, wita
 from tests.factories import open_event
 from tracker.checkin import services
 from tracker.checkin.day_figures import day_attendance
-from tracker.checkin.models import CheckInDay, ScanResult
+from tracker.checkin.models import CheckInDay, Scan, ScanResult
 from tracker.checkin.presence import presence
 from tracker.checkin.services import ScanInput, ScanKind, decide
 from tracker.extensions import db
@@ -221,6 +221,72 @@ def test_a_late_synced_exit_keeps_the_reentry_open_until_the_next_exit(training)
     assert person.no_exit_days == [TUESDAY]  # in since 13:00, never scanned out
     assert person.hours_inside == 3 + 3  # 09-12 (the 12:30 exit closes nothing) and 13-16
     assert wita(2026, 7, 21, 16) == person.inside[TUESDAY][-1].end
+
+
+def _heard(event, person, at, now, kind=ScanKind.ENTRY, gate="A"):
+    """A scan made at ``at`` on a door phone, heard by the server at ``now``."""
+    outcome = services.check_in(
+        event, ScanInput(code=person.ticket_code, gate=gate, kind=kind, scanned_at=at), None, now
+    )
+    db.session.commit()
+    return outcome
+
+
+def _log_results(person) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Scan.kind, Scan.result).where(Scan.participant_id == person.id).order_by(Scan.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_an_exit_heard_before_its_offline_entry_counts_once_the_entry_arrives(training):
+    """Gate A's phone is offline from 09:00; Wayan leaves at noon through gate B, online: the
+    exit is refused (no entry yet); when A syncs at 12:30, the exit counts."""
+    event, (wayan, *_rest) = training
+    early = _heard(event, wayan, LUNCH, LUNCH, kind=EXIT, gate="B")
+    assert early.result == ScanResult.NOT_IN
+
+    synced = _heard(event, wayan, TUESDAY_NINE, LUNCH + timedelta(minutes=30))
+
+    assert synced.result == ScanResult.CHECKED_IN
+    assert _log_results(wayan) == [("exit", "checked_out"), ("entry", "checked_in")]
+    day = day_attendance(event, TUESDAY)[wayan.id]
+    assert (day.first_in_at, day.last_out_at) == (TUESDAY_NINE, LUNCH)
+    person = presence(event).of(wayan.id)
+    assert person.hours_inside == 3.0 and person.no_exit_days == []
+    # Back after lunch through B: a re-entry, green, as if the scans had been heard in order.
+    assert _heard(event, wayan, BACK, BACK, gate="B").reentry
+
+
+def test_an_earlier_offline_entry_turns_a_refused_exit_and_a_later_entry_into_a_lunch(training):
+    """09:00 in at A (offline), 12:00 out at B and 13:00 in at B (online: the exit refused,
+    the entry the day's first); A syncs at 14:00: in 09-12, out at lunch, back at 13:00."""
+    event, (wayan, *_rest) = training
+    assert _heard(event, wayan, LUNCH, LUNCH, kind=EXIT, gate="B").result == ScanResult.NOT_IN
+    assert _heard(event, wayan, BACK, BACK, gate="B").result == ScanResult.CHECKED_IN
+
+    _heard(event, wayan, TUESDAY_NINE, BACK + timedelta(hours=1))
+
+    day = db.session.scalars(select(CheckInDay).where(CheckInDay.participant_id == wayan.id)).one()
+    assert (day.first_in_at, day.last_out_at, day.last_in_at) == (TUESDAY_NINE, LUNCH, BACK)
+    assert (day.gate, day.last_in_gate) == ("A", "B")
+    person = presence(event).of(wayan.id)
+    assert person.hours_inside == 3 + 3  # 09-12 and 13-16 (no exit after: to the door's close)
+    assert person.no_exit_days == [TUESDAY]
+    # Inside since 13:00: another entry is amber, an exit closes the afternoon.
+    assert _heard(event, wayan, BACK + timedelta(hours=2), BACK + timedelta(hours=2)).result == (
+        ScanResult.ALREADY
+    )
+    _heard(event, wayan, BACK + timedelta(hours=2), BACK + timedelta(hours=2), kind=EXIT)
+    assert presence(event).of(wayan.id).hours_inside == 3 + 2
+
+
+def test_an_exit_before_the_late_entry_stays_refused(training):
+    event, (wayan, *_rest) = training
+    _heard(event, wayan, TUESDAY_NINE - timedelta(hours=1), TUESDAY_NINE, kind=EXIT)
+    _heard(event, wayan, TUESDAY_NINE, LUNCH)  # made after that exit: nothing to count
+    assert _log_results(wayan) == [("exit", "not_checked_in"), ("entry", "checked_in")]
+    assert day_attendance(event, TUESDAY)[wayan.id].last_out_at is None
 
 
 # --- amber after a re-entry: the latest entry's time ----------------------------------------

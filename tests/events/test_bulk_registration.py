@@ -4,9 +4,11 @@ Both must keep the answers of the one-query-per-entry code they replaced."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.factories import add_people, make_event
 from tracker.db import utcnow
@@ -144,6 +146,43 @@ def test_import_rows_with_and_without_a_phone_go_in_as_one_batch(app):
     assert without_phone == {f"impor{i}@denpasarkota.go.id" for i in range(0, 60, 3)}
 
 
+def test_an_import_whose_person_registered_meanwhile_saves_nothing(app):
+    # The plan was made, then the same person registered through another request: the
+    # database's unique constraint answers, whichever way the batch is sent (INSERT or COPY).
+    event = make_event()
+    rows = [
+        (i + 2, CleanParticipant(f"Peserta {i}", "Bappeda", "", "participant",
+                                 f"baru{i}@denpasarkota.go.id", None, "public_service"))
+        for i in range(30)
+    ]  # fmt: skip
+    plan = ImportPlan(to_create=rows)
+    register_participants(
+        event, [ParticipantInput("Peserta 7", email="baru7@denpasarkota.go.id")], utcnow()
+    )
+    db.session.commit()
+    with pytest.raises(DuplicateParticipant):
+        apply_import(event, plan, utcnow())
+    assert _count(event) == 1
+
+
+def test_bulk_inserted_times_are_found_as_the_orm_writes_them(app):
+    # The rows' times are bound as the column type binds them: on SQLite a time on the whole
+    # second stored in another text form ("09:00:00" against "09:00:00.000000") would not
+    # equal itself in a query.
+    event = make_event()
+    moment = datetime(2025, 7, 22, 1, 0, tzinfo=UTC)
+    row = CleanParticipant("Peserta", "Bappeda", "", "participant", None, None, "public_service")
+    apply_import(event, ImportPlan(to_create=[(2, row)]), moment)
+    found = db.session.scalars(
+        select(Participant).where(
+            Participant.event_id == event.id,
+            Participant.created_at == moment,
+            Participant.ticket_issued_at == moment,
+        )
+    ).one()
+    assert found.updated_at == moment
+
+
 # --- register_many: very long lists, streamed in batches ------------------------------------
 
 
@@ -163,15 +202,14 @@ def test_register_many_inserts_while_reading_one_batch_at_a_time(app, monkeypatc
             produced += 1
             yield entry
 
-    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTS"):
-            produced_at_insert.append(produced)
+    insert_many = registration.insert_many
 
-    sa_event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        assert register_many(event, entries(), utcnow(), source="bench") == 2_500
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", note)
+    def noted(statement, rows) -> None:  # noqa: ANN001
+        produced_at_insert.append(produced)
+        insert_many(statement, rows)
+
+    monkeypatch.setattr(registration, "insert_many", noted)
+    assert register_many(event, entries(), utcnow(), source="bench") == 2_500
     db.session.commit()
 
     # The first batch went in before the rest of the list was even read.
@@ -187,29 +225,40 @@ def test_register_many_inserts_while_reading_one_batch_at_a_time(app, monkeypatc
     assert sources == ["bench"]
 
 
-def test_register_many_sends_multi_row_inserts_not_one_statement_per_row(app):
+def test_register_many_sends_one_statement_a_batch_not_one_per_row(app):
     # On PostgreSQL one statement per row fires the attendance-version triggers once per row, in
     # one transaction: the cost grew with the square of the rows (tracker.db.insert_many).
     event = make_event()
-    rows_per_insert: list[int] = []
+    if db.engine.dialect.name == "sqlite":
+        rows_per_insert: list[int] = []
 
-    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTS"):
-            rows_per_insert.append(statement.count("), (") + 1)
+        def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+            if statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTS"):
+                rows_per_insert.append(statement.count("), (") + 1)
 
-    sa_event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        assert register_many(event, iter(_newcomers(2_500)), utcnow(), source="bench") == 2_500
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", note)
-    db.session.commit()
-
-    if db.engine.dialect.name == "sqlite":  # row-level triggers: one executemany a batch
-        assert rows_per_insert == [1, 1]
+        sa_event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            assert register_many(event, iter(_newcomers(2_500)), utcnow(), source="bench") == 2_500
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", note)
+        assert rows_per_insert == [1, 1]  # row-level triggers: one executemany a batch
     else:
-        assert sum(rows_per_insert) == 2_500
-        assert len(rows_per_insert) <= 3  # 2,000 + 500 rows, at most 1,000 a statement
+        # Counted where it costs: how often a statement-level trigger on participants fires
+        # (the rows may go as INSERTs or as a COPY). The DDL is rolled back with the test.
+        db.session.execute(text(_COUNT_STATEMENTS))
+        assert register_many(event, iter(_newcomers(2_500)), utcnow(), source="bench") == 2_500
+        fired = db.session.scalar(text("SELECT count(*) FROM test_insert_statements"))
+        assert 1 <= fired <= 3  # 2,000 + 500 rows: one or two statements a batch
     assert _count(event) == 2_500
+
+
+_COUNT_STATEMENTS = """
+CREATE TABLE test_insert_statements (fired_at timestamptz);
+CREATE FUNCTION test_note_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO test_insert_statements VALUES (clock_timestamp()); RETURN NULL; END $$;
+CREATE TRIGGER test_count_inserts AFTER INSERT ON participants
+FOR EACH STATEMENT EXECUTE FUNCTION test_note_insert();
+"""
 
 
 def test_register_many_keeps_nothing_when_a_late_entry_is_invalid(app, monkeypatch):

@@ -82,6 +82,9 @@ class Scan(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "nonce", name="uq_scans_event_id_nonce"),
         Index("ix_scans_event_id_scanned_at", "event_id", "scanned_at"),
+        # A person's scans of a day: the exits refused before their entry was heard
+        # (tracker.checkin.services._count_refused_exits), and SET NULL on erasure.
+        Index("ix_scans_participant_id_day", "participant_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

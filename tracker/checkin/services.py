@@ -424,6 +424,47 @@ _REENTER = (
     )
     .values(last_in_at=bindparam("b_at"), last_in_gate=bindparam("b_gate"))
 )
+#: Exits refused for want of an entry that day (or before them), at or after a time: they
+#: count once the entry is heard (``_count_refused_exits``).
+_REFUSED_EXITS = (
+    select(Scan.id, Scan.scanned_at, Scan.gate)
+    .where(
+        Scan.participant_id == bindparam("participant_id"),
+        Scan.day == bindparam("day"),
+        Scan.kind == "exit",
+        Scan.result == ScanResult.NOT_IN.value,
+        Scan.scanned_at >= bindparam("b_at"),
+    )
+    .order_by(Scan.scanned_at, Scan.id)
+)
+#: Recorded anew: the scans that count since a person's check-in are those recorded since
+#: (tracker.checkin.presence), and this one counts from now on.
+_COUNT_EXITS = (
+    update(Scan.__table__)
+    .where(Scan.id.in_(bindparam("scan_ids", expanding=True)))
+    .values(result=ScanResult.CHECKED_OUT.value, recorded_at=bindparam("now"))
+)
+#: The day's latest entry that counted, after a time: they came back in after that exit.
+_ENTRY_AFTER = (
+    select(Scan.scanned_at, Scan.gate)
+    .where(
+        Scan.participant_id == bindparam("participant_id"),
+        Scan.day == bindparam("day"),
+        Scan.kind == "entry",
+        Scan.result.in_([ScanResult.CHECKED_IN.value, ScanResult.ALREADY.value]),
+        Scan.scanned_at > bindparam("b_at"),
+    )
+    .order_by(Scan.scanned_at.desc(), Scan.id.desc())
+    .limit(1)
+)
+_BACK_IN = (
+    update(CheckInDay.__table__)
+    .where(
+        CheckInDay.id == bindparam("day_id"),
+        CheckInDay.last_in_at.is_(None) | (CheckInDay.last_in_at < bindparam("b_at")),
+    )
+    .values(last_in_at=bindparam("b_at"), last_in_gate=bindparam("b_gate"))
+)
 _TAKE_EARLIER_SESSION = (
     update(SessionAttendance.__table__)
     .where(
@@ -730,6 +771,7 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
         ).first()
         if inserted is not None:
             found.day_id, found.day_in_at, found.day_gate = inserted[0], at, gate
+            _count_refused_exits(connection, facts, found)
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
         # Another gate won the day's race; its row is committed (PostgreSQL waited for it).
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
@@ -743,6 +785,7 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
         )
         if moved.rowcount:
             found.day_in_at, found.day_gate = at, gate
+            _count_refused_exits(connection, facts, found)
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate)
         row = connection.execute(_DAY, {"participant_id": person.id, "day": facts.day}).first()
         if row is not None:
@@ -753,6 +796,29 @@ def _admit_day(connection: Connection, facts: _Scan, found: Found) -> ScanOutcom
             found.day_back_at, found.day_back_gate = at, gate
             return ScanOutcome(ScanResult.CHECKED_IN, person, at, gate, reentry=True)
     return ScanOutcome(ScanResult.ALREADY, person, *found.latest_entry())
+
+
+def _count_refused_exits(connection: Connection, facts: _Scan, found: Found) -> None:
+    """The day's first entry (or an earlier one) heard late, from a device that was offline:
+    an exit heard before it, refused then for want of an entry (``not_checked_in``), counts
+    now. Its log row turns ``checked_out``, the day's row takes the latest such exit, and an
+    entry heard meanwhile after that exit is the day's re-entry (the order the scans were
+    made in, not the order they were heard in: tracker.checkin.presence).
+
+    A scan heard as it was made (within ``SAME_MOMENT``) has no exit heard before it to
+    count: only a late one pays the extra read."""
+    if facts.scan.scanned_at is None or facts.at >= facts.now - SAME_MOMENT:
+        return
+    key = {"participant_id": found.person.id, "day": facts.day}
+    exits = connection.execute(_REFUSED_EXITS, key | {"b_at": facts.at}).all()
+    if not exits:
+        return
+    connection.execute(_COUNT_EXITS, {"scan_ids": [row[0] for row in exits], "now": facts.now})
+    _scan_id, out_at, out_gate = exits[-1]
+    connection.execute(_EXIT, {"day_id": found.day_id, "b_at": out_at, "b_gate": out_gate})
+    back = connection.execute(_ENTRY_AFTER, key | {"b_at": out_at}).first()
+    if back is not None:
+        connection.execute(_BACK_IN, {"day_id": found.day_id, "b_at": back[0], "b_gate": back[1]})
 
 
 def _admit_session(connection: Connection, facts: _Scan, found: Found) -> ScanOutcome:

@@ -410,7 +410,7 @@ def insert_participants(rows: Iterable[dict[str, object]]) -> int:
     # The table's INSERT, not the ORM's bulk INSERT: the rows are complete (participant_values
     # gives every column, None included), so the ORM's per-row bookkeeping (a fifth of the
     # import's saving) bought nothing. One column list for every row: one executemany a batch
-    # on SQLite, INSERTs of 1,000 rows on PostgreSQL (tracker.db.insert_many says why).
+    # on SQLite, one COPY on PostgreSQL (tracker.db.insert_many says why).
     statement = insert(Participant.__table__)
     count = 0
     rows = iter(rows)
