@@ -234,3 +234,23 @@ def test_jam_pulang_is_the_days_last_exit(bimtek, as_role):
     sheet = load_workbook(io.BytesIO(data)).active
     (line,) = [r for r in sheet.iter_rows(values_only=True) if r[1] == "I Wayan Sudarsana"]
     assert (line[5].strftime("%H:%M"), line[6].strftime("%H:%M")) == ("09:00", "15:30")
+
+
+def test_a_long_xlsx_list_never_rescans_the_sheet(app, users, as_role, monkeypatch):
+    """openpyxl's max_row looks at every cell: asked after each row, a list of 20,000 people
+    never finished. The list is written row by row without it, all rows in their place."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    def scans_every_cell(self):  # noqa: ANN001, ANN202
+        raise AssertionError("max_row scans every cell of the sheet")
+
+    event = make_event(starts_at=TUESDAY_EIGHT, hours=8)
+    register(event, [ParticipantInput(name=f"Peserta {i:03d}", agency="Dinas") for i in range(300)])
+    monkeypatch.setattr(Worksheet, "max_row", property(scans_every_cell))
+    data = as_role("organiser").get(f"/events/{event.id}/daftar-hadir/1/participant.xlsx").data
+    monkeypatch.undo()
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "No")
+    listed = rows[header + 1 : header + 301]
+    assert [row[0] for row in listed] == list(range(1, 301))
+    assert listed[-1][1] == "Peserta 299"

@@ -458,41 +458,52 @@ def daftar_hadir_xlsx(sheet: Sheet) -> bytes:
     ws.title = sheet.words.sheet_name.translate(_INVALID_TITLE)[:31]
     for index, width in enumerate(_SHEET_WIDTHS):
         ws.column_dimensions[chr(ord("A") + index)].width = width
-    w = sheet.words
+    w, rows = sheet.words, _Rows(ws)
     for text, size in ((sheet.office.upper(), 13), (sheet.office_address, 9), (w.title, 12)):
         if text:
-            _append_plain(ws, [_text(text)])
-            ws.cell(ws.max_row, 1).font = Font(bold=size > 9, size=size)
-    ws.append([])
+            line = rows.append([_text(text)])
+            ws.cell(line, 1).font = Font(bold=size > 9, size=size)
+    rows.append([])
     for label, value in ((w.event, sheet.event_title), (w.day, w.day_text), (w.place, sheet.place)):
-        _append_plain(ws, [None, _text(label), _text(value)])
-    ws.append([])
-    _append_plain(ws, _safe(w.columns))
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+        rows.append([None, _text(label), _text(value)])
+    rows.append([])
+    columns = _safe(w.columns)
+    line = rows.append(columns)
+    for column in range(1, len(columns) + 1):
+        ws.cell(line, column).font = Font(bold=True)
     for number, row in enumerate(sheet.rows, start=1):
-        _sheet_row(ws, number, row, sheet.timezone)
-    _closing_rows(ws, sheet)
+        _sheet_row(ws, rows, number, row, sheet.timezone)
+    _closing_rows(rows, sheet)
     return _save(book)
 
 
-def _append_plain(ws: Any, values: Sequence[Any]) -> None:
-    """``ws.append`` on a normal (not write-only) sheet, every text kept as text: a name that
-    starts with "=" would otherwise be written as a formula (as ``_append`` does for the
-    write-only sheets)."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+class _Rows:
+    """Rows written one under the other on a normal (not write-only) sheet, counted here:
+    openpyxl's ``max_row`` looks at every cell, so asking it after each row made a list of n
+    people cost n² (2,000 people took half a minute, 20,000 never finished). Every text is
+    kept as text: a name that starts with "=" would otherwise be written as a formula (as
+    ``_append`` does for the write-only sheets)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws, self.line = ws, 0
+
+    def append(self, values: Sequence[Any]) -> int:
+        """Write ``values`` on the next row; returns its number."""
+        self.line += 1
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                cell = self.ws.cell(self.line, column, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+        return self.line
 
 
-def _sheet_row(ws: Any, number: int, row: SheetRow, tz: str) -> None:
+def _sheet_row(ws: Any, rows: _Rows, number: int, row: SheetRow, tz: str) -> None:
     times_ = [
         times.local(t, tz).time().replace(second=0, microsecond=0) if t else None
         for t in (row.arrived, row.left)
     ]
-    _append_plain(ws, [number, *_safe([row.name, row.nip, row.position, row.agency]), *times_])
-    line = ws.max_row
+    line = rows.append([number, *_safe([row.name, row.nip, row.position, row.agency]), *times_])
     for column in ("F", "G"):
         ws[f"{column}{line}"].number_format = "hh:mm"
     if row.signature:
@@ -503,11 +514,11 @@ def _sheet_row(ws: Any, number: int, row: SheetRow, tz: str) -> None:
         ws.row_dimensions[line].height = _SIGNATURE_ROW
 
 
-def _closing_rows(ws: Any, sheet: Sheet) -> None:
+def _closing_rows(rows: _Rows, sheet: Sheet) -> None:
     w, official = sheet.words, sheet.official
-    ws.append([])
-    _append_plain(ws, [None, _text(w.present)])
+    rows.append([])
+    rows.append([None, _text(w.present)])
     lines = [w.dated, w.acknowledged, official.position, "", "", official.name]
     lines.append(f"{w.nip}. {format_nip(official.nip)}" if official.nip else f"{w.nip}.")
     for text in lines:
-        _append_plain(ws, [None, None, None, None, _text(text)])
+        rows.append([None, None, None, None, _text(text)])
