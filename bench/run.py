@@ -526,11 +526,11 @@ def scale_lines(
     return out
 
 
-def screens_only(
-    label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
-) -> dict[str, Any]:
-    """``--part screens``: the board with one and with fifty screens, nothing else: the
-    accounts (with tiny events), the largest scale event, then bench.scale's screens."""
+def _accounts_only(
+    label: str, database_url: str, workdir: Path
+) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+    """For a part of the bench: the app's environment, the results begun, and the seed's
+    accounts with tiny events (its tokens) on a fresh schema."""
     env = app_env(database_url, secrets.token_urlsafe(48))
     env.update(QUEUE_URL=f"sqlite:///{workdir / f'queue-{label}.db'}")
     out: dict[str, Any] = {"database": label, "machine_before": machine()}
@@ -539,6 +539,15 @@ def screens_only(
         env, "seed", "--big", "10", "--small", "10",
         "--tickets", str(workdir / f"tickets-{label}.txt"),
     )  # fmt: skip
+    return env, out, seed
+
+
+def screens_only(
+    label: str, database_url: str, plan: Plan, args: argparse.Namespace, workdir: Path
+) -> dict[str, Any]:
+    """``--part screens``: the board with one and with fifty screens, nothing else: the
+    accounts (with tiny events), the largest scale event, then bench.scale's screens."""
+    env, out, seed = _accounts_only(label, database_url, workdir)
     size = max(plan.scale_sizes)
     log(f"{label}: an event of {size:,} participants (bulk inserts)")
     codes = workdir / f"scale-{label}"
@@ -563,14 +572,7 @@ def scale_only(
 ) -> dict[str, Any]:
     """``--part scale``: the scale lines (first scans and the board at each size, then the
     screens), nothing else: the accounts (with tiny events), gunicorn, bench.scale."""
-    env = app_env(database_url, secrets.token_urlsafe(48))
-    env.update(QUEUE_URL=f"sqlite:///{workdir / f'queue-{label}.db'}")
-    out: dict[str, Any] = {"database": label, "machine_before": machine()}
-    upgrade(env)
-    seed = task(
-        env, "seed", "--big", "10", "--small", "10",
-        "--tickets", str(workdir / f"tickets-{label}.txt"),
-    )  # fmt: skip
+    env, out, seed = _accounts_only(label, database_url, workdir)
     server = Server(
         workers=args.workers,
         worker_class=args.worker_class,
