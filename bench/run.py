@@ -405,13 +405,7 @@ def bench_database(
     tickets = tickets_file.read_text().split()
     big, small = seed["big_event_id"], seed["small_event_id"]
 
-    server = Server(
-        workers=args.workers,
-        worker_class=args.worker_class,
-        threads=args.threads,
-        env=env,
-        log=workdir / f"gunicorn-{label}.log",
-    )
+    server = _server(args, env, workdir, label)
     log(f"{label}: gunicorn, {args.workers} x {args.worker_class} ({args.threads} threads)")
     server.start()
     out["server"] = {
@@ -526,6 +520,17 @@ def scale_lines(
     return out
 
 
+def _server(args: argparse.Namespace, env: dict[str, str], workdir: Path, label: str) -> Server:
+    """gunicorn as the options ask, logging into the bench's folder (not started yet)."""
+    return Server(
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        env=env,
+        log=workdir / f"gunicorn-{label}.log",
+    )
+
+
 def _accounts_only(
     label: str, database_url: str, workdir: Path
 ) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
@@ -573,13 +578,7 @@ def scale_only(
     """``--part scale``: the scale lines (first scans and the board at each size, then the
     screens), nothing else: the accounts (with tiny events), gunicorn, bench.scale."""
     env, out, seed = _accounts_only(label, database_url, workdir)
-    server = Server(
-        workers=args.workers,
-        worker_class=args.worker_class,
-        threads=args.threads,
-        env=env,
-        log=workdir / f"gunicorn-{label}.log",
-    )
+    server = _server(args, env, workdir, label)
     server.start()
     try:
         meter = Meter(server.worker_pids, backend_pids(database_url))
