@@ -16,8 +16,11 @@ def test_the_preview_follows_the_typing(page, live_server, users):
     )
     first = preview.get_attribute("src")
     page.fill("#title", "PIAGAM PENGHARGAAN")
+    # The new src is set before the browser has decoded it: wait for the new picture itself.
     page.wait_for_function(
-        "(first) => document.getElementById('certificate-preview').src !== first", arg=first
+        "(first) => { const img = document.getElementById('certificate-preview');"
+        " return img.src !== first && img.complete && img.naturalWidth > 0; }",
+        arg=first,
     )
     width = page.evaluate("() => document.getElementById('certificate-preview').naturalWidth")
     height = page.evaluate("() => document.getElementById('certificate-preview').naturalHeight")

@@ -65,7 +65,11 @@ def test_tick_photograph_and_sign_off_on_a_phone(new_page, live_server, users, t
     assert card.locator("button.choice-bad").get_attribute("aria-pressed") == "true"
     thumb = card.locator(".photos img")
     thumb.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth", thumb.element_handle()) == 400
+    # Visible is not yet decoded: wait for the picture itself before measuring it.
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) == 400
 
     # Every other required item: one tap on "compliant".
     for _position, (item_id, required) in sorted(items.items())[1:]:
