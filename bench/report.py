@@ -385,8 +385,9 @@ def _screens_rows(screens: dict[str, Any] | None, add: Callable[..., None]) -> N
         f"<= {SCREENS_CPU_GROWTH:.2f} x one screen's",
         f"1 screen {one['app_cpu_ms_per_second']:.0f} ms/s, 50 screens "
         f"{fifty['app_cpu_ms_per_second']:.0f} ms/s ({ratio:.2f} x); each screen got "
-        f"{fifty['updates_min']}–{fifty['updates_max']} updates for {fifty['scans']} new scans"
-        f" in {fifty['window_seconds']:.0f} s; refused {fifty['refused']} "
+        f"{fifty['updates_min']}–{fifty['updates_max']} updates {_per_window(fifty)}for "
+        f"{fifty['scans']} new scans in {fifty['window_seconds']:.0f} s"
+        f"{_windows(one, fifty)}; refused {fifty['refused']} "
         f"(gthread, {screens['threads']} threads, {screens['streams_per_worker']} streams "
         f"a worker, board cache {screens.get('board_cache', 'per worker')}). The figures are "
         "computed by one worker at most once per BOARD_PUSH_SECONDS and read by the others "
@@ -394,6 +395,20 @@ def _screens_rows(screens: dict[str, Any] | None, add: Callable[..., None]) -> N
         _verdict(
             fifty["refused"] == 0 and fifty["updates_min"] > 0 and ratio <= SCREENS_CPU_GROWTH
         ),
+    )
+
+
+def _per_window(fifty: dict[str, Any]) -> str:
+    return "a window " if fifty.get("windows", 1) > 1 else ""
+
+
+def _windows(one: dict[str, Any], fifty: dict[str, Any]) -> str:
+    """Runs since the windows alternate: how many of each, in what order."""
+    if fifty.get("windows", 1) == 1:
+        return ""
+    return (
+        f" ({one['windows']} windows with 1 screen and {fifty['windows']} with 50, "
+        "alternating, each count's windows summed)"
     )
 
 

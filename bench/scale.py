@@ -14,15 +14,21 @@ board at that size, not registering). Through the bench's gunicorn, for each siz
 
 Then the screens: a gunicorn of the same workers with threads for the streams
 (``--threads`` 4 + 50, ``BOARD_STREAMS_PER_WORKER=50``), the largest event, and a scan every
-half second for a fixed window; the workers' CPU per second of the window with one screen
-streaming and then with fifty, each screen counting the updates it got. ``python -m bench
---part screens`` runs only this.
+half second for a fixed window; the workers' CPU per second of the windows with one screen
+streaming and of those with fifty, each screen counting the updates it got. The windows
+alternate (1, 50, 50, 1, 1, 50: ``SCREEN_ORDER``), so that the machine's drift and the
+recomputations a window happens to catch (one more of them at 200,000 participants is most
+of a window's difference on SQLite) weigh on both alike; the screens of a window are closed,
+and the server has let their streams go, before the next one. ``python -m bench --part
+screens`` runs only this.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import random
+import socket
 import threading
 import time
 from pathlib import Path
@@ -37,6 +43,12 @@ STAFF = ("staff@bench.example", "bench-pass-2")  # made by bench.tasks seed
 #: connections (README, BOARD_STREAMS_PER_WORKER).
 STREAMS_PER_WORKER = 50
 SCAN_EVERY = 0.5
+#: The server's BOARD_PUSH_SECONDS (its default, which the bench leaves).
+PUSH_SECONDS = 2.0
+#: The screens' windows, in this order (each count's windows are then summed).
+SCREEN_ORDER = (1, 50, 50, 1, 1, 50)
+#: Scans per window are at most this many (a scan every SCAN_EVERY seconds).
+SCREEN_CODES = 80
 
 
 #: The first scans run in this many rounds, each round going through every size (in a rotated
@@ -135,9 +147,17 @@ def _after_change(
     return load.median_ms(times)
 
 
-def _screen(port: int, path: str, cookie: str, got: list[int], stop: threading.Event) -> None:
+def _screen(
+    port: int,
+    path: str,
+    cookie: str,
+    got: list[int],
+    stop: threading.Event,
+    opened: list[http.client.HTTPConnection],
+) -> None:
     """One board: a stream of server-sent events, counting the figures it is sent."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    opened.append(conn)
     try:
         conn.request("GET", path, headers={"Cookie": cookie, "Accept": "text/event-stream"})
         response = conn.getresponse()
@@ -207,11 +227,57 @@ def screens_lines(
         cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
         browser.close()
         path = f"/events/{event['event_id']}/board/stream"
-        for count, chunk in ((1, codes[:200]), (50, codes[200:400])):
-            out[str(count)] = _window(server, path, cookie, count, chunk, event, token, window)
+        windows: dict[int, list[dict[str, Any]]] = {count: [] for count in SCREEN_ORDER}
+        for i, count in enumerate(SCREEN_ORDER):
+            chunk = codes[i * SCREEN_CODES : (i + 1) * SCREEN_CODES]
+            # Two fresh codes after the window, to see its streams let go (``_let_go``).
+            spare = len(SCREEN_ORDER) * SCREEN_CODES + 2 * i
+            drain = codes[spare : spare + 2]
+            windows[count].append(
+                _window(server, path, cookie, count, chunk, drain, event, token, window)
+            )
+        for count, parts in windows.items():
+            out[str(count)] = _summed(count, parts)
     finally:
         server.stop()
     return out
+
+
+def _summed(count: int, windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One count's windows as one: the CPU over the time of all of them."""
+    seconds = sum(w["window_seconds"] for w in windows)
+    cpu_ms = sum(w["app_cpu_ms_per_second"] * w["window_seconds"] for w in windows)
+    return {
+        "screens": count,
+        "windows": len(windows),
+        "window_seconds": round(seconds, 1),
+        "scans": sum(w["scans"] for w in windows),
+        "app_cpu_ms_per_second": round(cpu_ms / max(seconds, 0.1), 1),
+        "updates_min": min(w["updates_min"] for w in windows),
+        "updates_max": max(w["updates_max"] for w in windows),
+        "refused": sum(w["refused"] for w in windows),
+        "each": windows,
+    }
+
+
+def _let_go(
+    port: int,
+    event_id: int,
+    opened: list[http.client.HTTPConnection],
+    drain: list[str],
+    token: str,
+) -> None:
+    """Close a window's screens and see that the server let their streams go before the next
+    window: a stream notices a closed screen only when it writes, and the first write after
+    the close may still go through, so two changes, each pushed, follow the close."""
+    for conn in opened:
+        with contextlib.suppress(OSError):
+            if conn.sock is not None:
+                conn.sock.shutdown(socket.SHUT_RDWR)
+    push = PUSH_SECONDS + 0.5
+    for code in drain:
+        _scanner(port, event_id, [code], token, push)
+        time.sleep(push)
 
 
 def _window(
@@ -220,15 +286,17 @@ def _window(
     cookie: str,
     count: int,
     codes: list[str],
+    drain: list[str],
     event: dict[str, Any],
     token: str,
     window: float,
 ) -> dict[str, Any]:
     stop = threading.Event()
     got: list[list[int]] = [[] for _ in range(count)]
+    opened: list[http.client.HTTPConnection] = []
     screens = [
         threading.Thread(
-            target=_screen, args=(server.port, path, cookie, got[i], stop), daemon=True
+            target=_screen, args=(server.port, path, cookie, got[i], stop, opened), daemon=True
         )
         for i in range(count)
     ]
@@ -245,8 +313,9 @@ def _window(
     stop.set()
     updates = [sum(1 for x in g if x > 0) - 1 for g in got]  # the first one is the page's
     refused = sum(1 for g in got if any(x < 0 for x in g))
+    _let_go(server.port, event["event_id"], opened, drain, token)
     for screen in screens:
-        screen.join(timeout=1)  # a stream ends at its heartbeat or BOARD_STREAM_SECONDS
+        screen.join(timeout=1)
     return {
         "screens": count,
         "window_seconds": round(seconds, 1),
