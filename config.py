@@ -192,7 +192,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open all morning at the door still posts
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        # A database server may restart under a pooled connection; a SQLite file cannot, and
-        # the ping would cost every request a statement.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
+        # A database server may restart under a pooled connection: tracker.db.configure_server
+        # sees it closed without the round trip of SQLAlchemy's pool_pre_ping.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
     }

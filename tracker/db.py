@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ import click
 from flask import Flask, current_app, request
 from sqlalchemy import DateTime, Insert, Table, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
@@ -164,6 +165,35 @@ def configure_sqlite(engine: Engine) -> None:
         return
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
+
+
+def _server_closed(dbapi_connection: Any) -> bool:
+    """Whether the database server has closed a pooled connection, told without a round trip.
+
+    Between requests a connection's socket has nothing to read: every answer was read to its
+    end. A server that restarts, or ends the connection (pg_terminate_backend, an idle
+    timeout), sends its goodbye and closes; the socket then reads, and that is enough to know.
+    SQLAlchemy's ``pool_pre_ping`` asks with a ``SELECT 1`` instead: a round trip that cost
+    every request (a scan, a board's poll) about a tenth of its database work."""
+    if dbapi_connection.closed:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
+
+
+def _on_server_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    if _server_closed(dbapi_connection):
+        # The pool replaces the connection with a new one and hands that out instead.
+        raise DisconnectionError("the database server closed this connection")
+
+
+def configure_server(engine: Engine) -> None:
+    """On a database server (PostgreSQL): replace a pooled connection the server has closed
+    before a request gets it (no-op on SQLite, where no server can go away)."""
+    if engine.dialect.name == "sqlite" or event.contains(engine, "checkout", _on_server_checkout):
+        return
+    event.listen(engine, "checkout", _on_server_checkout)
 
 
 def begin_write() -> None:
@@ -336,6 +366,7 @@ def register_db(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_server(db.engine)
 
     @app.before_request
     def _begin_write_transaction() -> None:
