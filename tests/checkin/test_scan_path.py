@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, log_in
 from tests.factories import open_event
 from tracker.auth.models import ApiToken
 from tracker.auth.services import issue_token
@@ -62,15 +62,40 @@ def test_a_new_scan_is_one_read_then_three_inserts(app, users):
         answer = scanner.post(path, json=scan)
 
     assert answer.status_code == 201
-    # The scan's log row, the check-in and the day's row; no read of the day (nobody is in).
-    writes = ["INSERT scans", "INSERT checkins", "INSERT checkin_days"]
     # The token, the caller's role in the event's office (auth.access), the scan's one read.
+    _three_reads_then_three_inserts(sent)
+
+
+def _three_reads_then_three_inserts(sent: list[str]) -> None:
+    """Three reads; then the scan's log row, the check-in and the day's row (no read of the
+    day: nobody is in yet)."""
     reads = ["SELECT", "SELECT", "SELECT"]
+    writes = ["INSERT scans", "INSERT checkins", "INSERT checkin_days"]
     if db.engine.dialect.name == "sqlite":
         # The reads run before the write lock is asked for; the lock is held for the inserts.
         assert sent == [*reads, "BEGIN IMMEDIATE", *writes], sent
     else:
-        assert sent == [*reads, *writes]
+        assert sent == [*reads, *writes], sent
+
+
+def test_a_phone_logged_in_by_its_cookie_reads_its_login_in_one_statement(app, users):
+    """The door phone's own path (the scanner page: session cookie and CSRF header): its login
+    session, account and the staff idle limit are one read, then as with a token."""
+    event, (wayan, luh, _made) = open_event()
+    phone = log_in(app.test_client(), users.staff)
+    path = f"/api/v1/events/{event.id}/checkins"
+    token = phone.get(f"/events/{event.id}/scan/token").get_json()["csrf_token"]
+    csrf = {"X-CSRFToken": token}
+    assert phone.post(path, json={"code": luh.ticket_code}, headers=csrf).status_code == 201
+    scan = {"code": wayan.ticket_code}  # read here: the test's own session reloads it
+
+    with statements() as sent:
+        answer = phone.post(path, json=scan, headers=csrf)
+
+    assert answer.status_code == 201
+    # The login (session, account and idle limit in one), the role in the event's office, the
+    # scan's one read.
+    _three_reads_then_three_inserts(sent)
 
 
 def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):

@@ -12,7 +12,7 @@ from tracker.auth.models import DeviceAccount, TokenAccount, User
 from tracker.auth.roles import Role
 from tracker.auth.services import live_token, note_token_use
 from tracker.db import utcnow, view_writes_late
-from tracker.extensions import db, login_manager
+from tracker.extensions import login_manager
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -21,23 +21,26 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def _load_user(user_id: str) -> User | None:
     """The account of an open login session (tracker/auth/sessions.py): a cookie whose session
     was logged out or ended, or a staff cookie idle too long, logs nobody in."""
-    if not user_id.isdigit() or not sessions.session_is_open(
-        session.get(sessions.SESSION_KEY), int(user_id)
-    ):
+    found = (
+        sessions.open_login(session.get(sessions.SESSION_KEY), int(user_id))
+        if user_id.isdigit()
+        else None
+    )
+    if found is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
+    user, idle_minutes = found
+    if not user.active:
         return None
-    if user.role == Role.STAFF and not _fresh_enough(utcnow()):
+    if user.role == Role.STAFF and not _fresh_enough(utcnow(), idle_minutes):
         return None
     return user
 
 
-def _fresh_enough(now: datetime) -> bool:
+def _fresh_enough(now: datetime, idle_minutes: int) -> bool:
     """A staff session idle longer than the admin's setting has timed out; otherwise the
     cookie's last use moves on (at most once a minute, so most answers send no new cookie)."""
     seen = session.get(sessions.SEEN_KEY)
-    if sessions.idle_too_long(seen, now, sessions.idle_minutes()):
+    if sessions.idle_too_long(seen, now, idle_minutes):
         session.clear()
         return False
     if seen is None or now.timestamp() - float(seen) > sessions.SEEN_RESOLUTION.total_seconds():
