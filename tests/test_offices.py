@@ -79,6 +79,31 @@ def test_staff_in_one_office_and_organiser_in_another(app, client, dinkes, users
     assert office_roles(both.id) == {home.id: "organiser", dinkes.id: "staff"}
 
 
+def test_the_role_read_with_the_login_follows_every_change_at_once(app, client, dinkes):
+    """The caller's role in the event's office is read in the same statement as the login
+    (token or cookie; tracker.auth.access.with_office_role): each request reads it anew, so
+    a change of role or a removal counts from the next request, whichever way one logs in."""
+    theirs = make_event(organiser_unit=DINKES)
+    person = _account("organiser")
+    api = _api(app, person)
+    browser = log_in(client, person)
+    summary, page = f"/api/v1/events/{theirs.id}/summary", f"/events/{theirs.id}/summary.csv"
+
+    def answers() -> tuple[int, int]:
+        return api.get(summary).status_code, browser.get(page).status_code
+
+    assert answers() == (404, 404)  # not a member: nothing to see
+    set_membership(person, dinkes, "organiser", actor=None, now=utcnow())
+    db.session.commit()
+    assert answers() == (200, 200)
+    set_membership(person, dinkes, "staff", actor=None, now=utcnow())
+    db.session.commit()
+    assert answers() == (403, 403)  # staff there: no exports
+    set_membership(person, dinkes, None, actor=None, now=utcnow())
+    db.session.commit()
+    assert answers() == (404, 404)
+
+
 def test_api_create_lands_in_the_office_the_unit_names(app, users, dinkes):
     organiser = _account("organiser", dinkes)
     made = _api(app, organiser).post("/api/v1/events", json=EVENT)

@@ -62,14 +62,14 @@ def test_a_new_scan_is_one_read_then_three_inserts(app, users):
         answer = scanner.post(path, json=scan)
 
     assert answer.status_code == 201
-    # The token, the caller's role in the event's office (auth.access), the scan's one read.
-    _three_reads_then_three_inserts(sent)
+    # The token with the caller's role in the event's office (auth.access), the scan's read.
+    _two_reads_then_three_inserts(sent)
 
 
-def _three_reads_then_three_inserts(sent: list[str]) -> None:
-    """Three reads; then the scan's log row, the check-in and the day's row (no read of the
+def _two_reads_then_three_inserts(sent: list[str]) -> None:
+    """Two reads; then the scan's log row, the check-in and the day's row (no read of the
     day: nobody is in yet)."""
-    reads = ["SELECT", "SELECT", "SELECT"]
+    reads = ["SELECT", "SELECT"]
     writes = ["INSERT scans", "INSERT checkins", "INSERT checkin_days"]
     if db.engine.dialect.name == "sqlite":
         # The reads run before the write lock is asked for; the lock is held for the inserts.
@@ -80,7 +80,8 @@ def _three_reads_then_three_inserts(sent: list[str]) -> None:
 
 def test_a_phone_logged_in_by_its_cookie_reads_its_login_in_one_statement(app, users):
     """The door phone's own path (the scanner page: session cookie and CSRF header): its login
-    session, account and the staff idle limit are one read, then as with a token."""
+    session, account, the staff idle limit and its role in the event's office are one read,
+    then as with a token."""
     event, (wayan, luh, _made) = open_event()
     phone = log_in(app.test_client(), users.staff)
     path = f"/api/v1/events/{event.id}/checkins"
@@ -93,9 +94,9 @@ def test_a_phone_logged_in_by_its_cookie_reads_its_login_in_one_statement(app, u
         answer = phone.post(path, json=scan, headers=csrf)
 
     assert answer.status_code == 201
-    # The login (session, account and idle limit in one), the role in the event's office, the
-    # scan's one read.
-    _three_reads_then_three_inserts(sent)
+    # The login (session, account, idle limit and the role in the event's office in one),
+    # the scan's read.
+    _two_reads_then_three_inserts(sent)
 
 
 def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
@@ -111,9 +112,9 @@ def test_a_duplicate_and_an_unknown_code_write_only_their_log_row(app, users):
         assert scanner.post(path, json={"code": "no-such-ticket"}).status_code == 404
 
     assert [s for s in duplicate if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
-    # The token, the caller's role in the office, the scan's read, the day's row; after the
-    # lock, the check-in again.
-    assert duplicate.count("SELECT") == 5
+    # The token with the caller's role in the office, the scan's read, the day's row; after
+    # the lock, the check-in again.
+    assert duplicate.count("SELECT") == 4
     assert [s for s in unknown if s.startswith(("INSERT", "UPDATE"))] == ["INSERT scans"]
 
 

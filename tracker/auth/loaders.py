@@ -8,6 +8,7 @@ from flask import Flask, Request, g, session
 from flask_babel import lazy_gettext as _l
 
 from tracker.auth import devices, sessions
+from tracker.auth.access import note_office_role, with_office_role
 from tracker.auth.models import DeviceAccount, TokenAccount, User
 from tracker.auth.roles import Role
 from tracker.auth.services import live_token, note_token_use
@@ -21,18 +22,16 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def _load_user(user_id: str) -> User | None:
     """The account of an open login session (tracker/auth/sessions.py): a cookie whose session
     was logged out or ended, or a staff cookie idle too long, logs nobody in."""
-    found = (
-        sessions.open_login(session.get(sessions.SESSION_KEY), int(user_id))
-        if user_id.isdigit()
-        else None
-    )
+    key = session.get(sessions.SESSION_KEY)
+    found = sessions.open_login(key, int(user_id), with_office_role) if user_id.isdigit() else None
     if found is None:
         return None
-    user, idle_minutes = found
+    user = found.user
     if not user.active:
         return None
-    if user.role == Role.STAFF and not _fresh_enough(utcnow(), idle_minutes):
+    if user.role == Role.STAFF and not _fresh_enough(utcnow(), found.idle_minutes):
         return None
+    note_office_role(user.id, found.more)
     return user
 
 
@@ -54,9 +53,10 @@ def _load_user_from_token(request: Request) -> TokenAccount | DeviceAccount | No
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _load_device(request)
-    use = live_token(token.strip())
+    use = live_token(token.strip(), with_office_role)
     if use is None:
         return None
+    note_office_role(use.user.id, use.more)
     g.token_auth = True  # the API skips the CSRF check for token calls, not cookie calls
     now = utcnow()
     # A request that writes anyway notes the token's use (coarsely); a read never writes.

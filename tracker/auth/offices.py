@@ -177,13 +177,14 @@ def office_roles(user_id: int) -> dict[int, str]:
 _MEMBERS = Membership.__table__.c
 
 
-def role_in_office_query(office_id: ColumnElement[int]) -> Select[tuple[str]]:
+def role_in_office_query(
+    office_id: ColumnElement[int], user_id: ColumnElement[int] | None = None
+) -> Select[tuple[str]]:
     """The statement of an account's role in an office (None: not a member), built once for an
-    office given as an expression with bound parameters (the account's is ``user_id``): run it
-    with ``role_of``."""
-    return select(_MEMBERS.role).where(
-        _MEMBERS.user_id == bindparam("user_id"), _MEMBERS.office_id == office_id
-    )
+    office given as an expression with bound parameters, and the account's id as ``user_id``
+    (bound as ``user_id`` if not given: run it with ``role_of``)."""
+    account = bindparam("user_id") if user_id is None else user_id
+    return select(_MEMBERS.role).where(_MEMBERS.user_id == account, _MEMBERS.office_id == office_id)
 
 
 def role_of(query: Select[tuple[str]], user_id: int, params: dict[str, Any]) -> str | None:

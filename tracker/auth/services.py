@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
@@ -17,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker import audit
 from tracker.auth.models import ApiToken, Membership, Office, Principal, TokenAccount, User
 from tracker.auth.roles import Role
-from tracker.auth.sessions import end_all_sessions
+from tracker.auth.sessions import Widen, end_all_sessions
 from tracker.contact import ContactError, normalise_email
 from tracker.db import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -183,6 +184,8 @@ class TokenUse:
     user: TokenAccount
     token_id: int
     last_used_at: datetime | None
+    #: What ``widen`` added to the statement, as read.
+    more: tuple[Any, ...] = ()
 
     def due(self, now: datetime) -> bool:
         """Whether the last use is old enough to be written again (coarsely)."""
@@ -202,13 +205,18 @@ _TOKEN_QUERY = (
 )
 
 
-def live_token(token: str) -> TokenUse | None:
-    """The token's use, or None when it is unknown, revoked or its user inactive."""
-    row = db.session.connection().execute(_TOKEN_QUERY, {"token_hash": _hash_token(token)}).first()
+def live_token(token: str, widen: Widen | None = None) -> TokenUse | None:
+    """The token's use, or None when it is unknown, revoked or its user inactive; with
+    ``widen``, what it adds is read in the same statement (``TokenUse.more``)."""
+    query, params = widen(_TOKEN_QUERY, _USERS.id) if widen else (_TOKEN_QUERY, {})
+    row = (
+        db.session.connection().execute(query, {"token_hash": _hash_token(token), **params}).first()
+    )
     if row is None:
         return None
-    user_id, email, name, role, token_id, last_used_at = row
-    return TokenUse(TokenAccount(user_id, email, name, role), token_id, last_used_at)
+    user_id, email, name, role, token_id, last_used_at, *more = row
+    account = TokenAccount(user_id, email, name, role)
+    return TokenUse(account, token_id, last_used_at, tuple(more))
 
 
 def note_token_use(token_id: int, now: datetime) -> None:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
 from tracker.auth.models import LoginSession, User
 from tracker.errors import ValidationFailed
@@ -46,6 +49,10 @@ def start_session(user_id: int, now: datetime) -> str:
     return key
 
 
+#: Adds columns about the account to a login statement, given its id column: the statement
+#: and the values it binds (tracker.auth.access.with_office_role).
+Widen = Callable[[Select[Any], ColumnElement[int]], tuple[Select[Any], dict[str, Any]]]
+
 #: Built once: every request of a logged-in browser (a door phone's scans, a board's polls)
 #: starts with it. The account of an open login session, and the staff idle limit beside it:
 #: one round trip where the session, the account and the setting took three.
@@ -60,16 +67,25 @@ _OPEN_LOGIN = (
 )
 
 
-def open_login(key: str | None, user_id: int) -> tuple[User, int] | None:
-    """The account of the cookie's login session if that session is open, with the staff idle
-    limit in minutes (the admin's setting); None for a logged-out or ended session."""
+@dataclass(frozen=True)
+class OpenLogin:
+    user: User
+    idle_minutes: int  # the staff idle limit (the admin's setting)
+    more: tuple[Any, ...]  # what ``widen`` added to the statement, as read
+
+
+def open_login(key: str | None, user_id: int, widen: Widen | None = None) -> OpenLogin | None:
+    """The account of the cookie's login session if that session is open; None for a
+    logged-out or ended session. With ``widen``, what it adds is read in the same statement."""
     if not key:
         return None
-    row = db.session.execute(_OPEN_LOGIN, {"key_hash": _hash(key), "user_id": user_id}).first()
+    query, params = widen(_OPEN_LOGIN, User.__table__.c.id) if widen else (_OPEN_LOGIN, {})
+    row = db.session.execute(query, {"key_hash": _hash(key), "user_id": user_id, **params}).first()
     if row is None:
         return None
-    user, idle = row
-    return user, int(idle if idle is not None else DEFAULT_IDLE_MINUTES)
+    user, idle, *more = row
+    idle_minutes = int(idle if idle is not None else DEFAULT_IDLE_MINUTES)
+    return OpenLogin(user, idle_minutes, tuple(more))
 
 
 def end_session(key: str | None, now: datetime) -> None:
