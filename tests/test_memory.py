@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import io
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +83,31 @@ def test_without_malloc_trim_only_the_collection_runs(monkeypatch):
         memory.release_memory()  # does not raise
     finally:
         memory._malloc_trim.cache_clear()
+
+
+def test_each_worker_maps_large_allocations_for_good(monkeypatch):
+    asked: list[tuple[int, int]] = []
+
+    def mallopt(param: int, value: int) -> int:
+        asked.append((param, value))
+        return 1
+
+    monkeypatch.setattr(memory, "_libc", lambda name: mallopt if name == "mallopt" else None)
+    assert memory.map_large_allocations()
+    assert asked == [(memory.M_MMAP_THRESHOLD, 128 * 1024)]
+
+
+def test_without_mallopt_the_worker_keeps_glibcs_default(monkeypatch):
+    monkeypatch.setattr(memory, "_libc", lambda name: None)
+    assert not memory.map_large_allocations()
+
+
+def test_gunicorn_sets_it_in_each_worker_it_forks(monkeypatch):
+    path = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    forked: list[str] = []
+    monkeypatch.setattr(memory, "map_large_allocations", lambda: forked.append("mapped"))
+    conf.post_fork(server=None, worker=None)
+    assert forked == ["mapped"]
