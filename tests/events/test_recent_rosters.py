@@ -63,3 +63,17 @@ def test_only_a_few_rosters_are_held(app, reads):
     for n in range(5):
         imports.read_plan(event, "peserta.csv", LIST + b"Orang %d;\r\n" % n)
     assert len(imports._recent_rosters.entries) == imports._recent_rosters.size
+
+
+def test_a_confirmed_upload_leaves_nothing_behind_in_the_worker(app, users, reads):
+    event = make_event()
+    other = LIST + b"Citra;0813-9999-0000\r\n"
+    imports.read_plan(event, "lain.csv", other)
+    pending = imports.stage_upload(event, users.organiser, "peserta.csv", LIST)
+    assert imports.plan_pending(event, pending, users.organiser).to_create
+    assert len(imports._recent_rosters.entries) == 2
+    assert imports.confirm(event, pending, users.organiser, utcnow()) == 2
+    # The other upload's rows stay for its own confirmation; this one's are gone.
+    assert len(imports._recent_rosters.entries) == 1
+    imports.read_plan(event, "lain.csv", other)
+    assert len(reads) == 2

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,6 +31,7 @@ from tracker.events.models import (
 )
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, form_errors
+from tracker.memory import release_after
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<int:event_id>/participants")
 
@@ -121,6 +131,7 @@ def upload(event_id: int) -> str | Response:
 @bp.route("/import/<int:import_id>", methods=["GET", "POST"])
 @requires(Role.ORGANISER)
 def preview(event_id: int, import_id: int) -> str | Response:
+    after_this_request(release_after)  # a roster read (tracker.memory)
     event = services.get_event(event_id)
     pending = _pending(event, import_id)
     form = ConfirmForm()

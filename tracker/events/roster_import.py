@@ -82,7 +82,10 @@ class _RecentRosters:
     check against who is registered (plan_import) is made again every time.
 
     Per process: a confirmation that reaches another worker reads the file again. At most
-    ``size`` rosters are held (a roster of MAX_ROWS people is some tens of MB).
+    ``size`` rosters are held (a roster of MAX_ROWS people is some tens of MB; 20,000 rows hold
+    about 10 MB), and an upload's rows are forgotten when the upload is dropped (confirmed or
+    refused): nothing reads them again, and a worker would otherwise keep them until two other
+    files came.
     """
 
     def __init__(self, size: int = 2) -> None:
@@ -109,6 +112,13 @@ class _RecentRosters:
                 while len(self.entries) > self.size:
                     self.entries.popitem(last=False)
         return _copy(roster)
+
+    def forget(self, data: bytes) -> None:
+        """Drop what was read from these bytes, under any name, columns or language."""
+        digest = hashlib.sha256(data).digest()
+        with self.lock:
+            for key in [key for key in self.entries if key[0] == digest]:
+                del self.entries[key]
 
 
 def _copy(roster: Roster) -> Roster:
@@ -190,6 +200,8 @@ def assign_columns(
 
 
 def drop_pending(pending: ParticipantImport) -> None:
+    """Delete the upload, and the rows this process read from it (``_RecentRosters``)."""
+    _recent_rosters.forget(pending.content)
     db.session.execute(delete(ParticipantImport).where(ParticipantImport.id == pending.id))
 
 

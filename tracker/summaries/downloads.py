@@ -29,6 +29,7 @@ from tracker.events.models import Event
 from tracker.events.services import participant_counts
 from tracker.http import send_bytes
 from tracker.i18n import localtime
+from tracker.memory import release_after
 from tracker.storage import get_storage
 from tracker.summaries import csv as csv_render
 from tracker.summaries import reports
@@ -68,7 +69,8 @@ def slug(value: str, limit: int = 40) -> str:
 
 def _file(body: Any, fmt: str, filename: str) -> Response:
     # Names of people: never kept by a shared cache or the browser's (send_bytes' default).
-    return send_bytes(body, MIMETYPES[fmt], filename)
+    # Building one leaves freed memory in the worker: given back once sent (tracker.memory).
+    return release_after(send_bytes(body, MIMETYPES[fmt], filename))
 
 
 def _stored_file(key: str) -> bytes | None:

@@ -31,6 +31,7 @@ from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.http import links_stay_on_this_computer, send_bytes, site_url
 from tracker.i18n import current_language, iso, localised_event_when
+from tracker.memory import release_after
 from tracker.times import long_time
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<int:event_id>")
@@ -191,7 +192,8 @@ def _when(event: Event) -> str:
 
 
 def _pdf(data: bytes, filename: str) -> Response:
-    return send_bytes(data, "application/pdf", filename, inline=True)
+    # A ticket sheet of every participant leaves freed memory behind (tracker.memory).
+    return release_after(send_bytes(data, "application/pdf", filename, inline=True))
 
 
 def _loopback_first() -> bool:
