@@ -14,8 +14,11 @@ board at that size, not registering). Through the bench's gunicorn, for each siz
 
 Then the screens: a gunicorn of the same workers with threads for the streams
 (``--threads`` 4 + 50, ``BOARD_STREAMS_PER_WORKER=50``), the largest event, and a scan every
-half second for a fixed window; the workers' CPU per second of the windows with one screen
-streaming and of those with fifty, each screen counting the updates it got. The windows
+half second for a fixed window; the server's CPU per second of the windows with one screen
+streaming and of those with fifty, each screen counting the updates it got: the workers'
+and, on PostgreSQL, the database's, where the figures are computed (on SQLite that happens
+in the workers: counting only the workers made PostgreSQL's base a few ms/s, against which
+fifty screens' writes weighed as if they were the whole cost). The windows
 alternate (1, 50, 50, 1, 1, 50: ``SCREEN_ORDER``), so that the machine's drift and the
 recomputations a window happens to catch (one more of them at 200,000 participants is most
 of a window's difference on SQLite) weigh on both alike; the screens of a window are closed,
@@ -31,6 +34,7 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,9 +201,14 @@ def _scanner(port: int, event_id: int, codes: list[str], token: str, window: flo
 def screens_lines(
     env: dict[str, str], args: Any, log: Path, event: dict[str, Any], token: str, window: float
 ) -> dict[str, Any]:
-    """The workers' CPU per second of a window of scans with 1, then 50, screens streaming.
-    The workers share the figures as production's do: in files in a folder of the bench's own
-    (the instance folder's place), or where BOARD_CACHE_URL says (e.g. a Redis)."""
+    """The server's CPU per second of windows of scans with 1 and with 50 screens streaming:
+    the workers' and, on PostgreSQL, the database's (where the figures are computed; on SQLite
+    that is inside the workers). The workers share the figures as production's do: in files
+    in a folder of the bench's own (the instance folder's place), or where BOARD_CACHE_URL
+    says (e.g. a Redis)."""
+    from bench.run import backend_pids  # late: bench.run imports this module
+
+    backends = backend_pids(env["DATABASE_URL"])
     threads = 4 + STREAMS_PER_WORKER
     shared = env.get("BOARD_CACHE_URL") or f"file://{log.parent / 'board-cache'}"
     server = Server(
@@ -234,7 +243,7 @@ def screens_lines(
             spare = len(SCREEN_ORDER) * SCREEN_CODES + 2 * i
             drain = codes[spare : spare + 2]
             windows[count].append(
-                _window(server, path, cookie, count, chunk, drain, event, token, window)
+                _window(server, backends, path, cookie, count, chunk, drain, event, token, window)
             )
         for count, parts in windows.items():
             out[str(count)] = _summed(count, parts)
@@ -246,13 +255,18 @@ def screens_lines(
 def _summed(count: int, windows: list[dict[str, Any]]) -> dict[str, Any]:
     """One count's windows as one: the CPU over the time of all of them."""
     seconds = sum(w["window_seconds"] for w in windows)
-    cpu_ms = sum(w["app_cpu_ms_per_second"] * w["window_seconds"] for w in windows)
+
+    def per_second(kind: str) -> float:
+        cpu_ms = sum(w[f"{kind}_cpu_ms_per_second"] * w["window_seconds"] for w in windows)
+        return round(cpu_ms / max(seconds, 0.1), 1)
+
     return {
         "screens": count,
         "windows": len(windows),
         "window_seconds": round(seconds, 1),
         "scans": sum(w["scans"] for w in windows),
-        "app_cpu_ms_per_second": round(cpu_ms / max(seconds, 0.1), 1),
+        "app_cpu_ms_per_second": per_second("app"),
+        "database_cpu_ms_per_second": per_second("database"),
         "updates_min": min(w["updates_min"] for w in windows),
         "updates_max": max(w["updates_max"] for w in windows),
         "refused": sum(w["refused"] for w in windows),
@@ -282,6 +296,7 @@ def _let_go(
 
 def _window(
     server: Server,
+    backends: Callable[[], list[int]],
     path: str,
     cookie: str,
     count: int,
@@ -305,11 +320,14 @@ def _window(
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not all(g for g in got):
         time.sleep(0.1)  # every screen has its first figures
-    pids = server.worker_pids()
-    before, started = cpu_seconds(pids), time.monotonic()
+    pids, db_pids = server.worker_pids(), backends()
+    before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
+    started = time.monotonic()
     scans = _scanner(server.port, event["event_id"], codes, token, window)
     seconds = time.monotonic() - started
     cpu = cpu_seconds(pids) - before
+    # A backend opened meanwhile counts whole: all its CPU is of this window.
+    db_cpu = cpu_seconds(sorted(set(db_pids) | set(backends()))) - db_before
     stop.set()
     updates = [sum(1 for x in g if x > 0) - 1 for g in got]  # the first one is the page's
     refused = sum(1 for g in got if any(x < 0 for x in g))
@@ -321,6 +339,7 @@ def _window(
         "window_seconds": round(seconds, 1),
         "scans": scans,
         "app_cpu_ms_per_second": round(cpu * 1000 / seconds, 1),
+        "database_cpu_ms_per_second": round(db_cpu * 1000 / seconds, 1),
         "updates_min": min(updates) if updates else 0,
         "updates_max": max(updates) if updates else 0,
         "refused": refused,
